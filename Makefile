@@ -1,0 +1,10 @@
+.PHONY: run test bench
+
+# Start the portal with demo data on the embedded default (http://127.0.0.1:8000, PORT overrides).
+run:
+	@scripts/run.sh
+
+# Run every check and test on a throwaway PostgreSQL (or on DATABASE_URL if given).
+# One test: make test ARGS="tests/agencies/test_visibility.py -k outsider"
+test:
+	@scripts/test.sh $(ARGS)

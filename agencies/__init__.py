@@ -1,0 +1,1 @@
+"""Regions (jurisdictions), agencies, memberships with roles, duty lists and public contact channels."""

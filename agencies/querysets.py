@@ -1,0 +1,89 @@
+"""Who may see what. Every agency-owned model answers `visible_to(user)` from the same two facts:
+
+- the agencies a person works in (active memberships), and
+- the regions a person supervises (a 督办 membership covers its agency's region and every region below it).
+
+Superusers (the operator) see everything. Anonymous users see nothing here; public pages use `published()`.
+Later apps build their own `visible_to` from `member_agency_ids` and `supervised_region_ids`.
+"""
+
+from django.db import models
+
+
+def member_agency_ids(user):
+    """Return a subquery of the ids of the agencies the user actively belongs to."""
+    from .models import Membership
+
+    return Membership.objects.filter(user_id=user.pk, is_active=True).values("agency_id")
+
+
+def supervised_region_ids(user) -> set[int]:
+    """Return the ids of the regions the user supervises: each 督办 agency's region and all regions below it."""
+    from .models import Membership, Region
+
+    roots = Membership.objects.filter(
+        user_id=user.pk, is_active=True, role=Membership.Role.SUPERVISOR, agency__is_active=True
+    ).values_list("agency__region_id", flat=True)
+    return Region.objects.subtree_ids(roots)
+
+
+class RegionQuerySet(models.QuerySet):
+    def subtree_ids(self, root_ids) -> set[int]:
+        """Return the given region ids and the ids of every region below them (one query per level)."""
+        found = set(root_ids)
+        level = set(found)
+        while level:
+            level = set(self.filter(parent_id__in=level).values_list("id", flat=True)) - found
+            found |= level
+        return found
+
+    def jurisdictions(self):
+        """Regions that have agencies of their own."""
+        return self.filter(agencies__isnull=False).distinct()
+
+
+class AgencyQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def visible_to(self, user):
+        """Agencies whose internal pages (staff, contacts) the user may see.
+
+        Members see their own agencies; supervisors see every agency of the regions they supervise.
+        Any agency's public facts (name, kind, complaint telephone, duty lists) are on the public portal.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(
+            models.Q(id__in=member_agency_ids(user)) | models.Q(region_id__in=supervised_region_ids(user))
+        )
+
+    def of_user(self, user):
+        """Agencies the user works in: the choices of the agency switcher."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.active().filter(id__in=member_agency_ids(user))
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True, agency__is_active=True)
+
+    def visible_to(self, user):
+        """Memberships of the agencies the user may see (see AgencyQuerySet.visible_to)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(
+            models.Q(agency_id__in=member_agency_ids(user))
+            | models.Q(agency__region_id__in=supervised_region_ids(user))
+        )
+
+
+class DutyItemQuerySet(models.QuerySet):
+    def published(self):
+        """Items shown to the public: those of active agencies (鄂尔多斯 第四条: 向社会公开)."""
+        return self.filter(agency__is_active=True)

@@ -1,0 +1,38 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from .middleware import SESSION_KEY
+from .models import Agency, Membership
+
+
+@login_required
+def agency_detail(request, pk):
+    """An agency's internal page: its people and roles. Members and supervisors only; others get a 404."""
+    agency = get_object_or_404(Agency.objects.visible_to(request.user).select_related("region"), pk=pk)
+    memberships = (
+        Membership.objects.visible_to(request.user)
+        .active()
+        .filter(agency=agency)
+        .select_related("user")
+        .order_by("role", "user__username")
+    )
+    return TemplateResponse(
+        request, "agencies/agency_detail.html", {"agency": agency, "memberships": memberships}
+    )
+
+
+@require_POST
+@login_required
+def agency_switch(request):
+    """Act for another of the user's agencies. An agency the user does not belong to is a 404."""
+    agency = get_object_or_404(Agency.objects.of_user(request.user), pk=request.POST.get("agency"))
+    request.session[SESSION_KEY] = agency.pk
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "dashboards:home"
+    return redirect(target)

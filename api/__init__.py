@@ -1,0 +1,1 @@
+"""The documented JSON API for provincial platforms (a later issue)."""

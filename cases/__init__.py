@@ -1,0 +1,1 @@
+"""Leads, complaints, referrals, assistance letters, criminal referrals and evidence (issues: referral, complaints)."""

@@ -1,0 +1,1 @@
+"""Market entities, credit records, joint punishment memos (issue: credit)."""

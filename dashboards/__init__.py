@@ -1,0 +1,1 @@
+"""The signed-in home page (我的待办) and, later, supervisors' boards and statistics."""

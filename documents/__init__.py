@@ -1,0 +1,1 @@
+"""Official documents: number allocation, PDF rendering, verification codes (issue: documents and audit)."""

@@ -1,0 +1,1 @@
+"""Joint inspection plans, random draws, findings and publication."""

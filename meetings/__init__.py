@@ -1,0 +1,1 @@
+"""Joint-meeting bodies, meetings, agenda items, minutes and decisions (issue: joint meetings)."""

@@ -1,0 +1,1 @@
+"""In-app inbox and email through an outbox (issue: deadline engine)."""

@@ -1,0 +1,1 @@
+"""Public pages without login: duty lists, later online complaints, publications, receipt checks."""

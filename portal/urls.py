@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("agencies/<int:pk>/duties/", views.duty_list, name="duty_list"),
+]

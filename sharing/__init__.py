@@ -1,0 +1,1 @@
+"""Information-sharing duties and submissions."""

@@ -1,0 +1,99 @@
+"""Personas every view test reuses (after healthchecks' Alice, Bob and Charlie).
+
+One jurisdiction with a coordinator and two agencies, and a second jurisdiction:
+
+- insider: handler (经办人) in `agency`
+- colleague: head (负责人) in the same agency, a different role
+- outsider: handler in `other_agency`, same jurisdiction
+- supervisor: 督办 at the coordinator, sees the whole jurisdiction
+- foreign_supervisor: 督办 in the other jurisdiction
+- anonymous: the plain `client` fixture, not logged in
+"""
+
+import pytest
+
+from agencies.models import Agency, Membership
+
+from .factories import AgencyFactory, MembershipFactory, RegionFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # MD5 keeps logins in tests fast; production keeps Django's PBKDF2 default.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def region(db):
+    return RegionFactory(name="宣恩县", code="422825")
+
+
+@pytest.fixture
+def coordinator(region):
+    agency = AgencyFactory(region=region, name="宣恩县政务服务和大数据管理局", kind=Agency.Kind.COMPREHENSIVE)
+    region.coordinator = agency
+    region.save(update_fields=["coordinator"])
+    return agency
+
+
+@pytest.fixture
+def agency(region, coordinator):
+    return AgencyFactory(region=region, name="宣恩县住房和城乡建设局")
+
+
+@pytest.fixture
+def other_agency(region):
+    return AgencyFactory(region=region, name="宣恩县交通运输局")
+
+
+@pytest.fixture
+def foreign_region(db):
+    return RegionFactory(name="鄂尔多斯市", code="150600")
+
+
+@pytest.fixture
+def foreign_agency(foreign_region):
+    return AgencyFactory(region=foreign_region, name="鄂尔多斯市住房和城乡建设局")
+
+
+@pytest.fixture
+def insider(agency):
+    return MembershipFactory(agency=agency, role=Membership.Role.HANDLER, user__username="insider").user
+
+
+@pytest.fixture
+def colleague(agency):
+    return MembershipFactory(agency=agency, role=Membership.Role.HEAD, user__username="colleague").user
+
+
+@pytest.fixture
+def outsider(other_agency):
+    return MembershipFactory(
+        agency=other_agency, role=Membership.Role.HANDLER, user__username="outsider"
+    ).user
+
+
+@pytest.fixture
+def supervisor(coordinator):
+    return MembershipFactory(
+        agency=coordinator, role=Membership.Role.SUPERVISOR, user__username="supervisor"
+    ).user
+
+
+@pytest.fixture
+def foreign_supervisor(foreign_region):
+    coordinator = AgencyFactory(region=foreign_region, name="鄂尔多斯市公共资源交易中心")
+    return MembershipFactory(
+        agency=coordinator, role=Membership.Role.SUPERVISOR, user__username="foreign_supervisor"
+    ).user
+
+
+@pytest.fixture
+def client_for(client):
+    """Log the test client in as the given user and return it."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login

@@ -1,0 +1,42 @@
+from django.urls import reverse
+
+from tests.factories import UserFactory
+
+
+def test_home_shows_the_acting_agency_and_roles(client_for, insider, agency):
+    response = client_for(insider).get(reverse("dashboards:home"))
+    assert response.status_code == 200
+    assert agency.name in response.text
+    assert "经办人" in response.text
+    assert "宣恩县政务服务和大数据管理局" in response.text  # the jurisdiction's coordinator
+
+
+def test_home_says_what_to_do_without_an_agency(client_for):
+    response = client_for(UserFactory()).get(reverse("dashboards:home"))
+    assert response.status_code == 200
+    assert "您尚未加入任何单位" in response.text
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(reverse("dashboards:home"))
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next=/"
+
+
+def test_navigation_marks_sections_that_are_not_open_yet(client_for, insider):
+    text = client_for(insider).get(reverse("dashboards:home")).text
+    for label in ("我的待办", "案件", "会议", "信用", "督办看板"):
+        assert label in text
+    assert text.count('aria-disabled="true"') == 4
+
+
+def test_administration_link_only_for_staff(client_for, insider):
+    assert reverse("admin:index") not in client_for(insider).get("/").text
+    staff = UserFactory(is_staff=True)
+    assert reverse("admin:index") in client_for(staff).get("/").text
+
+
+def test_home_query_count(client_for, insider, django_assert_max_num_queries):
+    client = client_for(insider)
+    with django_assert_max_num_queries(8):
+        client.get(reverse("dashboards:home"))

@@ -1,0 +1,40 @@
+from django.urls import reverse
+
+from tests.factories import AgencyFactory, DutyItemFactory
+
+
+def test_index_lists_agencies_and_complaint_phones_without_login(client, agency):
+    agency.complaint_phone = "0718-3700005"
+    agency.save()
+    response = client.get(reverse("portal:index"))
+    assert response.status_code == 200
+    assert agency.name in response.text
+    assert "0718-3700005" in response.text
+
+
+def test_duty_list_is_public(client, agency):
+    DutyItemFactory(
+        agency=agency, name="房屋建筑工程招标投标活动监督检查", legal_basis="《招标投标法》第七条"
+    )
+    response = client.get(reverse("portal:duty_list", args=[agency.pk]))
+    assert response.status_code == 200
+    assert "房屋建筑工程招标投标活动监督检查" in response.text
+    assert "《招标投标法》第七条" in response.text
+    assert "服务事项清单" in response.text  # the empty list says so rather than disappearing
+
+
+def test_inactive_agency_is_404(client, region):
+    agency = AgencyFactory(region=region, is_active=False)
+    assert client.get(reverse("portal:duty_list", args=[agency.pk])).status_code == 404
+
+
+def test_user_text_is_escaped(client, agency):
+    DutyItemFactory(agency=agency, name="<script>alert(1)</script>")
+    text = client.get(reverse("portal:duty_list", args=[agency.pk])).text
+    assert "<script>alert(1)</script>" not in text
+    assert "&lt;script&gt;" in text
+
+
+def test_index_query_count(client, agency, other_agency, foreign_agency, django_assert_max_num_queries):
+    with django_assert_max_num_queries(3):
+        client.get(reverse("portal:index"))

@@ -1,0 +1,63 @@
+from axes.models import AccessAttempt, AccessFailureLog
+from django.conf import settings
+from django.urls import reverse
+
+from tests.factories import TEST_PASSWORD
+
+
+def log_in(client, username, password):
+    return client.post(reverse("login"), {"username": username, "password": password})
+
+
+def test_login_page_is_chinese_by_default(client):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert '<html lang="zh-hans">' in response.text
+    assert "登录" in response.text
+
+
+def test_login_leads_to_home(client, insider):
+    response = log_in(client, "insider", TEST_PASSWORD)
+    assert response.status_code == 302
+    assert response.url == reverse("dashboards:home")
+
+
+def test_wrong_password_says_what_is_wrong(client, insider):
+    response = log_in(client, "insider", "wrong")
+    assert response.status_code == 200
+    assert "请输入一个正确的" in response.text
+
+
+def test_five_failures_lock_the_account_and_are_recorded(client, insider):
+    for _ in range(5):
+        log_in(client, "insider", "wrong")
+    response = log_in(client, "insider", TEST_PASSWORD)
+    assert response.status_code == 429
+    assert "账户已被锁定" in response.text
+    assert AccessAttempt.objects.get(username="insider").failures_since_start == 5
+    assert AccessFailureLog.objects.filter(username="insider").count() >= 5
+
+
+def test_locking_one_account_leaves_others_alone(client, insider, colleague):
+    for _ in range(5):
+        log_in(client, "insider", "wrong")
+    assert log_in(client, "colleague", TEST_PASSWORD).status_code == 302
+
+
+def test_logout_requires_post_and_ends_the_session(client_for, insider):
+    client = client_for(insider)
+    assert client.post(reverse("logout")).status_code == 302
+    assert client.get(reverse("dashboards:home")).status_code == 302
+
+
+def test_idle_sessions_end_after_30_minutes():
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+
+
+def test_session_cookie_is_secure_and_http_only(client, insider):
+    response = log_in(client, "insider", TEST_PASSWORD)
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie["secure"] is True
+    assert cookie["httponly"] is True
+    assert cookie["max-age"] == ""  # dies with the browser; the server side expires it after idling
