@@ -6,11 +6,13 @@ SESSION_KEY = "current_agency_id"
 
 
 def current_agency(request) -> Agency | None:
-    """Return the agency the user is acting for: the one chosen in the switcher, else the first of theirs."""
-    agencies = Agency.objects.of_user(request.user).select_related("region").order_by("id")
+    """Return the agency the user is acting for: the one chosen in the switcher, else their home agency."""
+    agencies = Agency.objects.of_user(request.user).select_related("region__coordinator")
     chosen = request.session.get(SESSION_KEY)
-    agency = agencies.filter(id=chosen).first() if chosen else None
-    return agency or agencies.first()
+    if chosen and (agency := agencies.filter(id=chosen).first()):
+        return agency
+    # The home agency is that of the person's first membership.
+    return agencies.filter(memberships__user=request.user).order_by("memberships__id").first()
 
 
 class CurrentAgencyMiddleware:

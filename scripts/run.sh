@@ -28,6 +28,7 @@ else
     python manage.py collectstatic --noinput -v 0
 fi
 
+accounts=$(python manage.py seed_demo --list | sed 's/^/    /')
 pids=()
 stop() {
     trap - INT TERM EXIT
@@ -48,7 +49,7 @@ cat <<BANNER
 
   公共资源交易联动监督管理平台 is starting at  http://127.0.0.1:$PORT/
   Demo accounts (password: $DEMO_PASSWORD):
-$(python manage.py seed_demo --list | sed 's/^/    /')
+$accounts
   Press Ctrl-C to stop.
 
 BANNER

@@ -20,7 +20,7 @@ def test_passwords_with_three_kinds_of_characters_are_accepted(password):
 def test_refusal_explains_how_to_fix_it():
     with pytest.raises(ValidationError) as error:
         validate_password("xq7mzp4kwv")
-    assert "Mix at least 3" in " ".join(error.value.messages)
+    assert "请至少混合 3 种" in " ".join(error.value.messages)
 
 
 def test_password_change_applies_the_rules_in_chinese(client_for, insider):

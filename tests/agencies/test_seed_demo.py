@@ -1,5 +1,5 @@
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from agencies.demo import AGENCIES, DEMO_USERS
@@ -82,7 +82,7 @@ def test_seed_is_idempotent(seeded):
 def test_every_role_has_a_demo_user_and_each_can_log_in(seeded):
     assert set(Membership.objects.values_list("role", flat=True)) == set(Membership.Role.values)
     for demo in DEMO_USERS:
-        assert authenticate(username=demo.username, password=PASSWORD) is not None
+        assert get_user_model().objects.get(username=demo.username).check_password(PASSWORD)
 
 
 def test_seed_refuses_with_debug_off(db, settings, monkeypatch):

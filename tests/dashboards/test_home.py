@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from tests.factories import UserFactory
+from tests.factories import MembershipFactory, UserFactory
 
 
 def test_home_shows_the_acting_agency_and_roles(client_for, insider, agency):
@@ -11,7 +11,7 @@ def test_home_shows_the_acting_agency_and_roles(client_for, insider, agency):
     assert "宣恩县政务服务和大数据管理局" in response.text  # the jurisdiction's coordinator
 
 
-def test_home_says_what_to_do_without_an_agency(client_for):
+def test_home_says_what_to_do_without_an_agency(db, client_for):
     response = client_for(UserFactory()).get(reverse("dashboards:home"))
     assert response.status_code == 200
     assert "您尚未加入任何单位" in response.text
@@ -30,7 +30,7 @@ def test_navigation_marks_sections_that_are_not_open_yet(client_for, insider):
     assert text.count('aria-disabled="true"') == 4
 
 
-def test_administration_link_only_for_staff(client_for, insider):
+def test_administration_link_only_for_staff(db, client_for, insider):
     assert reverse("admin:index") not in client_for(insider).get("/").text
     staff = UserFactory(is_staff=True)
     assert reverse("admin:index") in client_for(staff).get("/").text
@@ -40,3 +40,15 @@ def test_home_query_count(client_for, insider, django_assert_max_num_queries):
     client = client_for(insider)
     with django_assert_max_num_queries(8):
         client.get(reverse("dashboards:home"))
+
+
+def test_chinese_names_are_written_family_name_first(client_for, insider):
+    insider.last_name, insider.first_name = "王", "小明"
+    insider.save()
+    assert "王小明" in client_for(insider).get("/").text
+
+
+def test_home_agency_is_the_first_membership(client_for, agency, other_agency):
+    user = MembershipFactory(agency=other_agency).user
+    MembershipFactory(user=user, agency=agency)
+    assert f'<h1 class="h3 mb-1">{other_agency.name}</h1>' in client_for(user).get("/").text

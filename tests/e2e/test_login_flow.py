@@ -24,7 +24,7 @@ def test_handler_logs_in_switches_language_and_logs_out(page, live_server, insid
     page.get_by_role("heading", name="My tasks").wait_for()
     assert page.locator("html").get_attribute("lang") == "en"
 
-    page.get_by_role("button", name="insider").click()
+    page.get_by_role("button", name="insider").click()  # no name on file: the username stands in
     page.get_by_role("button", name="Log out").click()
     page.get_by_role("heading", name="Log in").wait_for()
 
