@@ -8,3 +8,7 @@ run:
 # One test: make test ARGS="tests/agencies/test_visibility.py -k outsider"
 test:
 	@scripts/test.sh $(ARGS)
+
+# Speed targets, measured (never by timed tests). Prints the figures and the core count.
+bench:
+	@bench/restart.sh

@@ -44,7 +44,7 @@ DEBUG=false ALLOWED_HOSTS=portal.example.gov.cn DATABASE_URL="postgres://portal@
 
 if docker compose version >/dev/null 2>&1; then
     say "docker compose config"
-    docker compose config --quiet
+    SECRET_KEY=check POSTGRES_PASSWORD=check ALLOWED_HOSTS=portal.example.gov.cn docker compose config --quiet
 else
     say "docker compose config: skipped (no docker compose here)"
 fi
