@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from agencies.demo import AGENCIES, DEMO_USERS
 from agencies.models import Agency, Membership, Region
@@ -106,3 +107,22 @@ def test_list_prints_one_line_per_demo_user(capsys):
     assert len(lines) == len(DEMO_USERS)
     assert lines[0].split("\t")[0] == "admin"
     assert any(line.startswith("xe_head\t宣恩县住房和城乡建设局") for line in lines)
+
+
+def test_each_demo_user_logs_in_and_sees_their_agency(seeded, client):
+    for demo in DEMO_USERS:
+        response = client.post(
+            reverse("login"), {"username": demo.username, "password": PASSWORD}, follow=True
+        )
+        home_agency = demo.memberships[0][1]
+        assert f'<h1 class="h3 mb-1">{home_agency}</h1>' in response.text, demo.username
+        client.post(reverse("logout"))
+
+
+def test_demo_admin_reaches_every_reference_data_page(seeded, client):
+    client.post(reverse("login"), {"username": "admin", "password": PASSWORD})
+    for model in ("region", "agency", "membership", "dutyitem"):
+        assert client.get(reverse(f"admin:agencies_{model}_changelist")).status_code == 200, model
+    agency = Agency.objects.get(short_name="县住建局")
+    assert client.get(reverse("admin:agencies_agency_change", args=[agency.pk])).status_code == 200
+    assert client.get(reverse("admin:auth_user_changelist")).status_code == 200
