@@ -46,6 +46,12 @@ class AgencyQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
 
+    def in_kind_order(self):
+        """Order as a reader expects: committee and coordinators first, then departments, then other organs."""
+        kinds = self.model.Kind.values
+        rank = models.Case(*(models.When(kind=kind, then=position) for position, kind in enumerate(kinds)))
+        return self.alias(kind_rank=rank).order_by("kind_rank", "name")
+
     def visible_to(self, user):
         """Agencies whose internal pages (staff, contacts) the user may see.
 

@@ -10,7 +10,7 @@ def index(request):
     regions = (
         Region.objects.jurisdictions()
         .select_related("coordinator", "parent__parent")
-        .prefetch_related(Prefetch("agencies", queryset=Agency.objects.active().order_by("kind", "name")))
+        .prefetch_related(Prefetch("agencies", queryset=Agency.objects.active().in_kind_order()))
     )
     return TemplateResponse(request, "portal/index.html", {"regions": regions})
 

@@ -38,3 +38,11 @@ def test_user_text_is_escaped(client, agency):
 def test_index_query_count(client, agency, other_agency, foreign_agency, django_assert_max_num_queries):
     with django_assert_max_num_queries(3):
         client.get(reverse("portal:index"))
+
+
+def test_index_lists_coordinators_before_departments_and_other_organs(client, region):
+    AgencyFactory(region=region, name="甲公安局", kind="police")
+    AgencyFactory(region=region, name="乙住建局", kind="supervisory")
+    AgencyFactory(region=region, name="丙政务局", kind="comprehensive")
+    text = client.get(reverse("portal:index")).text
+    assert text.index("丙政务局") < text.index("乙住建局") < text.index("甲公安局")
