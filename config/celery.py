@@ -10,5 +10,11 @@ app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# Periodic jobs: one entry per job, each with its cron meaning. The deadline sweep arrives with the deadlines app.
-app.conf.beat_schedule = {}
+# Periodic jobs: one entry per job, each with its cron meaning. Each job is idempotent, so an overlap or a
+# restart of beat does no harm. Legal deadlines are never Celery ETAs: the sweep reads due times from the database.
+app.conf.beat_schedule = {
+    # * * * * *  reminders, overdue marks and escalations
+    "sweep-deadlines": {"task": "deadlines.tasks.sweep_deadlines_task", "schedule": 60.0},
+    # * * * * *  emails of due notifications
+    "send-due-emails": {"task": "notifications.tasks.send_due_emails_task", "schedule": 60.0},
+}

@@ -6,6 +6,7 @@ ImproperlyConfigured with the variable's name, what was wrong and an example of 
 
 import os
 import zoneinfo
+from datetime import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -153,3 +154,30 @@ def env_broker(name: str, default: str) -> str:
             f"{name}=redis://redis:6379/0",
         )
     return value
+
+
+def _clock(text: str) -> time:
+    hours, minutes = text.strip().split(":")
+    return time(int(hours), int(minutes))
+
+
+def env_quiet_hours(name: str, default: str) -> tuple[time, time]:
+    """A daily quiet period such as 22:00-07:00 (it may wrap past midnight)."""
+    value = os.environ.get(name) or default
+    try:
+        start, end = (_clock(part) for part in value.split("-"))
+    except ValueError:
+        raise _bad(name, value, "expected HH:MM-HH:MM", f"{name}=22:00-07:00") from None
+    return start, end
+
+
+def env_reminders(name: str, default: str) -> list[tuple[int, time]]:
+    """Reminder offsets as working days before the due day and a time, e.g. 1@09:00,0@08:30."""
+    value = os.environ.get(name) or default
+    try:
+        reminders = [(int(days), _clock(at)) for days, at in (item.split("@") for item in value.split(","))]
+    except ValueError:
+        raise _bad(name, value, "expected DAYS@HH:MM, comma-separated", f"{name}=1@09:00,0@08:30") from None
+    if any(days < 0 for days, _ in reminders):
+        raise _bad(name, value, "days before the due day cannot be negative", f"{name}=1@09:00,0@08:30")
+    return reminders

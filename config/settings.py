@@ -17,6 +17,8 @@ from .env import (
     env_int,
     env_list,
     env_path,
+    env_quiet_hours,
+    env_reminders,
     env_str,
     env_timezone,
 )
@@ -96,6 +98,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "agencies.context_processors.current_agency",
+                "deadlines.context_processors.calendar_warning",
+                "notifications.context_processors.unread_count",
             ],
         },
     },
@@ -188,6 +192,16 @@ globals().update(env_email("EMAIL_URL", "console://"))
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@portal.invalid")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Deadlines and notifications --------------------------------------------------------------------------------
+
+# Reminders to the acting agency: working days before the due day, and the time of day.
+DEADLINE_REMINDERS = env_reminders("DEADLINE_REMINDERS", "1@09:00,0@08:30")
+# A clock still overdue this many working days after its due day is escalated a second time.
+DEADLINE_SECOND_ESCALATION_WORKING_DAYS = env_int("DEADLINE_SECOND_ESCALATION_WORKING_DAYS", 3, minimum=1)
+# Messages that fall due in these hours wait until the end of the period.
+NOTIFICATION_QUIET_HOURS = env_quiet_hours("NOTIFICATION_QUIET_HOURS", "22:00-07:00")
+NOTIFICATION_EMAIL_MAX_ATTEMPTS = 6
 
 # Celery ------------------------------------------------------------------------------------------------------
 

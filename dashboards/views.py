@@ -1,12 +1,11 @@
 from django.contrib.auth.decorators import login_required
 from django.template.response import TemplateResponse
 
+from deadlines.board import board_for
+
 
 @login_required
 def home(request):
-    """The signed-in home page (我的待办) for the agency the user is acting for.
-
-    Work items (referrals to sign, letters to answer, agenda items to sign) join this page as the apps that
-    own them arrive; until then it says honestly that there is nothing to do.
-    """
-    return TemplateResponse(request, "dashboards/home.html", {"todo": []})
+    """The signed-in home page (我的待办): the acting agency's running clocks, the least time left first."""
+    clocks = board_for(request.agency) if request.agency else []
+    return TemplateResponse(request, "dashboards/home.html", {"clocks": clocks})

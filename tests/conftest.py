@@ -13,8 +13,17 @@ One jurisdiction with a coordinator and two agencies, and a second jurisdiction:
 import pytest
 
 from agencies.models import Agency, Membership
+from deadlines import workdays
 
 from .factories import AgencyFactory, MembershipFactory, RegionFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache():
+    # Each test's transaction is rolled back; a calendar cached by an earlier test must not leak into the next.
+    workdays.clear_cache()
+    yield
+    workdays.clear_cache()
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,140 @@
+import calendar as month_calendar
+from datetime import date
+
+from django.contrib import admin, messages
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from . import workdays
+from .calendar import calendar_day_delete, calendar_day_save, calendar_year_publish
+from .models import CalendarDay, CalendarYear, Deadline, DeadlineEvent, DeadlineRule, WorkCalendar
+
+
+@admin.register(WorkCalendar)
+class WorkCalendarAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "region", "parent", "year_view"]
+    readonly_fields = ["version"]
+
+    @admin.display(description=_("year view"))
+    def year_view(self, obj):
+        year = timezone.localdate().year
+        links = [
+            format_html(
+                '<a href="{}">{}</a>', reverse("admin:deadlines_workcalendar_year", args=[obj.pk, y]), y
+            )
+            for y in (year - 1, year, year + 1)
+        ]
+        return format_html(" · ".join(["{}"] * len(links)), *links)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.year_view_page)
+        return [
+            path("<int:pk>/year/<int:year>/", view, name="deadlines_workcalendar_year"),
+            *super().get_urls(),
+        ]
+
+    def year_view_page(self, request, pk, year):
+        """Twelve months of a calendar: holidays red, make-up working days blue, weekends grey."""
+        calendar = get_object_or_404(WorkCalendar, pk=pk)
+        if not 1 <= year <= 9999:
+            year = timezone.localdate().year
+        months = []
+        for month in range(1, 13):
+            weeks = []
+            for week in month_calendar.Calendar().monthdatescalendar(year, month):
+                cells = []
+                for day in week:
+                    if day.month != month:
+                        cells.append(None)
+                        continue
+                    exception = workdays.day_name(day, calendar=calendar)
+                    kind = exception[0] if exception else ("weekend" if day.weekday() >= 5 else "workday")
+                    cells.append({"day": day, "kind": kind, "name": exception[1] if exception else ""})
+                weeks.append(cells)
+            months.append({"number": month, "weeks": weeks})
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"{calendar} · {year}",
+            "calendar": calendar,
+            "year": year,
+            "months": months,
+            "published": CalendarYear.objects.filter(calendar=calendar, year=year).first(),
+            "working_days": workdays.working_days_between(
+                date(year - 1, 12, 31), date(year, 12, 31), calendar=calendar
+            ),
+        }
+        return TemplateResponse(request, "admin/deadlines/calendar_year.html", context)
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "kind", "name", "calendar"]
+    list_filter = ["calendar", "kind"]
+    date_hierarchy = "date"
+    search_fields = ["name"]
+
+    # Edits go through the calendar service so that running deadlines are recomputed.
+    def save_model(self, request, obj, form, change):
+        moved = calendar_day_save(actor=request.user, day=obj)
+        messages.info(request, _("%(count)d running deadlines were recomputed.") % {"count": moved})
+
+    def delete_model(self, request, obj):
+        moved = calendar_day_delete(actor=request.user, day=obj)
+        messages.info(request, _("%(count)d running deadlines were recomputed.") % {"count": moved})
+
+    def delete_queryset(self, request, queryset):
+        for day in queryset:
+            self.delete_model(request, day)
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    list_display = ["year", "calendar", "published_at", "published_by", "source"]
+    list_filter = ["calendar"]
+    readonly_fields = ["published_at", "published_by"]
+    fields = ["calendar", "year", "source", "published_at", "published_by"]
+
+    def save_model(self, request, obj, form, change):
+        moved = calendar_year_publish(actor=request.user, calendar=obj.calendar, year=obj.year)
+        messages.info(request, _("%(count)d running deadlines were recomputed.") % {"count": moved})
+
+
+@admin.register(DeadlineRule)
+class DeadlineRuleAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "duration", "unit", "acting_side", "is_active"]
+    list_filter = ["unit", "acting_side", "is_active"]
+    search_fields = ["code", "name", "legal_source"]
+
+
+class DeadlineEventInline(admin.TabularInline):
+    model = DeadlineEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["kind", "at", "actor", "step", "old_due_at", "new_due_at", "note"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Deadline)
+class DeadlineAdmin(admin.ModelAdmin):
+    """Read-only: clocks change only through deadlines/clocks.py and the sweep."""
+
+    list_display = ["rule", "agency", "state", "triggered_at", "due_at", "provisional"]
+    list_filter = ["state", "provisional", "rule", "agency__region"]
+    list_select_related = ["rule", "agency"]
+    inlines = [DeadlineEventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

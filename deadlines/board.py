@@ -1,0 +1,46 @@
+"""How a running clock looks to the people who must act: time left in working days, and a colour."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import timezone
+
+from . import workdays
+from .due import local_date
+from .models import Deadline
+
+GREEN, AMBER, RED, GREY = "success", "warning", "danger", "secondary"
+
+
+@dataclass(frozen=True)
+class ClockView:
+    deadline: Deadline
+    working_days_left: int
+    urgency: str  # a Bootstrap colour: green, amber within one working day, red overdue, grey paused
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.urgency == RED
+
+    @property
+    def working_days_late(self) -> int:
+        return max(-self.working_days_left, 0)
+
+
+def clock_view(deadline: Deadline, *, now: datetime) -> ClockView:
+    today, due_day = local_date(now), local_date(deadline.due_at)
+    if deadline.state == Deadline.State.PAUSED:
+        return ClockView(deadline, 0, GREY)
+    if deadline.state == Deadline.State.OVERDUE or deadline.due_at <= now:
+        return ClockView(
+            deadline, -workdays.working_days_between(due_day, today, calendar=deadline.calendar_id), RED
+        )
+    left = workdays.working_days_between(today, due_day, calendar=deadline.calendar_id)
+    return ClockView(deadline, left, AMBER if left <= 1 else GREEN)
+
+
+def board_for(agency, *, now: datetime | None = None) -> list[ClockView]:
+    """The agency's running clocks, the least time left first."""
+    now = now or timezone.now()
+    clocks = Deadline.objects.running().filter(agency=agency).select_related("rule").order_by("due_at")
+    return [clock_view(deadline, now=now) for deadline in clocks]

@@ -1,0 +1,52 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from deadlines.calendar import CalendarImportError, calendar_import, calendar_year_publish
+from deadlines.models import CalendarYear, WorkCalendar
+
+
+class Command(BaseCommand):
+    help = "Manage the working-day calendar: import a year from CSV (date,kind,name), publish a year, list years."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--calendar", default=WorkCalendar.NATIONAL, help="Calendar code (default: national)."
+        )
+        actions = parser.add_subparsers(dest="action", required=True)
+        importing = actions.add_parser("import", help="Import and publish the years a CSV file contains.")
+        importing.add_argument("file", type=Path)
+        publishing = actions.add_parser("publish", help="Publish a year as entered in the admin.")
+        publishing.add_argument("year", type=int)
+        actions.add_parser("years", help="List the published years.")
+
+    def handle(self, *args, action, calendar, **options):
+        try:
+            calendar = WorkCalendar.objects.get(code=calendar)
+        except WorkCalendar.DoesNotExist:
+            raise CommandError(f"No calendar with code {calendar!r}.") from None
+        if action == "import":
+            self.import_file(calendar, options["file"])
+        elif action == "publish":
+            moved = calendar_year_publish(actor=None, calendar=calendar, year=options["year"])
+            self.stdout.write(
+                self.style.SUCCESS(f"Published {options['year']}; {moved} running deadlines moved.")
+            )
+        else:
+            for year in CalendarYear.objects.filter(calendar=calendar).order_by("year"):
+                self.stdout.write(f"{year.year}\t{year.published_at:%Y-%m-%d}\t{year.source}")
+
+    def import_file(self, calendar, path: Path):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise CommandError(f"Cannot read {path}: {error}") from None
+        try:
+            years, moved = calendar_import(calendar=calendar, text=text, source=path.name)
+        except CalendarImportError as error:
+            raise CommandError(f"{path} was not imported; nothing changed.\n{error}") from None
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Imported and published {', '.join(map(str, years))} into {calendar}; {moved} running deadlines moved."
+            )
+        )

@@ -1,0 +1,133 @@
+"""Write notifications (the outbox) and send their emails.
+
+`notify` writes rows in the caller's transaction; nothing is sent there. `send_due_emails` runs in a worker,
+claims each row with a conditional update, sends it and records the outcome, retrying with backoff.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db.models import F
+from django.utils import timezone
+
+from .models import Notification
+
+logger = logging.getLogger(__name__)
+# A row left in SENDING this long belongs to a worker that died mid-send: send it again.
+STALE_CLAIM = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Message:
+    recipient_id: int
+    key: str
+    title: str
+    body: str
+    url: str = ""
+    content_type_id: int | None = None
+    object_id: int | None = None
+
+
+def quiet_until(moment: datetime) -> datetime:
+    """`moment`, or the end of the quiet hours (settings.NOTIFICATION_QUIET_HOURS) when it falls inside them."""
+    start, end = settings.NOTIFICATION_QUIET_HOURS
+    local = timezone.localtime(moment, timezone.get_default_timezone())
+    clock = local.time()
+    wraps = start > end  # e.g. 22:00-07:00
+    inside = (clock >= start or clock < end) if wraps else (start <= clock < end)
+    if not inside:
+        return moment
+    release = local.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
+    if release <= local:
+        release += timedelta(days=1)
+    return release
+
+
+def notify(messages: list[Message], *, now: datetime) -> None:
+    """Write the messages, once each: a (recipient, key) pair that exists already is skipped."""
+    deliver_after = quiet_until(now)
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=message.recipient_id,
+                key=message.key,
+                title=message.title,
+                body=message.body,
+                url=message.url,
+                content_type_id=message.content_type_id,
+                object_id=message.object_id,
+                created_at=now,
+                deliver_after=deliver_after,
+                email_next_attempt_at=deliver_after,
+            )
+            for message in messages
+        ],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
+
+
+def notification_read(*, actor, notification: Notification, now: datetime) -> None:
+    """Mark one of the actor's notifications read (again is harmless)."""
+    Notification.objects.filter(pk=notification.pk, recipient=actor, read_at__isnull=True).update(read_at=now)
+
+
+def notifications_read_all(*, actor, now: datetime) -> int:
+    """Mark every delivered notification of the actor read; return how many changed."""
+    return Notification.objects.visible_to(actor).unread().update(read_at=now)
+
+
+def send_due_emails(*, now: datetime, limit: int = 200) -> int:
+    """Send the emails of due notifications; return how many were sent. Safe to run on several workers at once."""
+    due = Notification.objects.filter(
+        email_state=Notification.Email.PENDING, email_next_attempt_at__lte=now
+    ) | (
+        Notification.objects.filter(
+            email_state=Notification.Email.SENDING, email_claimed_at__lt=now - STALE_CLAIM
+        )
+    )
+    sent = 0
+    for pk, state in due.order_by("id").values_list("id", "email_state")[:limit]:
+        claimed = Notification.objects.filter(pk=pk, email_state=state).update(
+            email_state=Notification.Email.SENDING,
+            email_claimed_at=now,
+            email_attempts=F("email_attempts") + 1,
+        )
+        if not claimed:
+            continue  # another worker has it
+        sent += _send_one(Notification.objects.select_related("recipient").get(pk=pk), now=now)
+    return sent
+
+
+def _send_one(notification: Notification, *, now: datetime) -> int:
+    address = notification.recipient.email
+    if not address:
+        Notification.objects.filter(pk=notification.pk).update(email_state=Notification.Email.NONE)
+        return 0
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "portal.invalid"
+    email = EmailMessage(
+        subject=notification.title,
+        body=f"{notification.body}\n\n{notification.url}".strip(),
+        to=[address],
+        # A stable Message-ID lets mail servers drop the copy a crashed worker may have sent already.
+        headers={"Message-ID": f"<notification-{notification.pk}@{domain}>"},
+    )
+    try:
+        email.send()
+    except Exception as error:
+        attempts = notification.email_attempts
+        final = attempts >= settings.NOTIFICATION_EMAIL_MAX_ATTEMPTS
+        logger.warning("Email for notification %s failed (attempt %s): %s", notification.pk, attempts, error)
+        Notification.objects.filter(pk=notification.pk).update(
+            email_state=Notification.Email.FAILED if final else Notification.Email.PENDING,
+            email_next_attempt_at=now + timedelta(minutes=2**attempts),
+            email_error=str(error)[:1000],
+        )
+        return 0
+    Notification.objects.filter(pk=notification.pk).update(
+        email_state=Notification.Email.SENT, email_sent_at=now
+    )
+    return 1
