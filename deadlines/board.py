@@ -31,7 +31,7 @@ def clock_view(deadline: Deadline, *, now: datetime) -> ClockView:
     today, due_day = local_date(now), local_date(deadline.due_at)
     if deadline.state == Deadline.State.PAUSED:
         return ClockView(deadline, 0, GREY)
-    if deadline.state == Deadline.State.OVERDUE or deadline.due_at <= now:
+    if deadline.state == Deadline.State.OVERDUE or deadline.due_at < now:
         return ClockView(
             deadline, -workdays.working_days_between(due_day, today, calendar=deadline.calendar_id), RED
         )

@@ -37,7 +37,9 @@ def sweep(now: datetime | None = None) -> SweepResult:
     """Do everything that has fallen due by `now`; return how many clocks each step handled."""
     now = now or timezone.now()
     workdays.refresh()
-    return SweepResult(reminded=_remind(now), overdue=_mark_overdue(now), escalated=_escalate(now))
+    # Overdue first: a clock that has run out gets the overdue notice, not a stale reminder.
+    overdue = _mark_overdue(now)
+    return SweepResult(reminded=_remind(now), overdue=overdue, escalated=_escalate(now))
 
 
 def _claim_overdue(ids: list[int], now: datetime) -> list[int]:
@@ -51,7 +53,7 @@ def _claim_overdue(ids: list[int], now: datetime) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET state = %s, overdue_at = %s, escalation_step = 1, next_reminder_at = NULL "  # noqa: S608 - only placeholders are interpolated
-            f"WHERE id IN ({placeholders}) AND state = %s AND due_at <= %s RETURNING id",
+            f"WHERE id IN ({placeholders}) AND state = %s AND due_at < %s RETURNING id",
             [Deadline.State.OVERDUE, now, *ids, Deadline.State.OPEN, now],
         )
         return [row[0] for row in cursor.fetchall()]
@@ -62,7 +64,8 @@ def _mark_overdue(now: datetime) -> int:
     while True:
         with transaction.atomic():
             ids = list(
-                Deadline.objects.filter(state=Deadline.State.OPEN, due_at__lte=now)
+                # Due at 23:59:59 means the whole of that second still counts ("截止…24时").
+                Deadline.objects.filter(state=Deadline.State.OPEN, due_at__lt=now)
                 .order_by("due_at")
                 .values_list("id", flat=True)[:BATCH]
             )

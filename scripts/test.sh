@@ -8,22 +8,14 @@ set -euo pipefail
     postgresql chromium
 
 WORK=$(mktemp -d /tmp/portal-test.XXXXXX)
-PG_DATA="$WORK/pg/data"
-PG_BIN=""
+. "$ROOT/scripts/postgres.sh"
 cleanup() {
     status=$?
-    if [ -f "$PG_DATA/postmaster.pid" ]; then
-        as_postgres pg_ctl -D "$PG_DATA" -m immediate stop >/dev/null 2>&1 || true
-    fi
+    stop_postgres
     rm -rf "$WORK"
     exit $status
 }
 trap cleanup EXIT INT TERM
-
-# initdb and pg_ctl refuse to run as root.
-as_postgres() {
-    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- env PATH="$PG_BIN:$PATH" "$@"; else "$@"; fi
-}
 
 say "ruff check"
 ruff check .
@@ -49,18 +41,7 @@ else
     say "docker compose config: skipped (no docker compose here)"
 fi
 
-if [ -z "${DATABASE_URL:-}" ]; then
-    PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-    say "Starting a throwaway PostgreSQL ($PG_BIN)"
-    mkdir -p "$PG_DATA" "$WORK/pg/socket"
-    chmod 755 "$WORK"
-    if [ "$(id -u)" -eq 0 ]; then chown -R postgres: "$WORK/pg"; fi
-    as_postgres initdb -D "$PG_DATA" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >/dev/null
-    as_postgres pg_ctl -D "$PG_DATA" -w -l "$WORK/pg/postgres.log" start \
-        -o "-k $WORK/pg/socket -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >/dev/null \
-        || { cat "$WORK/pg/postgres.log" >&2; die "PostgreSQL did not start."; }
-    export DATABASE_URL="postgres://postgres@${WORK//\//%2F}%2Fpg%2Fsocket/portal"
-fi
+start_postgres
 
 say "collectstatic"
 python manage.py collectstatic --noinput -v 0

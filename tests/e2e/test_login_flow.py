@@ -3,9 +3,10 @@
 import pytest
 
 from agencies.models import Membership
+from tests.concurrency import transactional
 from tests.factories import TEST_PASSWORD, MembershipFactory
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, transactional]
 
 
 def log_in(page, live_server, username):

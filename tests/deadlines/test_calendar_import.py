@@ -1,0 +1,95 @@
+"""python manage.py workcalendar import FILE: all or nothing, with line numbers."""
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.core.management import CommandError, call_command
+
+from deadlines import workdays
+from deadlines.models import CalendarDay, CalendarYear
+
+from .conftest import CALENDAR_2027
+
+pytestmark = pytest.mark.django_db
+
+
+def write(tmp_path, text):
+    path = tmp_path / "calendar.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_import_publishes_the_years_it_contains(tmp_path, national, capsys):
+    call_command("workcalendar", "import", str(write(tmp_path, CALENDAR_2027)))
+    assert CalendarYear.objects.filter(calendar=national, year=2027).exists()
+    assert CalendarDay.objects.filter(calendar=national, date__year=2027).count() == 4
+    assert workdays.is_provisional(date(2027, 3, 1)) is False
+    assert "2027" in capsys.readouterr().out
+
+
+def test_import_replaces_the_years_days(tmp_path, national):
+    call_command("workcalendar", "import", str(write(tmp_path, CALENDAR_2027)))
+    call_command("workcalendar", "import", str(write(tmp_path, "date,kind,name\n2027-01-01,holiday,元旦\n")))
+    assert list(
+        CalendarDay.objects.filter(calendar=national, date__year=2027).values_list("date", flat=True)
+    ) == [date(2027, 1, 1)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("day,kind,name\n2027-01-01,holiday,元旦\n", "line 1: the first line must be the header"),
+        ("date,kind,name\n2027-13-01,holiday,元旦\n", "line 2: '2027-13-01' is not a date"),
+        ("date,kind,name\n2027-01-01,vacation,元旦\n", "line 2: kind must be holiday or workday"),
+        ("date,kind,name\n2027-01-01,holiday\n", "line 2: expected 3 fields"),
+        ("date,kind,name\n2027-01-01,holiday,\n", "line 2: give the holiday's name"),
+        ("date,kind,name\n2027-01-04,workday,元旦\n", "line 2: 2027-01-04 is a weekday"),
+        ("date,kind,name\n2027-01-01,holiday,元旦\n2027-01-01,holiday,元旦\n", "line 3: duplicate of line 2"),
+        (
+            "date,kind,name\n2027-01-01,holiday,元旦\n2027-01-01,holiday,春节\n",
+            "line 3: 2027-01-01 is already on line 2",
+        ),
+        ("date,kind,name\n", "the file has no days"),
+    ],
+)
+def test_bad_files_are_rejected_with_line_numbers_and_change_nothing(tmp_path, national, text, expected):
+    with pytest.raises(CommandError) as error:
+        call_command("workcalendar", "import", str(write(tmp_path, text)))
+    assert expected in str(error.value)
+    assert "nothing changed" in str(error.value)
+    assert not CalendarYear.objects.filter(year=2027).exists()
+    assert not CalendarDay.objects.filter(date__year=2027).exists()
+
+
+def test_every_bad_line_is_listed_and_good_lines_are_not_kept(tmp_path):
+    text = "date,kind,name\n2027-01-01,holiday,元旦\n2027-02-30,holiday,春节\n2027-01-05,workday,春节\n"
+    with pytest.raises(CommandError) as error:
+        call_command("workcalendar", "import", str(write(tmp_path, text)))
+    assert "line 3:" in str(error.value)
+    assert "line 4:" in str(error.value)
+    assert not CalendarDay.objects.filter(date__year=2027).exists()
+
+
+def test_publish_and_years(national, capsys):
+    CalendarDay.objects.create(calendar=national, date=date(2027, 1, 1), kind="holiday", name="元旦")
+    call_command("workcalendar", "publish", "2027")
+    call_command("workcalendar", "years")
+    out = capsys.readouterr().out
+    assert "2027\t" in out
+    assert "2004\t" in out
+
+
+def test_unknown_calendar_is_refused(tmp_path):
+    with pytest.raises(CommandError, match="No calendar with code 'nowhere'"):
+        call_command("workcalendar", "--calendar", "nowhere", "years")
+
+
+@time_machine.travel("2026-11-23 10:00 +0800", tick=False)
+def test_system_check_warns_about_unpublished_years(national):
+    from deadlines.checks import unpublished_years
+
+    warnings = unpublished_years(None, databases=["default"])
+    assert [warning.id for warning in warnings] == ["deadlines.W001"]  # 2027, in November 2026
+    assert "2027" in warnings[0].msg
+    assert unpublished_years(None) == []  # only with database checks (migrate, check --database)
