@@ -10,5 +10,6 @@ test:
 	@scripts/test.sh $(ARGS)
 
 # Speed targets, measured (never by timed tests). Prints the figures and the core count.
+# Some: make bench ARGS=deadlines BENCH_DEADLINES=100000 (see scripts/bench.sh)
 bench:
-	@bench/restart.sh
+	@scripts/bench.sh $(ARGS)
