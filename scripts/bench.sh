@@ -43,6 +43,7 @@ if $deadlines; then
     export DEBUG=false # as in production; DEBUG would also keep every query in memory
     mkdir -p "$DATA_DIR"
     start_postgres
+    as_postgres "$PG_BIN/createdb" -h "$WORK/pg/socket" portal # the database DATABASE_URL names
     python manage.py migrate --noinput -v 0
     say "Benchmark: deadlines"
     python -m bench.deadlines

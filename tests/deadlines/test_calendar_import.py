@@ -39,25 +39,28 @@ def test_import_replaces_the_years_days(tmp_path, national):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("day,kind,name\n2027-01-01,holiday,元旦\n", "line 1: the first line must be the header"),
-        ("date,kind,name\n2027-13-01,holiday,元旦\n", "line 2: '2027-13-01' is not a date"),
-        ("date,kind,name\n2027-01-01,vacation,元旦\n", "line 2: kind must be holiday or workday"),
-        ("date,kind,name\n2027-01-01,holiday\n", "line 2: expected 3 fields"),
-        ("date,kind,name\n2027-01-01,holiday,\n", "line 2: give the holiday's name"),
-        ("date,kind,name\n2027-01-04,workday,元旦\n", "line 2: 2027-01-04 is a weekday"),
-        ("date,kind,name\n2027-01-01,holiday,元旦\n2027-01-01,holiday,元旦\n", "line 3: duplicate of line 2"),
+        ("day,kind,name\n2027-01-01,holiday,元旦\n", "第 1 行：第一行必须是表头"),
+        ("date,kind,name\n2027-13-01,holiday,元旦\n", "第 2 行：'2027-13-01' 不是形如 2027-01-01 的日期"),
+        ("date,kind,name\n2027-01-01,vacation,元旦\n", "第 2 行：kind 只能是 holiday"),
+        ("date,kind,name\n2027-01-01,holiday\n", "第 2 行：应有 3 列"),
+        ("date,kind,name\n2027-01-01,holiday,\n", "第 2 行：请填写节日名称"),
+        (
+            "date,kind,name\n2027-01-04,workday,元旦\n",
+            "第 2 行：2027-01-04 是周一至周五；调休上班日只能是周六或周日",
+        ),
+        ("date,kind,name\n2027-01-01,holiday,元旦\n2027-01-01,holiday,元旦\n", "第 3 行：与第 2 行重复"),
         (
             "date,kind,name\n2027-01-01,holiday,元旦\n2027-01-01,holiday,春节\n",
-            "line 3: 2027-01-01 is already on line 2",
+            "第 3 行：2027-01-01 已在第 2 行出现",
         ),
-        ("date,kind,name\n", "the file has no days"),
+        ("date,kind,name\n", "文件中没有任何日期"),
     ],
 )
 def test_bad_files_are_rejected_with_line_numbers_and_change_nothing(tmp_path, national, text, expected):
     with pytest.raises(CommandError) as error:
         call_command("workcalendar", "import", str(write(tmp_path, text)))
     assert expected in str(error.value)
-    assert "nothing changed" in str(error.value)
+    assert "未导入，未作任何更改" in str(error.value)
     assert not CalendarYear.objects.filter(year=2027).exists()
     assert not CalendarDay.objects.filter(date__year=2027).exists()
 
@@ -66,8 +69,8 @@ def test_every_bad_line_is_listed_and_good_lines_are_not_kept(tmp_path):
     text = "date,kind,name\n2027-01-01,holiday,元旦\n2027-02-30,holiday,春节\n2027-01-05,workday,春节\n"
     with pytest.raises(CommandError) as error:
         call_command("workcalendar", "import", str(write(tmp_path, text)))
-    assert "line 3:" in str(error.value)
-    assert "line 4:" in str(error.value)
+    assert "第 3 行：" in str(error.value)
+    assert "第 4 行：" in str(error.value)
     assert not CalendarDay.objects.filter(date__year=2027).exists()
 
 

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from deadlines.calendar import CalendarImportError, calendar_import, calendar_year_publish
 from deadlines.models import CalendarYear, WorkCalendar
@@ -44,7 +45,9 @@ class Command(BaseCommand):
         try:
             years, moved = calendar_import(calendar=calendar, text=text, source=path.name)
         except CalendarImportError as error:
-            raise CommandError(f"{path} was not imported; nothing changed.\n{error}") from None
+            raise CommandError(
+                _("%(path)s was not imported; nothing changed.") % {"path": path} + f"\n{error}"
+            ) from None
         self.stdout.write(
             self.style.SUCCESS(
                 f"Imported and published {', '.join(map(str, years))} into {calendar}; {moved} running deadlines moved."
