@@ -1,12 +1,13 @@
 """How a running clock looks to the people who must act: time left in working days, and a colour."""
 
+import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
 from . import workdays
-from .due import local_date
+from .due import HOURS, local_date
 from .models import Deadline
 
 GREEN, AMBER, RED, GREY = "success", "warning", "danger", "secondary"
@@ -17,6 +18,7 @@ class ClockView:
     deadline: Deadline
     working_days_left: int
     urgency: str  # a Bootstrap colour: green, amber within one working day, red overdue, grey paused
+    hours_left: int | None = None  # for hour rules (24小时), whose time left is counted in hours
 
     @property
     def is_overdue(self) -> bool:
@@ -36,7 +38,8 @@ def clock_view(deadline: Deadline, *, now: datetime) -> ClockView:
             deadline, -workdays.working_days_between(due_day, today, calendar=deadline.calendar_id), RED
         )
     left = workdays.working_days_between(today, due_day, calendar=deadline.calendar_id)
-    return ClockView(deadline, left, AMBER if left <= 1 else GREEN)
+    hours = math.ceil((deadline.due_at - now) / timedelta(hours=1)) if deadline.unit == HOURS else None
+    return ClockView(deadline, left, AMBER if left <= 1 else GREEN, hours)
 
 
 def board_for(agency, *, now: datetime | None = None) -> list[ClockView]:

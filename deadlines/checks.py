@@ -10,9 +10,8 @@ def unpublished_years(app_configs, databases=None, **kwargs):
         return []
     from . import workdays
 
-    this_year = timezone.localdate().year
     try:
-        published = workdays.calendar_data().published
+        missing = workdays.unpublished_years(timezone.localdate())
     except DatabaseError:  # before the first migration the tables do not exist yet
         return []
     return [
@@ -23,6 +22,5 @@ def unpublished_years(app_configs, databases=None, **kwargs):
             "days in the admin and publish the year.",
             id="deadlines.W001",
         )
-        for year in (this_year, this_year + 1)
-        if year not in published
+        for year in missing
     ]

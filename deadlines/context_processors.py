@@ -1,5 +1,3 @@
-from datetime import date
-
 from django.utils import timezone
 
 from agencies.models import Membership
@@ -12,17 +10,10 @@ def calendar_warning(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    this_year = timezone.localdate().year
-    missing = [
-        year
-        for year in (this_year, this_year + 1)
-        if workdays.is_provisional(timezone.localdate().replace(year=year, month=1, day=1))
-    ]
+    missing = workdays.unpublished_years(timezone.localdate())
     if not missing:
         return {}
-    if not (
-        user.is_staff
-        or Membership.objects.active().filter(user=user, role=Membership.Role.SUPERVISOR).exists()
-    ):
+    supervisor = Membership.objects.active().filter(user=user, role=Membership.Role.SUPERVISOR).exists()
+    if not (user.is_staff or supervisor):
         return {}
     return {"unpublished_years": missing}

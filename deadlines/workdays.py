@@ -184,3 +184,9 @@ def working_days_between(start: date, end: date, *, calendar=None) -> int:
 def day_name(day: date, *, calendar=None) -> tuple[str, str] | None:
     """The (kind, name) of an exception day, e.g. ("holiday", "国庆节"), or None for an ordinary day."""
     return calendar_data(calendar).exceptions.get(day)
+
+
+def unpublished_years(today: date, *, calendar=None) -> list[int]:
+    """This year and next, where their holiday schedule is not published yet (banner and system check)."""
+    published = calendar_data(calendar).published
+    return [year for year in (today.year, today.year + 1) if year not in published]

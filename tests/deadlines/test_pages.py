@@ -129,3 +129,9 @@ def test_admin_pages_for_rules_and_deadlines_render(client_for, agency):
         reverse("admin:deadlines_workcalendar_changelist"),
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_an_hour_rule_shows_hours_left(agency):
+    deadline_start(rule="C3", target=agency, agency=agency, triggered_at=at(2026, 10, 12, 9, 30))
+    (view,) = board_for(agency, now=at(2026, 10, 12, 10))
+    assert (view.hours_left, view.urgency) == (24, AMBER)
