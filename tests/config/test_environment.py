@@ -27,6 +27,18 @@ ROOT = Path(__file__).resolve().parents[2]
         (lambda: env.env_email("EMAIL_URL", "console://"), "EMAIL_URL", "smtp://:25"),
         (lambda: env.env_broker("CELERY_BROKER_URL", "filesystem://"), "CELERY_BROKER_URL", "amqp://rabbit"),
         (lambda: env.env_path("MEDIA_ROOT", Path("/tmp")), "MEDIA_ROOT", "relative/media"),
+        (
+            lambda: env.env_quiet_hours("NOTIFICATION_QUIET_HOURS", "22:00-07:00"),
+            "NOTIFICATION_QUIET_HOURS",
+            "late",
+        ),
+        (
+            lambda: env.env_quiet_hours("NOTIFICATION_QUIET_HOURS", "22:00-07:00"),
+            "NOTIFICATION_QUIET_HOURS",
+            "25:00-07:00",
+        ),
+        (lambda: env.env_reminders("DEADLINE_REMINDERS", "1@09:00"), "DEADLINE_REMINDERS", "1 day before"),
+        (lambda: env.env_reminders("DEADLINE_REMINDERS", "1@09:00"), "DEADLINE_REMINDERS", "-1@09:00"),
     ],
 )
 def test_malformed_value_names_the_variable(monkeypatch, helper, name, value):
@@ -87,3 +99,12 @@ def test_start_up_requires_a_secret_key_in_production():
 def test_time_zone_defaults_to_shanghai(settings):
     assert settings.TIME_ZONE == "Asia/Shanghai"
     assert settings.LANGUAGE_CODE == "zh-hans"
+
+
+def test_reminders_and_quiet_hours(monkeypatch):
+    from datetime import time
+
+    monkeypatch.setenv("DEADLINE_REMINDERS", "2@09:00, 0@08:30")
+    assert env.env_reminders("DEADLINE_REMINDERS", "") == [(2, time(9, 0)), (0, time(8, 30))]
+    monkeypatch.setenv("NOTIFICATION_QUIET_HOURS", "21:30-06:45")
+    assert env.env_quiet_hours("NOTIFICATION_QUIET_HOURS", "") == (time(21, 30), time(6, 45))
