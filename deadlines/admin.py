@@ -19,6 +19,10 @@ class WorkCalendarAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "region", "parent", "year_view"]
     readonly_fields = ["version"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Moving a calendar under another parent would silently change running clocks' days: fixed once created.
+        return ["version", "code", "region", "parent"] if obj else ["version"]
+
     @admin.display(description=_("year view"))
     def year_view(self, obj):
         year = timezone.localdate().year
@@ -102,6 +106,13 @@ class CalendarYearAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         moved = calendar_year_publish(actor=request.user, calendar=obj.calendar, year=obj.year)
         messages.info(request, _("%(count)d running deadlines were recomputed.") % {"count": moved})
+
+    # Adding a row publishes a year; a publication is not edited or withdrawn here (it would silently move clocks).
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(DeadlineRule)

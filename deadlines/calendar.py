@@ -140,10 +140,14 @@ def calendar_year_publish(*, actor, calendar: WorkCalendar, year: int, now: date
 def calendar_day_save(*, actor, day: CalendarDay, now: datetime | None = None) -> int:
     """Save an added or edited exception day. Returns the clocks recomputed."""
     now = now or timezone.now()
+    previous = (
+        CalendarDay.objects.filter(pk=day.pk).values_list("date", flat=True).first() if day.pk else None
+    )
     day.full_clean()
     day.save()
     reason = _("%(day)s changed to %(kind)s") % {"day": day.date, "kind": day.get_kind_display()}
-    return _calendar_changed(day.calendar, [day.date.year], reason=reason, now=now)
+    years = sorted({day.date.year, previous.year if previous else day.date.year})
+    return _calendar_changed(day.calendar, years, reason=reason, now=now)
 
 
 @transaction.atomic

@@ -80,25 +80,29 @@ def notifications_read_all(*, actor, now: datetime) -> int:
     return Notification.objects.visible_to(actor).unread().update(read_at=now)
 
 
-def send_due_emails(*, now: datetime, limit: int = 200) -> int:
-    """Send the emails of due notifications; return how many were sent. Safe to run on several workers at once."""
-    due = Notification.objects.filter(
-        email_state=Notification.Email.PENDING, email_next_attempt_at__lte=now
-    ) | (
-        Notification.objects.filter(
+def send_due_emails(*, now: datetime, batch: int = 200, max_batches: int = 50) -> int:
+    """Send the emails of due notifications, batch after batch until none is left; return how many were sent.
+
+    Safe on several workers at once: each row is claimed with a conditional update before it is sent.
+    """
+    sent = 0
+    for _ in range(max_batches):
+        due = Notification.objects.filter(
+            email_state=Notification.Email.PENDING, email_next_attempt_at__lte=now
+        ) | Notification.objects.filter(
             email_state=Notification.Email.SENDING, email_claimed_at__lt=now - STALE_CLAIM
         )
-    )
-    sent = 0
-    for pk, state in due.order_by("id").values_list("id", "email_state")[:limit]:
-        claimed = Notification.objects.filter(pk=pk, email_state=state).update(
-            email_state=Notification.Email.SENDING,
-            email_claimed_at=now,
-            email_attempts=F("email_attempts") + 1,
-        )
-        if not claimed:
-            continue  # another worker has it
-        sent += _send_one(Notification.objects.select_related("recipient").get(pk=pk), now=now)
+        rows = list(due.order_by("id").values_list("id", "email_state")[:batch])
+        if not rows:
+            break
+        for pk, state in rows:
+            claimed = Notification.objects.filter(pk=pk, email_state=state).update(
+                email_state=Notification.Email.SENDING,
+                email_claimed_at=now,
+                email_attempts=F("email_attempts") + 1,
+            )
+            if claimed:  # else another worker has it
+                sent += _send_one(Notification.objects.select_related("recipient").get(pk=pk), now=now)
     return sent
 
 

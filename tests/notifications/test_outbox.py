@@ -111,3 +111,9 @@ def test_two_workers_send_each_email_once(person):
     results = run_concurrently(lambda: send_due_emails(now=at(2026, 10, 14, 9, 1)), times=3)
     assert sum(results) == 20
     assert len(mail.outbox) == 20
+
+
+def test_a_large_outbox_is_drained_in_batches(person):
+    for number in range(25):
+        write(person, key=f"k{number}")
+    assert send_due_emails(now=at(2026, 10, 14, 9, 1), batch=10) == 25
