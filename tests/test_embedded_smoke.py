@@ -4,6 +4,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -12,6 +13,19 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.smoke
+
+
+QUEUE_A_SWEEP = """
+from datetime import timedelta
+from django.utils import timezone
+from agencies.models import Agency
+from deadlines.clocks import deadline_start
+from deadlines.tasks import sweep_deadlines_task
+agency = Agency.objects.get(short_name="县住建局")
+deadline_start(rule="C3", target=agency, agency=agency, triggered_at=timezone.now() - timedelta(hours=25))
+sweep_deadlines_task.delay()
+"""
+READ_STATE = "from deadlines.models import Deadline; print(Deadline.objects.get().state)"
 
 
 def free_port() -> int:
@@ -65,6 +79,29 @@ def test_make_run_serves_the_login_page_and_stops_on_ctrl_c(tmp_path):
         while not list(tmp_path.glob("celerybeat-schedule*")) and time.monotonic() < deadline:
             time.sleep(0.5)
         assert list(tmp_path.glob("celerybeat-schedule*")), output
+        # The worker takes tasks from the serverless broker: queue a sweep and watch a past-due clock go overdue.
+        run_env = environment | {"DEBUG": "true", "SECRET_KEY": (tmp_path / "secret_key").read_text().strip()}
+        subprocess.run(
+            [sys.executable, "manage.py", "shell", "--no-imports", "-c", QUEUE_A_SWEEP],
+            cwd=ROOT,
+            env=run_env,
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+        state, deadline = "", time.monotonic() + 60
+        while state != "overdue" and time.monotonic() < deadline:
+            time.sleep(1)
+            state = subprocess.run(
+                [sys.executable, "manage.py", "shell", "--no-imports", "-c", READ_STATE],
+                cwd=ROOT,
+                env=run_env,
+                check=True,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            ).stdout.strip()
+        assert state == "overdue", (tmp_path / "run.log").read_text()
     finally:
         os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
         process.wait(timeout=60)
