@@ -15,7 +15,7 @@ from django.utils import timezone
 from agencies.models import Agency
 
 from . import workdays
-from .due import Pause, compute_due, explain, local_date
+from .due import LEGAL_TZ, Pause, compute_due, explain, local_date
 from .models import Deadline, DeadlineEvent, DeadlineRule, WorkCalendar
 
 
@@ -71,7 +71,7 @@ def explanation(deadline: Deadline) -> str:
 
 def reminder_times(deadline: Deadline) -> list[datetime]:
     """When to remind the acting agency (settings.DEADLINE_REMINDERS), after the trigger and before the due time."""
-    zone = timezone.get_default_timezone()
+    zone = LEGAL_TZ
     due_day = local_date(deadline.due_at)
     times = set()
     for working_days_before, at in settings.DEADLINE_REMINDERS:
@@ -82,14 +82,12 @@ def reminder_times(deadline: Deadline) -> list[datetime]:
     return sorted(times)
 
 
-def second_escalation_at(deadline: Deadline) -> datetime:
+def second_escalation_at(*, due_at: datetime, calendar_id: int) -> datetime:
     """09:00 of the N-th working day after the due day (settings.DEADLINE_SECOND_ESCALATION_WORKING_DAYS)."""
     day = workdays.add_working_days(
-        local_date(deadline.due_at),
-        settings.DEADLINE_SECOND_ESCALATION_WORKING_DAYS,
-        calendar=deadline.calendar_id,
+        local_date(due_at), settings.DEADLINE_SECOND_ESCALATION_WORKING_DAYS, calendar=calendar_id
     )
-    return datetime.combine(day, time(9, 0), tzinfo=timezone.get_default_timezone())
+    return datetime.combine(day, time(9, 0), tzinfo=LEGAL_TZ)
 
 
 def next_reminder(deadline: Deadline, after: datetime) -> tuple[datetime | None, int]:

@@ -2,12 +2,16 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from . import workdays
 
-END_OF_DAY = time(23, 59, 59)
+# Legal periods are counted in China's time whatever TIME_ZONE says (it only changes how times are displayed).
+LEGAL_TZ = ZoneInfo("Asia/Shanghai")
+# The last instant of the day ("截止…24时"): a clock is overdue only once the day is over.
+END_OF_DAY = time(23, 59, 59, 999999)
 WEEKDAYS = "一二三四五六日"
 WORKING_DAYS, CALENDAR_DAYS, HOURS = "working_days", "calendar_days", "hours"
 
@@ -19,12 +23,13 @@ class Pause:
 
 
 def local_date(moment: datetime) -> date:
-    return timezone.localtime(moment, timezone.get_default_timezone()).date()
+    """The calendar day of `moment` in China."""
+    return timezone.localtime(moment, LEGAL_TZ).date()
 
 
 def end_of(day: date) -> datetime:
-    """23:59:59 of `day` in the portal's time zone: "截止…24时"."""
-    return datetime.combine(day, END_OF_DAY, tzinfo=timezone.get_default_timezone())
+    """The last instant of `day` in China: "截止…24时"."""
+    return datetime.combine(day, END_OF_DAY, tzinfo=LEGAL_TZ)
 
 
 def compute_due(
@@ -42,19 +47,18 @@ def compute_due(
             due += pause.resumed_at - pause.paused_at
         return due, False
     start = local_date(triggered_at)
+    paused_days = [(local_date(pause.paused_at), local_date(pause.resumed_at)) for pause in pauses]
     if unit == WORKING_DAYS:
         due_day = workdays.add_working_days(start, duration, calendar=calendar)
-    elif unit == CALENDAR_DAYS:
-        due_day = workdays.add_calendar_days(start, duration, calendar=calendar)
-    else:
-        raise ValueError(f"unknown deadline unit {unit!r}")
-    for pause in pauses:
-        paused, resumed = local_date(pause.paused_at), local_date(pause.resumed_at)
-        if unit == WORKING_DAYS:
+        for paused, resumed in paused_days:
             shift = workdays.working_days_between(paused, resumed, calendar=calendar)
             due_day = workdays.add_working_days(due_day, shift, calendar=calendar)
-        else:
-            due_day = workdays.add_calendar_days(due_day, (resumed - paused).days, calendar=calendar)
+    elif unit == CALENDAR_DAYS:
+        # Add the paused days to the count before rolling forward once: rolling first would add a day too many.
+        total = duration + sum((resumed - paused).days for paused, resumed in paused_days)
+        due_day = workdays.add_calendar_days(start, total, calendar=calendar)
+    else:
+        raise ValueError(f"unknown deadline unit {unit!r}")
     provisional = any(
         workdays.is_provisional(date(year, 1, 1), calendar=calendar)
         for year in range(start.year, due_day.year + 1)
@@ -109,10 +113,9 @@ def explain(
     """Explain a due time in Chinese, e.g.
     "2026-09-30 收到；10月1日至7日国庆节休息；10月10日（星期六）调休上班；第5个工作日为10月13日，截止10月13日24时".
     """
-    zone = timezone.get_default_timezone()
-    trigger = timezone.localtime(triggered_at, zone)
+    trigger = timezone.localtime(triggered_at, LEGAL_TZ)
     if unit == HOURS:
-        due = timezone.localtime(due_at, zone)
+        due = timezone.localtime(due_at, LEGAL_TZ)
         parts = [f"{trigger:%Y-%m-%d %H:%M} {trigger_verb}", f"{duration}小时内"]
         parts += [_pause_text(pause, unit, calendar) for pause in pauses]
         return "；".join(parts) + f"，截止{due.year}年{due.month}月{due.day}日{due.hour}时{due.minute:02d}分"

@@ -10,11 +10,31 @@ Years without a published schedule count Monday-Friday only; their dates are pro
 """
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 RECHECK_SECONDS = 5.0
 HOLIDAY, WORKDAY = "holiday", "workday"
+
+
+@dataclass(frozen=True)
+class Table:
+    """Prefix sums of working days over whole years first_year..last_year. Never changed once built."""
+
+    first_year: int
+    last_year: int
+    first_ordinal: int
+    cumulative: list[int]  # working days in [first day, first day + i]
+    ordinals: list[int]  # the working days' ordinals, ascending
+
+    def count_through(self, day: date) -> int:
+        return self.cumulative[day.toordinal() - self.first_ordinal]
+
+    def covers(self, first_year: int, last_year: int) -> bool:
+        return self.first_year <= first_year and last_year <= self.last_year
+
+
+EMPTY = Table(first_year=0, last_year=-1, first_ordinal=0, cumulative=[], ordinals=[])
 
 
 @dataclass
@@ -24,13 +44,11 @@ class CalendarData:
     exceptions: dict[
         date, tuple[str, str]
     ]  # date -> (kind, name); a calendar's own days win over its parent's
-    published: frozenset[int]
+    published: frozenset[int]  # the years the root (national) calendar has published
     recheck_at: float
-    first_year: int = 0
-    last_year: int = -1
-    first_ordinal: int = 0
-    cumulative: list[int] = field(default_factory=list)  # working days in [first day, first day + i]
-    ordinals: list[int] = field(default_factory=list)  # the working days' ordinals, ascending
+    # Web threads share this object: a wider table is built aside and swapped in with one assignment, and every
+    # computation reads `table` once, so no reader ever sees a half-built range.
+    table: Table = EMPTY
 
     def is_workday(self, day: date) -> bool:
         exception = self.exceptions.get(day)
@@ -38,52 +56,55 @@ class CalendarData:
             return exception[0] == WORKDAY
         return day.weekday() < 5
 
-    def build(self, first_year: int, last_year: int) -> None:
+    def build(self, first_year: int, last_year: int) -> Table:
         """Compute the prefix sums for whole years first_year..last_year (clamped to 1..9999)."""
         first_year, last_year = max(first_year, 1), min(last_year, 9999)
-        self.first_year, self.last_year = first_year, last_year
-        self.first_ordinal = date(first_year, 1, 1).toordinal()
+        first_ordinal = date(first_year, 1, 1).toordinal()
         cumulative, ordinals, count = [], [], 0
-        for ordinal in range(self.first_ordinal, date(last_year, 12, 31).toordinal() + 1):
+        for ordinal in range(first_ordinal, date(last_year, 12, 31).toordinal() + 1):
             if self.is_workday(date.fromordinal(ordinal)):
                 count += 1
                 ordinals.append(ordinal)
             cumulative.append(count)
-        self.cumulative, self.ordinals = cumulative, ordinals
+        return Table(first_year, last_year, first_ordinal, cumulative, ordinals)
 
-    def ensure(self, first_year: int, last_year: int) -> None:
-        """Grow the range (with a year's margin) so that it covers first_year..last_year."""
-        if self.first_year <= first_year and last_year <= self.last_year:
-            return
-        if self.last_year < self.first_year:
-            self.build(first_year - 1, last_year + 2)
+    def covering(self, first_year: int, last_year: int) -> Table:
+        """A table covering first_year..last_year (with a year's margin when it has to grow)."""
+        table = self.table
+        if table.covers(first_year, last_year):
+            return table
+        if table is EMPTY:
+            table = self.build(first_year - 1, last_year + 2)
         else:
-            self.build(min(self.first_year, first_year - 1), max(self.last_year, last_year + 1))
-
-    def count_through(self, day: date) -> int:
-        """Working days from the start of the range up to and including `day`."""
-        if not (self.first_year <= day.year <= self.last_year):
-            self.ensure(day.year, day.year)
-        return self.cumulative[day.toordinal() - self.first_ordinal]
+            table = self.build(min(table.first_year, first_year - 1), max(table.last_year, last_year + 1))
+        self.table = table
+        return table
 
     def add(self, start: date, n: int) -> date:
         if n == 0:
             return start
-        if n > 0:
-            index = self.count_through(start) + n - 1
-            while index >= len(self.ordinals):
-                if self.last_year >= 9999:
-                    raise OverflowError("date out of range")
-                self.build(self.first_year, self.last_year + 1 + n // 200)
-            return date.fromordinal(self.ordinals[index])
+        # Roughly 250 working days a year: cover enough years for the jump, then check and widen if needed.
+        years = abs(n) // 200 + 1
         while True:
-            before = self.count_through(start) - self.is_workday(start)
-            index = before + n
-            if index >= 0:
-                return date.fromordinal(self.ordinals[index])
-            if self.first_year <= 1:
-                raise OverflowError("date out of range")
-            self.build(self.first_year - 1 - (-n) // 200, self.last_year)
+            if n > 0:
+                table = self.covering(start.year, min(start.year + years, 9999))
+                index = table.count_through(start) + n - 1
+                if index < len(table.ordinals):
+                    return date.fromordinal(table.ordinals[index])
+                if table.last_year >= 9999:
+                    raise OverflowError("date out of range")
+            else:
+                table = self.covering(max(start.year - years, 1), start.year)
+                index = table.count_through(start) - self.is_workday(start) + n
+                if index >= 0:
+                    return date.fromordinal(table.ordinals[index])
+                if table.first_year <= 1:
+                    raise OverflowError("date out of range")
+            years *= 2
+
+    def between(self, start: date, end: date) -> int:
+        table = self.covering(start.year, end.year)  # both counts from one table
+        return table.count_through(end) - table.count_through(start)
 
 
 _cache: dict[int | None, CalendarData] = {}
@@ -113,7 +134,10 @@ def _load(calendar_id: int | None) -> CalendarData:
             "date", "kind", "name"
         ):
             exceptions[day] = (kind, name)
-    published = frozenset(CalendarYear.objects.filter(calendar_id__in=chain).values_list("year", flat=True))
+    # Only the root (national) calendar publishes years: a region's own days do not make a year final.
+    published = frozenset(
+        CalendarYear.objects.filter(calendar_id=chain[-1] if chain else None).values_list("year", flat=True)
+    )
     return CalendarData(
         chain=tuple(chain),
         versions=tuple(versions),
@@ -176,9 +200,7 @@ def working_days_between(start: date, end: date, *, calendar=None) -> int:
     """Working days after `start` up to and including `end` (0 when `end` is not after `start`)."""
     if end <= start:
         return 0
-    data = calendar_data(calendar)
-    data.ensure(start.year, end.year)  # both counts must share one origin
-    return data.count_through(end) - data.count_through(start)
+    return calendar_data(calendar).between(start, end)
 
 
 def day_name(day: date, *, calendar=None) -> tuple[str, str] | None:

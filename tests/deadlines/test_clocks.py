@@ -24,7 +24,7 @@ def test_start_computes_the_due_time_and_records_it(agency, insider):
     deadline = deadline_start(
         actor=insider, rule="L3", target=agency, agency=agency, triggered_at=at(2026, 9, 30, 10)
     )
-    assert deadline.due_at == at(2026, 10, 13, 23, 59, 59)
+    assert deadline.due_at == at(2026, 10, 13, 23, 59, 59, 999999)
     assert deadline.state == Deadline.State.OPEN
     assert deadline.calendar.code == "national"
     started = deadline.events.get()
@@ -42,8 +42,8 @@ def test_editing_a_rule_applies_to_deadlines_started_afterwards(agency):
     DeadlineRule.objects.filter(code="L3").update(duration=7)
     after = deadline_start(rule="L3", target=agency, agency=agency, triggered_at=at(2026, 11, 2, 10))
     before.refresh_from_db()
-    assert before.due_at == at(2026, 11, 9, 23, 59, 59)
-    assert after.due_at == at(2026, 11, 11, 23, 59, 59)
+    assert before.due_at == at(2026, 11, 9, 23, 59, 59, 999999)
+    assert after.due_at == at(2026, 11, 11, 23, 59, 59, 999999)
 
 
 def test_meet_stops_the_clock_and_a_second_meet_is_refused(agency, insider):
@@ -67,9 +67,9 @@ def test_pause_and_resume_shift_the_due_time_by_the_paused_working_days(agency, 
     assert deadline.state == "paused"
     deadline = deadline_resume(actor=insider, deadline=deadline, at=at(2026, 10, 14, 10))
     assert deadline.state == "open"
-    assert deadline.due_at == at(2026, 10, 19, 23, 59, 59)
+    assert deadline.due_at == at(2026, 10, 19, 23, 59, 59, 999999)
     resumed = deadline.events.get(kind="resumed")
-    assert (resumed.old_due_at, resumed.new_due_at) == (at(2026, 10, 13, 23, 59, 59), deadline.due_at)
+    assert (resumed.old_due_at, resumed.new_due_at) == (at(2026, 10, 13, 23, 59, 59, 999999), deadline.due_at)
     assert "中止计时，顺延4个工作日" in explanation(deadline)
 
 
@@ -98,18 +98,18 @@ def test_running_for_finds_an_objects_clocks_by_rule(agency, other_agency):
 
 def test_importing_2027_recomputes_running_deadlines_and_records_old_and_new(agency, import_2027):
     deadline = deadline_start(rule="L3", target=agency, agency=agency, triggered_at=at(2026, 12, 28, 9))
-    assert (deadline.due_at, deadline.provisional) == (at(2027, 1, 4, 23, 59, 59), True)
+    assert (deadline.due_at, deadline.provisional) == (at(2027, 1, 4, 23, 59, 59, 999999), True)
     met = deadline_start(rule="L3", target=agency, agency=agency, triggered_at=at(2026, 12, 28, 9))
     deadline_meet(deadline=met, at=at(2026, 12, 30, 9))
     years, moved = import_2027()
     assert (years, moved) == ([2027], 1)
     deadline.refresh_from_db()
-    assert (deadline.due_at, deadline.provisional) == (at(2027, 1, 5, 23, 59, 59), False)
+    assert (deadline.due_at, deadline.provisional) == (at(2027, 1, 5, 23, 59, 59, 999999), False)
     event = deadline.events.get(kind="recomputed")
-    assert (event.old_due_at, event.new_due_at) == (at(2027, 1, 4, 23, 59, 59), at(2027, 1, 5, 23, 59, 59))
+    assert (event.old_due_at, event.new_due_at) == (at(2027, 1, 4, 23, 59, 59, 999999), at(2027, 1, 5, 23, 59, 59, 999999))
     assert "2027.csv" in event.note
     met.refresh_from_db()
-    assert met.due_at == at(2027, 1, 4, 23, 59, 59)  # a met clock is history: never moved
+    assert met.due_at == at(2027, 1, 4, 23, 59, 59, 999999)  # a met clock is history: never moved
 
 
 def test_a_recomputation_that_gives_more_time_reopens_an_overdue_clock(agency, import_2027):
@@ -122,7 +122,7 @@ def test_a_recomputation_that_gives_more_time_reopens_an_overdue_clock(agency, i
     import_2027()  # with the real New Year holiday the clock runs until 5 January
     deadline.refresh_from_db()
     assert deadline.state == "open"
-    assert deadline.due_at == at(2027, 1, 5, 23, 59, 59)
+    assert deadline.due_at == at(2027, 1, 5, 23, 59, 59, 999999)
 
 
 @transactional

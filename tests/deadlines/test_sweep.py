@@ -50,8 +50,8 @@ def test_a_late_first_sweep_sends_only_the_latest_reminder(db, clock, insider):
 def test_expiry_marks_overdue_and_tells_the_head_and_the_supervisor_once(
     db, clock, insider, colleague, supervisor, outsider, foreign_supervisor
 ):
-    assert sweep(at(2026, 10, 13, 23, 59, 59)).overdue == 0
-    assert sweep(at(2026, 10, 14, 0, 0, 1)).overdue == 1
+    assert sweep(at(2026, 10, 13, 23, 59, 59, 999999)).overdue == 0  # the whole last second still counts
+    assert sweep(at(2026, 10, 14, 0, 0, 0, 1)).overdue == 1
     assert sweep(at(2026, 10, 14, 0, 5)).overdue == 0
     clock.refresh_from_db()
     assert clock.state == Deadline.State.OVERDUE

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 def write(user, key="k1", url="/deadlines/1/", now=None):
     now = now or at(2026, 10, 14, 9)
-    notify([Message(recipient_id=user.pk, key=key, title=f"标题{key}", body="正文", url=url)], now=now)
+    notify([Message(recipient_ids=(user.pk,), key=key, title=f"标题{key}", body="正文", url=url)], now=now)
     return Notification.objects.get(recipient=user, key=key)
 
 

@@ -22,7 +22,7 @@ def person(insider):
 
 def write(person, key="k1", now=None):
     notify(
-        [Message(recipient_id=person.pk, key=key, title="标题", body="正文", url="/x/")],
+        [Message(recipient_ids=(person.pk,), key=key, title="标题", body="正文", url="/x/")],
         now=now or at(2026, 10, 14, 9),
     )
 

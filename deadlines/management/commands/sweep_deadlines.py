@@ -3,6 +3,7 @@ from datetime import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from deadlines.due import LEGAL_TZ
 from deadlines.sweep import sweep
 
 
@@ -21,7 +22,7 @@ class Command(BaseCommand):
             except ValueError:
                 raise CommandError(f"--now {now!r} is not an ISO 8601 date and time.") from None
             if timezone.is_naive(now):
-                now = timezone.make_aware(now, timezone.get_default_timezone())
+                now = timezone.make_aware(now, LEGAL_TZ)
         result = sweep(now)
         self.stdout.write(
             f"reminded {result.reminded}, overdue {result.overdue}, escalated {result.escalated}"
