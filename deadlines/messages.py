@@ -4,6 +4,8 @@ Texts are built once per clock and sent to everyone concerned (notifications.ser
 their recipients in the database); recipients are looked up once per batch of clocks.
 """
 
+import functools
+from datetime import datetime
 from typing import NamedTuple
 
 from django.conf import settings
@@ -11,12 +13,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies.models import Membership
+from agencies.models import Agency, Membership
 from agencies.people import members_in_role, supervisors_over
 from notifications.services import Message
 
 from .due import LEGAL_TZ
-from .models import Deadline
+from .models import Deadline, DeadlineRule
 
 TITLES = {
     "reminder": "【时限提醒】{rule}",
@@ -33,31 +35,45 @@ BODIES = {
 
 
 class Clock(NamedTuple):
-    """What a message says about a clock (read with one values_list query, no model instances)."""
+    """What a message says about a clock."""
 
     pk: int
-    due_at: object
+    due_at: datetime
     agency_id: int
     agency_name: str
     rule_code: str
     rule_name: str
 
-    FIELDS = ("id", "due_at", "agency_id", "agency__name", "rule__code", "rule__name")
-
     @classmethod
     def of(cls, deadline: Deadline) -> "Clock":
+        rule = deadline.rule
         return cls(
-            deadline.pk,
-            deadline.due_at,
-            deadline.agency_id,
-            deadline.agency.name,
-            deadline.rule.code,
-            deadline.rule.name,
+            deadline.pk, deadline.due_at, deadline.agency_id, deadline.agency.name, rule.code, rule.name
         )
 
 
-def clocks(ids) -> list[Clock]:
-    return [Clock(*row) for row in Deadline.objects.filter(id__in=ids).values_list(*Clock.FIELDS)]
+def clocks(rows) -> list[Clock]:
+    """Clocks from (id, due_at, calendar_id, agency_id, rule_id) rows, with two small look-ups for the names."""
+    rows = list(rows)
+    agencies = dict(Agency.objects.filter(id__in={row[3] for row in rows}).values_list("id", "name"))
+    rules = {pk: (code, name) for pk, code, name in DeadlineRule.objects.values_list("id", "code", "name")}
+    return [
+        Clock(pk, due_at, agency_id, agencies[agency_id], *rules[rule_id])
+        for pk, due_at, _, agency_id, rule_id in rows
+    ]
+
+
+# Built once: reverse() per message cost the busiest sweep a fifth of its time.
+URL_SENTINEL = 987654321987654321
+
+
+def detail_url(pk: int) -> str:
+    return _detail_url_template().replace(str(URL_SENTINEL), str(pk))
+
+
+@functools.cache
+def _detail_url_template() -> str:
+    return reverse("deadlines:detail", args=[URL_SENTINEL])
 
 
 def _message(clock: Clock, recipients, *, kind: str, step: int, content_type_id: int) -> Message:
@@ -74,7 +90,7 @@ def _message(clock: Clock, recipients, *, kind: str, step: int, content_type_id:
         key=f"deadline:{clock.pk}:{kind}:{step}:{clock.due_at:%Y%m%d%H%M}",
         title=TITLES[kind].format(**fields),
         body=BODIES[kind].format(**fields),
-        url=reverse("deadlines:detail", args=[clock.pk]),
+        url=detail_url(clock.pk),
         content_type_id=content_type_id,
         object_id=clock.pk,
     )

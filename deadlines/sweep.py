@@ -91,38 +91,46 @@ def _mark_overdue(now: datetime) -> int:
     total = 0
     while True:
         with transaction.atomic():
-            ids = list(
+            rows = list(
                 # A clock is due until the last instant of its day (23:59:59.999999, "截止…24时").
                 Deadline.objects.filter(state=OPEN, due_at__lt=now)
                 .order_by("due_at")
-                .values_list("id", flat=True)[:BATCH]
+                .values_list("id", "due_at", "calendar_id", "agency_id", "rule_id")[:BATCH]
             )
-            claimed = _claim(
-                ids,
-                where={"state": OPEN, "due_at__lt": now},
-                set_={"state": OVERDUE, "overdue_at": now, "escalation_step": 1, "next_reminder_at": None},
-            )
+            claimed = []
+            # The second escalation is planned in the claiming UPDATE: one statement per distinct time (clocks
+            # due on the same day share one), and each row is written once.
+            for moment, ids in _by_second_escalation(rows).items():
+                claimed += _claim(
+                    ids,
+                    where={"state": OPEN, "due_at__lt": now},
+                    set_={
+                        "state": OVERDUE,
+                        "overdue_at": now,
+                        "escalation_step": 1,
+                        "next_reminder_at": None,
+                        "next_escalation_at": moment,
+                    },
+                )
             if claimed:
-                _plan_second_escalation(claimed)
                 _record(claimed, DeadlineEvent.Kind.OVERDUE, step=1, now=now)
-                notify(to_heads_and_supervisors(clocks(claimed), kind="overdue", step=1), now=now)
+                wanted = set(claimed)
+                items = clocks([row for row in rows if row[0] in wanted])
+                notify(to_heads_and_supervisors(items, kind="overdue", step=1), now=now)
                 total += len(claimed)
-        if len(ids) < BATCH:
+        if len(rows) < BATCH:
             return total
 
 
-def _plan_second_escalation(ids: list[int]) -> None:
-    """Set next_escalation_at: one UPDATE per distinct time (clocks due the same day share one)."""
-    by_moment, computed = defaultdict(list), {}
-    for pk, due_at, calendar_id in Deadline.objects.filter(id__in=ids).values_list(
-        "id", "due_at", "calendar_id"
-    ):
+def _by_second_escalation(rows) -> dict[datetime, list[int]]:
+    """Group clock ids by the time of their second escalation, computed once per calendar and due day."""
+    groups, computed = defaultdict(list), {}
+    for pk, due_at, calendar_id, _agency_id, _rule_id in rows:
         day = (calendar_id, local_date(due_at))
         if day not in computed:
             computed[day] = second_escalation_at(due_at=due_at, calendar_id=calendar_id)
-        by_moment[computed[day]].append(pk)
-    for moment, pks in by_moment.items():
-        Deadline.objects.filter(id__in=pks).update(next_escalation_at=moment)
+        groups[computed[day]].append(pk)
+    return groups
 
 
 def _remind(now: datetime) -> int:
@@ -169,6 +177,9 @@ def _escalate(now: datetime) -> int:
                     set_={"next_escalation_at": None, "escalation_step": 2},
                 )
                 _record(claimed, DeadlineEvent.Kind.ESCALATED, step=2, now=now)
-                notify(to_heads_and_supervisors(clocks(claimed), kind="escalation", step=2), now=now)
+                rows = Deadline.objects.filter(id__in=claimed).values_list(
+                    "id", "due_at", "calendar_id", "agency_id", "rule_id"
+                )
+                notify(to_heads_and_supervisors(clocks(rows), kind="escalation", step=2), now=now)
                 total += len(claimed)
     return total

@@ -106,7 +106,10 @@ def test_importing_2027_recomputes_running_deadlines_and_records_old_and_new(age
     deadline.refresh_from_db()
     assert (deadline.due_at, deadline.provisional) == (at(2027, 1, 5, 23, 59, 59, 999999), False)
     event = deadline.events.get(kind="recomputed")
-    assert (event.old_due_at, event.new_due_at) == (at(2027, 1, 4, 23, 59, 59, 999999), at(2027, 1, 5, 23, 59, 59, 999999))
+    assert (event.old_due_at, event.new_due_at) == (
+        at(2027, 1, 4, 23, 59, 59, 999999),
+        at(2027, 1, 5, 23, 59, 59, 999999),
+    )
     assert "2027.csv" in event.note
     met.refresh_from_db()
     assert met.due_at == at(2027, 1, 4, 23, 59, 59, 999999)  # a met clock is history: never moved
