@@ -1,6 +1,8 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -31,8 +33,8 @@ def agency_switch(request):
     agency = get_object_or_404(Agency.objects.of_user(request.user), pk=request.POST.get("agency"))
     request.session[SESSION_KEY] = agency.pk
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
+    # Only a path on this site: redirect() would also take a view name or an absolute URL.
+    safe = target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = "dashboards:home"
-    return redirect(target)
+    )
+    return HttpResponseRedirect(target if safe else reverse("dashboards:home"))

@@ -95,17 +95,18 @@ def create_agencies() -> list[int]:
 # Set-based, so that a million rows take seconds. Row i belongs to run i / (TOTAL // DUE), the runs go to the
 # departments in turn, and the first row of runs 1 to DUE fell due yesterday: the due clocks are spread over the
 # table and the departments like real ones. Their reminders have all been sent; every other clock is due within
-# the next 300 days and its next reminder is 08:30 on its due day.
+# the next 300 days and its next reminder is 08:30 on its due day. Each clock concerns an object of its own (there
+# are no referrals to point at yet: the object ids are the row numbers).
 LOAD_DEADLINES = """
     INSERT INTO deadlines_deadline (
         content_type_id, object_id, rule_id, duration, unit, agency_id, calendar_id, triggered_at, due_at,
         provisional, state, next_reminder_at, reminder_step, escalation_step, created_at)
-    SELECT %(content_type)s, agency_id, %(rule)s, %(duration)s, %(unit)s, agency_id, %(calendar)s,
+    SELECT %(content_type)s, i, %(rule)s, %(duration)s, %(unit)s, agency_id, %(calendar)s,
            due_at - interval '7 days', due_at, false, 'open',
            CASE WHEN is_due THEN NULL ELSE due_at - interval '15:29:59' END,
            CASE WHEN is_due THEN 2 ELSE 1 END, 0, due_at - interval '7 days'
     FROM (
-        SELECT (%(agencies)s::bigint[])[1 + (i / %(step)s) %% cardinality(%(agencies)s::bigint[])] AS agency_id, is_due,
+        SELECT i, (%(agencies)s::bigint[])[1 + (i / %(step)s) %% cardinality(%(agencies)s::bigint[])] AS agency_id, is_due,
                CASE WHEN is_due THEN %(due_at)s ELSE %(due_at)s + (1 + i %% 300) * interval '1 day' END AS due_at
         FROM (
             SELECT i, i %% %(step)s = 0 AND i / %(step)s <= %(due)s AS is_due

@@ -1,6 +1,7 @@
 import calendar as month_calendar
 from datetime import date
 
+from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -10,7 +11,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import workdays
-from .calendar import calendar_day_delete, calendar_day_save, calendar_year_publish
+from .calendar import (
+    CalendarError,
+    calendar_day_delete,
+    calendar_day_save,
+    calendar_year_publish,
+    check_publishable,
+)
 from .models import CalendarDay, CalendarYear, Deadline, DeadlineEvent, DeadlineRule, WorkCalendar
 
 
@@ -78,6 +85,11 @@ class WorkCalendarAdmin(admin.ModelAdmin):
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):
     list_display = ["date", "kind", "name", "calendar"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A day stays in its calendar: moving it would change two calendars with one save.
+        return ["calendar"] if obj else []
+
     list_filter = ["calendar", "kind"]
     date_hierarchy = "date"
     search_fields = ["name"]
@@ -96,15 +108,32 @@ class CalendarDayAdmin(admin.ModelAdmin):
             self.delete_model(request, day)
 
 
+class PublishYearForm(forms.ModelForm):
+    class Meta:
+        model = CalendarYear
+        fields = ["calendar", "year", "source"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("calendar") and cleaned.get("year"):
+            try:
+                check_publishable(calendar=cleaned["calendar"], year=cleaned["year"])
+            except CalendarError as error:
+                raise forms.ValidationError(str(error)) from None
+        return cleaned
+
+
 @admin.register(CalendarYear)
 class CalendarYearAdmin(admin.ModelAdmin):
+    form = PublishYearForm
     list_display = ["year", "calendar", "published_at", "published_by", "source"]
     list_filter = ["calendar"]
     readonly_fields = ["published_at", "published_by"]
-    fields = ["calendar", "year", "source", "published_at", "published_by"]
 
     def save_model(self, request, obj, form, change):
-        moved = calendar_year_publish(actor=request.user, calendar=obj.calendar, year=obj.year)
+        moved = calendar_year_publish(
+            actor=request.user, calendar=obj.calendar, year=obj.year, source=obj.source or "admin"
+        )
         messages.info(request, _("%(count)d running deadlines were recomputed.") % {"count": moved})
 
     # Adding a row publishes a year; a publication is not edited or withdrawn here (it would silently move clocks).

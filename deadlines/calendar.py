@@ -14,9 +14,12 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications.services import notify
+
 from . import workdays
 from .clocks import due_of, next_reminder
 from .due import end_of
+from .messages import Clock, to_heads_and_supervisors
 from .models import CalendarDay, CalendarYear, Deadline, DeadlineEvent, WorkCalendar
 
 HEADER = ["date", "kind", "name"]
@@ -31,7 +34,22 @@ class LineError:
         return _("line %(line)d: %(message)s") % {"line": self.line, "message": self.message}
 
 
-class CalendarImportError(Exception):
+class CalendarError(Exception):
+    pass
+
+
+def check_publishable(*, calendar: WorkCalendar, year: int) -> None:
+    """Raise CalendarError when `year` has no holidays or make-up days entered in `calendar`."""
+    if not CalendarDay.objects.filter(calendar=calendar, date__year=year).exists():
+        raise CalendarError(
+            _(
+                "%(year)d has no holidays entered yet: enter its days or import its CSV file before publishing it."
+            )
+            % {"year": year}
+        )
+
+
+class CalendarImportError(CalendarError):
     def __init__(self, errors: list[LineError]):
         self.errors = errors
         super().__init__("\n".join(str(error) for error in errors))
@@ -125,11 +143,17 @@ def calendar_import(
 
 
 @transaction.atomic
-def calendar_year_publish(*, actor, calendar: WorkCalendar, year: int, now: datetime | None = None) -> int:
-    """Publish a year as it stands (its holidays entered in the admin). Returns the clocks recomputed."""
+def calendar_year_publish(
+    *, actor, calendar: WorkCalendar, year: int, source: str = "admin", now: datetime | None = None
+) -> int:
+    """Publish a year as it stands (its holidays entered in the admin). Returns the clocks recomputed.
+
+    Refuses a year with no days entered: publishing it would turn its provisional clocks final on weekends only.
+    """
     now = now or timezone.now()
+    check_publishable(calendar=calendar, year=year)
     CalendarYear.objects.update_or_create(
-        calendar=calendar, year=year, defaults={"published_at": now, "published_by": actor, "source": "admin"}
+        calendar=calendar, year=year, defaults={"published_at": now, "published_by": actor, "source": source}
     )
     return _calendar_changed(
         calendar, [year], reason=_("%(year)d calendar published") % {"year": year}, now=now
@@ -168,7 +192,12 @@ def _calendar_changed(calendar: WorkCalendar, years: list[int], *, reason: str, 
 
 def recompute_running(*, calendar: WorkCalendar, years: list[int], reason: str, now: datetime) -> int:
     """Recompute the due time of every running clock that counts days of `years` in `calendar` or a calendar
-    layered on it; record old and new time on each that moved. Returns how many moved."""
+    layered on it; record old and new time on each that moved. Returns how many moved.
+
+    The rows are locked first (PostgreSQL; SQLite's IMMEDIATE transaction already excludes other writers), so a
+    sweep running meanwhile waits instead of marking a clock overdue under a due time that is being replaced. An
+    overdue clock that the new calendar gives more time runs again, and those told it was late are told so.
+    """
     calendars = _with_children(calendar)
     first, last = min(years), max(years)
     affected = Deadline.objects.running().filter(calendar_id__in=calendars).exclude(unit="hours")
@@ -176,31 +205,33 @@ def recompute_running(*, calendar: WorkCalendar, years: list[int], reason: str, 
         Q(provisional=True)
         | Q(triggered_at__lt=end_of(date(last, 12, 31)), due_at__gte=end_of(date(first - 1, 12, 31)))
     )
-    moved = 0
-    for deadline in affected.select_related("rule"):
-        old_due, old_state = deadline.due_at, deadline.state
+    moved, reopened = 0, []
+    for deadline in affected.select_related("rule", "agency").select_for_update(of=("self",)):
+        old_due = deadline.due_at
         new_due, provisional = due_of(deadline)
         if new_due == old_due and provisional == deadline.provisional:
             continue
         deadline.due_at = new_due  # reminders are computed from the new due time
         changes = {"due_at": new_due, "provisional": provisional}
-        if old_state == Deadline.State.OVERDUE and new_due > now:
-            # The new calendar gives more time: the clock runs again (conditional on still being overdue).
+        if deadline.state == Deadline.State.OVERDUE and new_due > now:
             changes |= {"state": Deadline.State.OPEN, "overdue_at": None, "next_escalation_at": None}
             changes["escalation_step"] = 0
-        if changes.get("state", old_state) == Deadline.State.OPEN:
+            reopened.append(deadline)
+        if changes.get("state", deadline.state) == Deadline.State.OPEN:
             changes["next_reminder_at"], changes["reminder_step"] = next_reminder(deadline, now)
-        updated = Deadline.objects.filter(pk=deadline.pk, state=old_state, due_at=old_due).update(**changes)
-        if updated:
-            DeadlineEvent.objects.create(
-                deadline=deadline,
-                kind="recomputed",
-                at=now,
-                old_due_at=old_due,
-                new_due_at=new_due,
-                note=reason,
-            )
-            moved += 1
+        Deadline.objects.filter(pk=deadline.pk).update(**changes)  # locked above: nothing else changed it
+        DeadlineEvent.objects.create(
+            deadline=deadline, kind="recomputed", at=now, old_due_at=old_due, new_due_at=new_due, note=reason
+        )
+        moved += 1
+    if reopened:
+        DeadlineEvent.objects.bulk_create(
+            [
+                DeadlineEvent(deadline=d, kind="reopened", at=now, new_due_at=d.due_at, note=reason)
+                for d in reopened
+            ]
+        )
+        notify(to_heads_and_supervisors([Clock.of(d) for d in reopened], kind="reopened", step=0), now=now)
     return moved
 
 

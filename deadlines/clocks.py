@@ -108,10 +108,15 @@ def deadline_start(
 ) -> Deadline:
     """Start the clock of `rule` (a code or a rule) on `target` for `agency`, counting from `triggered_at`.
 
-    Records a STARTED event. The rule's duration and unit are copied, so later edits of the rule do not move it.
+    If that clock is already running it is returned unchanged. Records a STARTED event. The rule's duration and unit are copied, so later edits of the rule do not move it.
     """
     if isinstance(rule, str):
         rule = DeadlineRule.objects.get(code=rule)
+    if not rule.is_active:
+        raise ValueError(f"Deadline rule {rule.code} is switched off; no clock is started under it.")
+    existing = running_for(target, rule.code).filter(agency=agency).first()
+    if existing is not None:
+        return existing  # a retried or repeated workflow step does not start a second clock
     triggered_at = triggered_at or timezone.now()
     calendar = calendar_for(agency)
     due_at, provisional = compute_due(

@@ -204,6 +204,14 @@ class Deadline(ConcurrentTransitionMixin, models.Model):
             # The clocks of one object (a referral's page).
             models.Index(fields=["content_type", "object_id"], name="deadline_target"),
         ]
+        constraints = [
+            # One running clock per object, rule and acting agency, even if a workflow step runs twice at once.
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "rule", "agency"],
+                condition=models.Q(state__in=["open", "paused", "overdue"]),
+                name="deadline_one_running_per_target_rule",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.rule.code} · {self.agency} · {self.due_at:%Y-%m-%d %H:%M}"
@@ -249,6 +257,7 @@ class DeadlineEvent(models.Model):
         REMINDED = "reminded", _("Reminder sent")
         OVERDUE = "overdue", _("Marked overdue")
         ESCALATED = "escalated", _("Escalated")
+        REOPENED = "reopened", _("Running again")
 
     deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)

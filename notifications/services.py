@@ -111,13 +111,17 @@ def send_due_emails(*, now: datetime, batch: int = 200, max_batches: int = 50) -
         ) | Notification.objects.filter(
             email_state=Notification.Email.SENDING, email_claimed_at__lt=now - STALE_CLAIM
         )
-        rows = list(due.order_by("id").values_list("id", "email_state")[:batch])
+        rows = list(due.order_by("id").values_list("id", "email_state", "email_claimed_at")[:batch])
         if not rows:
             break
-        for pk, state in rows:
-            claimed = Notification.objects.filter(pk=pk, email_state=state).update(
+        for pk, state, claimed_at in rows:
+            # The claim is conditional on what was read, so of two workers taking over the same abandoned row
+            # only one wins; the claim time is the real time, so a long send is not mistaken for abandoned.
+            claimed = Notification.objects.filter(
+                pk=pk, email_state=state, email_claimed_at=claimed_at
+            ).update(
                 email_state=Notification.Email.SENDING,
-                email_claimed_at=now,
+                email_claimed_at=timezone.now(),
                 email_attempts=F("email_attempts") + 1,
             )
             if claimed:  # else another worker has it

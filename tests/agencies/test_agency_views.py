@@ -68,6 +68,14 @@ def test_switch_ignores_an_offsite_next(client_for, two_agency_user, other_agenc
     assert response.url == reverse("dashboards:home")
 
 
+@pytest.mark.parametrize("target", ["logout", "dashboards:home", "//evil.example/", "javascript:alert(1)"])
+def test_switch_only_follows_a_path_on_this_site(client_for, two_agency_user, other_agency, target):
+    response = client_for(two_agency_user).post(
+        reverse("agencies:switch"), {"agency": other_agency.pk, "next": target}
+    )
+    assert response.url == reverse("dashboards:home")
+
+
 def test_switch_requires_post(client_for, two_agency_user):
     assert client_for(two_agency_user).get(reverse("agencies:switch")).status_code == 405
 

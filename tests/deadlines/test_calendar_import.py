@@ -96,3 +96,24 @@ def test_system_check_warns_about_unpublished_years(national):
     assert [warning.id for warning in warnings] == ["deadlines.W001"]  # 2027, in November 2026
     assert "2027" in warnings[0].msg
     assert unpublished_years(None) == []  # only with database checks (migrate, check --database)
+
+
+def test_a_year_with_no_days_cannot_be_published(national):
+    with pytest.raises(CommandError, match="2028 年尚未录入任何节假日"):
+        call_command("workcalendar", "publish", "2028")
+    assert not CalendarYear.objects.filter(year=2028).exists()
+
+
+def test_the_admin_refuses_to_publish_an_empty_year(client_for, national):
+    from django.urls import reverse
+
+    from tests.factories import UserFactory
+
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    response = client_for(admin).post(
+        reverse("admin:deadlines_calendaryear_add"),
+        {"calendar": national.pk, "year": 2028, "source": "国办发明电"},
+    )
+    assert response.status_code == 200
+    assert "2028 年尚未录入任何节假日" in response.text
+    assert not CalendarYear.objects.filter(year=2028).exists()

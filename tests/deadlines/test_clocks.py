@@ -37,10 +37,10 @@ def test_reminders_are_planned_one_working_day_before_and_on_the_morning(agency)
     assert (deadline.next_reminder_at, deadline.reminder_step) == (at(2026, 10, 12, 9), 1)
 
 
-def test_editing_a_rule_applies_to_deadlines_started_afterwards(agency):
+def test_editing_a_rule_applies_to_deadlines_started_afterwards(agency, other_agency):
     before = deadline_start(rule="L3", target=agency, agency=agency, triggered_at=at(2026, 11, 2, 10))
     DeadlineRule.objects.filter(code="L3").update(duration=7)
-    after = deadline_start(rule="L3", target=agency, agency=agency, triggered_at=at(2026, 11, 2, 10))
+    after = deadline_start(rule="L3", target=other_agency, agency=agency, triggered_at=at(2026, 11, 2, 10))
     before.refresh_from_db()
     assert before.due_at == at(2026, 11, 9, 23, 59, 59, 999999)
     assert after.due_at == at(2026, 11, 11, 23, 59, 59, 999999)
@@ -99,7 +99,7 @@ def test_running_for_finds_an_objects_clocks_by_rule(agency, other_agency):
 def test_importing_2027_recomputes_running_deadlines_and_records_old_and_new(agency, import_2027):
     deadline = deadline_start(rule="L3", target=agency, agency=agency, triggered_at=at(2026, 12, 28, 9))
     assert (deadline.due_at, deadline.provisional) == (at(2027, 1, 4, 23, 59, 59, 999999), True)
-    met = deadline_start(rule="L3", target=agency, agency=agency, triggered_at=at(2026, 12, 28, 9))
+    met = deadline_start(rule="L4", target=agency, agency=agency, triggered_at=at(2026, 12, 28, 9))
     deadline_meet(deadline=met, at=at(2026, 12, 30, 9))
     years, moved = import_2027()
     assert (years, moved) == ([2027], 1)
@@ -135,3 +135,56 @@ def test_two_simultaneous_meets_record_one(agency):
     assert sum(isinstance(outcome, Deadline) for outcome in outcomes) == 1
     assert sum(isinstance(outcome, (TransitionNotAllowed, ConcurrentTransition)) for outcome in outcomes) == 1
     assert DeadlineEvent.objects.filter(deadline=deadline, kind="met").count() == 1
+
+
+def test_starting_a_running_clock_again_returns_it(agency):
+    first = deadline_start(rule="L3", target=agency, agency=agency, triggered_at=at(2026, 9, 30, 10))
+    again = deadline_start(rule="L3", target=agency, agency=agency, triggered_at=at(2026, 10, 9, 10))
+    assert again == first
+    assert again.due_at == at(2026, 10, 13, 23, 59, 59, 999999)
+    assert Deadline.objects.count() == 1
+
+
+def test_a_met_clock_can_be_started_afresh(agency):
+    first = deadline_start(rule="L3", target=agency, agency=agency)
+    deadline_meet(deadline=first)
+    assert deadline_start(rule="L3", target=agency, agency=agency) != first
+
+
+def test_a_switched_off_rule_starts_nothing(agency):
+    DeadlineRule.objects.filter(code="L3").update(is_active=False)
+    with pytest.raises(ValueError, match="L3 is switched off"):
+        deadline_start(rule="L3", target=agency, agency=agency)
+
+
+def test_reopening_is_recorded_and_told_to_those_who_heard_it_was_late(
+    agency, colleague, supervisor, import_2027
+):
+    from deadlines.sweep import sweep
+    from notifications.models import Notification
+
+    deadline = deadline_start(rule="L3", target=agency, agency=agency, triggered_at=at(2026, 12, 28, 9))
+    sweep(at(2027, 1, 5, 0, 30))
+    import_2027()
+    assert deadline.events.filter(kind="reopened").count() == 1
+    titles = list(Notification.objects.filter(recipient=supervisor).values_list("title", flat=True))
+    assert titles == [
+        "【逾期督办】L3 不属本部门职责的，退回案件材料并书面说明理由",
+        "【恢复计时】L3 不属本部门职责的，退回案件材料并书面说明理由",
+    ]
+
+
+def test_a_calendar_day_pause_is_added_before_rolling_forward(agency, insider):
+    # C2 (3 days) from Wednesday 18 November: day 3 is Saturday, rolled to Monday 23 November. A one-day pause
+    # makes day 3 Sunday 22 November, still rolled to Monday 23 November.
+    deadline = deadline_start(rule="C2", target=agency, agency=agency, triggered_at=at(2026, 11, 18, 10))
+    assert deadline.due_at == at(2026, 11, 23, 23, 59, 59, 999999)
+    deadline = deadline_pause(actor=insider, deadline=deadline, reason="补正", at=at(2026, 11, 19, 10))
+    deadline = deadline_resume(actor=insider, deadline=deadline, at=at(2026, 11, 20, 10))
+    assert deadline.due_at == at(2026, 11, 23, 23, 59, 59, 999999)
+
+
+def test_legal_time_is_china_time_whatever_time_zone_displays(settings, agency):
+    settings.TIME_ZONE = "UTC"
+    deadline = deadline_start(rule="L3", target=agency, agency=agency, triggered_at=at(2026, 10, 9, 3))
+    assert deadline.due_at == at(2026, 10, 15, 23, 59, 59, 999999)

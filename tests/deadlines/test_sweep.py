@@ -8,6 +8,7 @@ from deadlines.models import Deadline, DeadlineEvent
 from deadlines.sweep import sweep
 from notifications.models import Notification
 from tests.concurrency import run_concurrently, transactional
+from tests.factories import DutyItemFactory
 
 from .conftest import at
 
@@ -113,7 +114,9 @@ def test_many_due_clocks_are_handled_in_batches(db, agency, colleague, monkeypat
 
     monkeypatch.setattr(sweep_module, "BATCH", 7)
     clocks = [
-        deadline_start(rule="L3", target=agency, agency=agency, triggered_at=at(2026, 9, 30, 10))
+        deadline_start(
+            rule="L3", target=DutyItemFactory(agency=agency), agency=agency, triggered_at=at(2026, 9, 30, 10)
+        )
         for _ in range(20)
     ]
     assert sweep(at(2026, 10, 14, 9)).overdue == 20

@@ -13,13 +13,13 @@ SETUP = """
 from agencies.models import Agency, Membership, Region
 from deadlines.clocks import deadline_start
 from tests.deadlines.conftest import at
-from tests.factories import UserFactory
+from tests.factories import DutyItemFactory, UserFactory
 region = Region.objects.create(name="宣恩县", code="422825")
 agency = Agency.objects.create(name="住建局", short_name="住建局", kind="supervisory", region=region)
 for role in ("handler", "head", "supervisor"):
     Membership.objects.create(user=UserFactory(username=role), agency=agency, role=role)
 for _ in range(150):
-    deadline_start(rule="L3", target=agency, agency=agency, triggered_at=at(2026, 9, 30, 10))
+    deadline_start(rule="L3", target=DutyItemFactory(agency=agency), agency=agency, triggered_at=at(2026, 9, 30, 10))
 """
 
 REPORT = """

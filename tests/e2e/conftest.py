@@ -9,7 +9,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = "/usr/bin/chromium"
 
 
-@pytest.fixture(scope="session")
+# One browser per test, not per session: Playwright's sync API keeps an event loop running in this thread, and
+# while it runs Django hands this thread other connection objects (asgiref locals), ones that lack the test
+# database's serialized contents, so a later transactional test would start without the seeded calendar.
+@pytest.fixture
 def browser():
     from playwright.sync_api import sync_playwright
 

@@ -117,3 +117,17 @@ def test_a_large_outbox_is_drained_in_batches(person):
     for number in range(25):
         write(person, key=f"k{number}")
     assert send_due_emails(now=at(2026, 10, 14, 9, 1), batch=10) == 25
+
+
+def test_a_long_send_is_not_taken_for_abandoned(person, monkeypatch):
+    """The claim time is the real time of the claim, not the start of the run that made it."""
+    from django.utils import timezone
+
+    write(person)
+    claimed_at = at(2026, 10, 14, 9, 12)
+    monkeypatch.setattr(timezone, "now", lambda: claimed_at)
+    monkeypatch.setattr("notifications.services._send_one", lambda notification, now: 0)  # the send hangs
+    send_due_emails(now=at(2026, 10, 14, 9, 0))  # a run that started at 09:00
+    assert Notification.objects.get().email_claimed_at == claimed_at
+    monkeypatch.undo()
+    assert send_due_emails(now=at(2026, 10, 14, 9, 13)) == 0  # a run at 09:13 leaves it to its sender

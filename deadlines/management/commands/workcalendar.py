@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from deadlines.calendar import CalendarImportError, calendar_import, calendar_year_publish
+from deadlines.calendar import CalendarError, CalendarImportError, calendar_import, calendar_year_publish
 from deadlines.models import CalendarYear, WorkCalendar
 
 
@@ -29,7 +29,12 @@ class Command(BaseCommand):
         if action == "import":
             self.import_file(calendar, options["file"])
         elif action == "publish":
-            moved = calendar_year_publish(actor=None, calendar=calendar, year=options["year"])
+            try:
+                moved = calendar_year_publish(
+                    actor=None, calendar=calendar, year=options["year"], source="command"
+                )
+            except CalendarError as error:
+                raise CommandError(str(error)) from None
             self.stdout.write(
                 self.style.SUCCESS(f"Published {options['year']}; {moved} running deadlines moved.")
             )
