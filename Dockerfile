@@ -8,9 +8,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PATH=/opt/venv/bin:$PATH \
     DATA_DIR=/data
 
-# Pango and HarfBuzz's subsetter for WeasyPrint; gettext to compile the translations.
+# Pango, HarfBuzz's subsetter and the Noto CJK fonts for WeasyPrint; gettext to compile the translations.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+       fonts-noto-cjk gettext \
     && rm -rf /var/lib/apt/lists/* \
     && pip install --no-cache-dir uv==0.13.9
 

@@ -15,6 +15,8 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     # * * * * *  reminders, overdue marks and escalations
     "sweep-deadlines": {"task": "deadlines.tasks.sweep_deadlines_task", "schedule": 60.0},
+    # * * * * *  PDFs whose render task was lost or failed
+    "render-pending-documents": {"task": "documents.tasks.render_pending_documents_task", "schedule": 60.0},
     # * * * * *  emails of due notifications
     "send-due-emails": {"task": "notifications.tasks.send_due_emails_task", "schedule": 60.0},
 }

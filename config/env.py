@@ -181,3 +181,14 @@ def env_reminders(name: str, default: str) -> list[tuple[int, time]]:
     if any(days < 0 for days, _ in reminders):
         raise _bad(name, value, "days before the due day cannot be negative", f"{name}=1@09:00,0@08:30")
     return reminders
+
+
+def env_url(name: str, default: str) -> str:
+    """An absolute http(s) URL, such as the portal's public address."""
+    value = os.environ.get(name) or default
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise _bad(
+            name, value, "expected an absolute http(s) address", f"{name}=https://portal.example.gov.cn"
+        )
+    return value

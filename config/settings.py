@@ -21,6 +21,7 @@ from .env import (
     env_reminders,
     env_str,
     env_timezone,
+    env_url,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -192,6 +193,11 @@ globals().update(env_email("EMAIL_URL", "console://"))
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@portal.invalid")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Official documents ----------------------------------------------------------------------------------------
+
+# The address printed under each document's QR code, where anyone can verify it (the public portal).
+PORTAL_BASE_URL = env_url("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
 # Deadlines and notifications --------------------------------------------------------------------------------
 

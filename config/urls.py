@@ -22,6 +22,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("agencies/", include("agencies.urls")),
     path("deadlines/", include("deadlines.urls")),
+    path("documents/", include("documents.urls")),
     path("notifications/", include("notifications.urls")),
     path("public/", include("portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

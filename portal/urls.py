@@ -6,4 +6,6 @@ app_name = "portal"
 urlpatterns = [
     path("", views.index, name="index"),
     path("agencies/<int:pk>/duties/", views.duty_list, name="duty_list"),
+    path("verify/", views.verify, name="verify"),
+    path("verify/<str:code>/", views.verify, name="verify_code"),
 ]

@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
 from agencies.models import Agency, DutyItem, Region
+from documents.models import Document
 
 
 def index(request):
@@ -24,3 +25,15 @@ def duty_list(request, pk):
         for value, label in DutyItem.DutyList.choices
     ]
     return TemplateResponse(request, "portal/duty_list.html", {"agency": agency, "lists": lists})
+
+
+def verify(request, code=""):
+    """Check a document by its verification code, without login: number, kind, issuer, date and file digest only.
+
+    The code is looked up exactly; an unknown code says so. Nothing confidential (content, parties) is shown.
+    """
+    code = (code or request.GET.get("code", "")).strip().upper()
+    document = (
+        Document.objects.select_related("agency").filter(verification_code=code).first() if code else None
+    )
+    return TemplateResponse(request, "portal/verify.html", {"code": code, "document": document})

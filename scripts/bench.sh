@@ -8,7 +8,7 @@
 set -euo pipefail
 
 # Runtime packages (see run.sh) and PostgreSQL for the throwaway cluster.
-. "$(dirname "$0")/bootstrap.sh" libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext postgresql
+. "$(dirname "$0")/bootstrap.sh" libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext postgresql
 
 restart=false deadlines=false
 [ $# -gt 0 ] || set -- restart deadlines

@@ -3,8 +3,9 @@
 # email to the console. Ctrl-C stops everything this script started.
 set -euo pipefail
 
-# WeasyPrint needs Pango and HarfBuzz's subsetter; msgfmt compiles the translations.
-. "$(dirname "$0")/bootstrap.sh" libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext
+# WeasyPrint needs Pango, HarfBuzz's subsetter and the Noto CJK fonts (real regular and bold weights, embedded in
+# every PDF); msgfmt compiles the translations.
+. "$(dirname "$0")/bootstrap.sh" libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext
 
 export DEBUG="${DEBUG:-true}"
 export DEMO_PASSWORD="${DEMO_PASSWORD:-Demo@2026pass}"

@@ -3,9 +3,10 @@
 # everything it started, also when a check fails. Extra arguments go to pytest.
 set -euo pipefail
 
-# Runtime packages (see run.sh), PostgreSQL for the suite, Debian's chromium for the browser tests.
-. "$(dirname "$0")/bootstrap.sh" libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext \
-    postgresql chromium
+# Runtime packages (see run.sh), PostgreSQL for the suite, Debian's chromium for the browser tests, poppler-utils
+# (pdftotext, pdffonts) to read the PDFs back.
+. "$(dirname "$0")/bootstrap.sh" libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext \
+    postgresql chromium poppler-utils
 
 WORK=$(mktemp -d /tmp/portal-test.XXXXXX)
 . "$ROOT/scripts/postgres.sh"

@@ -1,0 +1,86 @@
+"""Render a document to PDF with WeasyPrint: A4, GB/T 9704 layout, Noto Serif CJK SC embedded (subset).
+
+Output depends only on the document: the same fonts (Debian's fonts-noto-cjk), no clock in the metadata, and a
+URL fetcher that serves nothing but our own static files, so user text cannot pull in a file or a web address.
+"""
+
+import ctypes.util
+import logging
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import segno
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+logger = logging.getLogger(__name__)
+
+
+class FetchRefused(ValueError):
+    pass
+
+
+def static_fetcher():
+    """A WeasyPrint URL fetcher that serves only files of our static folders (and inline data)."""
+    from weasyprint.urls import URLFetcher
+
+    class StaticFilesFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            check_url(url)
+            return super().fetch(url, headers)
+
+    return StaticFilesFetcher(allowed_protocols={"file", "data"}, allow_redirects=False, fail_on_errors=True)
+
+
+def check_url(url: str) -> None:
+    """Refuse anything but a file of our static folders or inline data: no other path, no network."""
+    parts = urlsplit(url)
+    if parts.scheme == "data":
+        return
+    if parts.scheme == "file":
+        path = Path(unquote(parts.path)).resolve()
+        roots = [Path(root).resolve() for root in settings.STATICFILES_DIRS] + [
+            Path(settings.STATIC_ROOT).resolve()
+        ]
+        if any(path.is_relative_to(root) for root in roots) and path.is_file():
+            return
+    raise FetchRefused(f"Documents may only use the portal's own static files, not {url!r}.")
+
+
+def verification_url(code: str) -> str:
+    return settings.PORTAL_BASE_URL.rstrip("/") + reverse("portal:verify_code", args=[code])
+
+
+def render_html(document) -> str:
+    from .services import SERIES_MARKS
+
+    url = verification_url(document.verification_code)
+    return render_to_string(
+        f"documents/pdf/{document.kind}.html",
+        {
+            "document": document,
+            "agency": document.agency,
+            "content": document.context,
+            "verification_url": url,
+            # segno writes plain SVG paths; nothing user-supplied goes into it but our own URL.
+            "qr_svg": mark_safe(segno.make(url, error="m").svg_inline(scale=2, border=0)),  # noqa: S308
+            "issued_on": f"{document.issued_on.year}年{document.issued_on.month}月{document.issued_on.day}日",
+            "series_mark": SERIES_MARKS[document.kind],
+        },
+    )
+
+
+def render_pdf(document) -> bytes:
+    from weasyprint import HTML
+
+    base = Path(finders.find("css/portal.css")).parent.parent.as_uri() + "/"
+    return HTML(string=render_html(document), base_url=base, url_fetcher=static_fetcher()).write_pdf()
+
+
+def harfbuzz_subsetting_available() -> bool:
+    """WeasyPrint subsets CJK fonts with HarfBuzz; without libharfbuzz-subset it falls back to a pure-Python path
+    that is ten to thirty times slower (a one-page receipt: 2.3 s instead of 0.1 s)."""
+    return ctypes.util.find_library("harfbuzz-subset") is not None

@@ -1,0 +1,20 @@
+from django.db import models
+
+from agencies.querysets import member_agency_ids, supervised_region_ids
+
+
+class DocumentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Documents the user's agencies issued or received, and those of the regions they supervise."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        agencies = member_agency_ids(user)
+        regions = supervised_region_ids(user)
+        return self.filter(
+            models.Q(agency_id__in=agencies)
+            | models.Q(addressee_id__in=agencies)
+            | models.Q(agency__region_id__in=regions)
+            | models.Q(addressee__region_id__in=regions)
+        )

@@ -1,0 +1,148 @@
+"""PDFs: GB/T 9704 layout, Chinese text extractable and fonts embedded, same bytes every time, nothing fetched."""
+
+import subprocess
+
+import pytest
+
+from documents.models import Document
+from documents.pdf import FetchRefused, check_url, render_pdf, static_fetcher
+from documents.services import MAX_ATTEMPTS, document_render, render_pending
+
+pytestmark = pytest.mark.django_db
+
+
+def text_of(pdf: bytes, tmp_path) -> str:
+    path = tmp_path / "document.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def fonts_of(pdf: bytes, tmp_path) -> str:
+    path = tmp_path / "fonts.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+
+
+def test_chinese_text_comes_back_out_of_the_pdf(issue, tmp_path):
+    document = issue()
+    text = "".join(
+        text_of(render_pdf(document), tmp_path).split()
+    )  # pdftotext breaks lines where the page does
+    for expected in (
+        document.number,
+        document.title,
+        *document.context["body"],
+        "2026年5月9日",
+        "联系人：王经办",
+    ):
+        assert "".join(expected.split()) in text
+
+
+def test_regular_and_bold_cjk_fonts_are_embedded(issue, tmp_path):
+    lines = fonts_of(render_pdf(issue()), tmp_path).splitlines()[2:]
+    names = {line.split()[0].split("+")[-1] for line in lines}
+    assert names == {"Noto-Serif-CJK-SC", "Noto-Serif-CJK-SC-Bold"}
+    assert all(" yes yes yes " in line for line in lines)  # embedded, subset, with a Unicode map
+
+
+def test_the_same_document_renders_to_the_same_bytes(issue):
+    document = issue()
+    assert render_pdf(document) == render_pdf(document)
+
+
+def test_receipt_lists_the_materials_on_one_page(issue, tmp_path):
+    document = issue(
+        kind="receipt",
+        title="案件移送回执",
+        context={
+            "original_number": "宣交易函〔2026〕3号",
+            "case_name": "某工程项目围标串标案",
+            "sender": "宣恩县公共资源交易中心",
+            "materials": [
+                {"name": "投标文件雷同分析报告", "copies": 1, "pages": 15, "original": False, "note": ""}
+            ],
+            "received_by": "王经办",
+            "received_at_text": "2026年5月9日 10时30分",
+        },
+    )
+    pdf = render_pdf(document)
+    text = "".join(text_of(pdf, tmp_path).split())
+    assert "投标文件雷同分析报告" in text
+    assert "复印件" in text
+    assert "2026年5月9日10时30分" in text
+    info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert "Pages:           1" in info
+
+
+def test_user_text_is_escaped_and_cannot_fetch_anything(issue, tmp_path):
+    document = issue(context={"body": ['<img src="file:///etc/passwd"><script>alert(1)</script>']})
+    text = text_of(render_pdf(document), tmp_path)
+    assert "<img" in text  # shown as text, not interpreted
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "http://example.com/x.png", "https://127.0.0.1/x"])
+def test_the_fetcher_refuses_anything_but_our_static_files(url):
+    with pytest.raises(FetchRefused):
+        check_url(url)
+    with pytest.raises(FetchRefused):
+        static_fetcher().fetch(url)
+
+
+def test_the_fetcher_serves_our_static_files(settings):
+    from pathlib import Path
+
+    css = Path(settings.STATICFILES_DIRS[0]) / "css" / "portal.css"
+    response = static_fetcher().fetch(css.as_uri())
+    assert b"portal-blue" in response.read()
+
+
+def test_render_stores_one_immutable_file_with_its_digest(issue):
+    import hashlib
+
+    document = issue()
+    assert document_render(document_id=document.pk) is True
+    assert document_render(document_id=document.pk) is False  # ready: never rendered again
+    document.refresh_from_db()
+    assert document.state == Document.State.READY
+    data = document.file.read()
+    assert hashlib.sha256(data).hexdigest() == document.sha256
+    assert document.file.name == f"documents/2026/{document.agency_id}/{document.verification_code}.pdf"
+    _, files = document.file.storage.listdir(f"documents/2026/{document.agency_id}")
+    assert files == [f"{document.verification_code}.pdf"]
+
+
+def test_a_failing_render_is_recorded_and_retried_up_to_the_limit(issue, monkeypatch):
+    document = issue()
+
+    def broken(document):
+        raise OSError("font cache unreadable")
+
+    monkeypatch.setattr("documents.pdf.render_pdf", broken)
+    with pytest.raises(OSError, match="font cache unreadable"):
+        document_render(document_id=document.pk)
+    document.refresh_from_db()
+    assert (document.state, document.attempts) == (Document.State.FAILED, 1)
+    assert "font cache unreadable" in document.error
+    for _ in range(MAX_ATTEMPTS + 2):
+        render_pending()
+    document.refresh_from_db()
+    assert document.attempts == MAX_ATTEMPTS  # then it waits for a person to press "try again"
+
+
+def test_the_minute_pass_renders_what_no_task_did(issue):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    document = issue()  # the queued task never ran (broker down)
+    assert render_pending(now=timezone.now() + timedelta(minutes=1)) == 1
+    document.refresh_from_db()
+    assert document.state == Document.State.READY
+
+
+def test_harfbuzz_subsetting_is_checked():
+    from documents.checks import harfbuzz_subsetting
+
+    assert harfbuzz_subsetting(None) == []  # make test installs libharfbuzz-subset0
