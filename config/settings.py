@@ -252,6 +252,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # Axes announces itself at INFO on every start; lock-outs come at WARNING and stay visible.
-    "loggers": {"axes": {"level": "WARNING"}},
+    # Axes announces itself at INFO on every start (lock-outs come at WARNING and stay visible); WeasyPrint logs
+    # every layout step at INFO.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }

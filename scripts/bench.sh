@@ -4,25 +4,32 @@
 #   restart    bench/restart.sh: a second `make run` serves within 15 s
 #   deadlines  bench/deadlines.py: the sweep of 10,000 due among BENCH_DEADLINES (default 1,000,000) open
 #              deadlines next to a hand-written SQL sweep, the idle sweep, add_working_days calls per second
+#   documents  bench/documents.py: a one-page receipt rendered by the portal next to plain WeasyPrint
 # e.g. a quick run: make bench ARGS=deadlines BENCH_DEADLINES=100000
 set -euo pipefail
 
 # Runtime packages (see run.sh) and PostgreSQL for the throwaway cluster.
 . "$(dirname "$0")/bootstrap.sh" libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext postgresql
 
-restart=false deadlines=false
-[ $# -gt 0 ] || set -- restart deadlines
+restart=false deadlines=false documents=false
+[ $# -gt 0 ] || set -- restart documents deadlines
 for benchmark in "$@"; do
     case "$benchmark" in
         restart) restart=true ;;
         deadlines) deadlines=true ;;
-        *) die "Unknown benchmark '$benchmark' (choose from: restart deadlines)." ;;
+        documents) documents=true ;;
+        *) die "Unknown benchmark '$benchmark' (choose from: restart documents deadlines)." ;;
     esac
 done
 
 if $restart; then
     say "Benchmark: second start of make run"
     bench/restart.sh
+fi
+
+if $documents; then
+    say "Benchmark: documents"
+    DEBUG=true python -m bench.documents  # no database needed: the document is built in memory
 fi
 
 if $deadlines; then
