@@ -186,6 +186,8 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Stored files (documents, evidence) are never rewritten: read-only from the moment they are written.
+FILE_UPLOAD_PERMISSIONS = 0o440
 
 # Email -------------------------------------------------------------------------------------------------------
 

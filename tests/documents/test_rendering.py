@@ -111,6 +111,10 @@ def test_render_stores_one_immutable_file_with_its_digest(issue):
     assert document.file.name == f"documents/2026/{document.agency_id}/{document.verification_code}.pdf"
     _, files = document.file.storage.listdir(f"documents/2026/{document.agency_id}")
     assert files == [f"{document.verification_code}.pdf"]
+    import os
+    import stat
+
+    assert stat.S_IMODE(os.stat(document.file.path).st_mode) == 0o440  # read-only once written
 
 
 def test_a_failing_render_is_recorded_and_retried_up_to_the_limit(issue, monkeypatch):
