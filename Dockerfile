@@ -24,8 +24,8 @@ RUN for po in locale/*/LC_MESSAGES/*.po; do msgfmt --check-format -o "${po%.po}.
     && DEBUG=false SECRET_KEY=build-only-not-used-at-run-time STATIC_ROOT=/app/staticfiles \
        python manage.py collectstatic --noinput -v 0 \
     && useradd --system --home /data portal \
-    && mkdir -p /data/media \
-    && chown -R portal /data
+    && mkdir -p /data/media /checkpoints \
+    && chown -R portal /data /checkpoints
 
 ENV STATIC_ROOT=/app/staticfiles
 USER portal

@@ -7,6 +7,8 @@ SESSION_KEY = "current_agency_id"
 
 def current_agency(request) -> Agency | None:
     """Return the agency the user is acting for: the one chosen in the switcher, else their home agency."""
+    if not request.user.is_authenticated:
+        return None
     agencies = Agency.objects.of_user(request.user).select_related("region__coordinator")
     chosen = request.session.get(SESSION_KEY)
     if chosen and (agency := agencies.filter(id=chosen).first()):

@@ -19,4 +19,6 @@ app.conf.beat_schedule = {
     "render-pending-documents": {"task": "documents.tasks.render_pending_documents_task", "schedule": 60.0},
     # * * * * *  emails of due notifications
     "send-due-emails": {"task": "notifications.tasks.send_due_emails_task", "schedule": 60.0},
+    # */10 * * * *  the audit chain's end, recorded outside the database
+    "audit-checkpoint": {"task": "audit.tasks.checkpoint_write_task", "schedule": 600.0},
 }

@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "agencies.middleware.CurrentAgencyMiddleware",
+    "audit.middleware.RequestIdMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -210,6 +211,13 @@ DEADLINE_SECOND_ESCALATION_WORKING_DAYS = env_int("DEADLINE_SECOND_ESCALATION_WO
 # Messages that fall due in these hours wait until the end of the period.
 NOTIFICATION_QUIET_HOURS = env_quiet_hours("NOTIFICATION_QUIET_HOURS", "22:00-07:00")
 NOTIFICATION_EMAIL_MAX_ATTEMPTS = 6
+
+# Audit log ---------------------------------------------------------------------------------------------------
+
+# Checkpoints of the audit chain (its last sequence and hash, every 10 minutes) are appended here, outside the
+# database, so that a rewritten tail is found. Point it at storage that the database's users cannot write
+# (docs/adr/0007-audit-log.md).
+AUDIT_CHECKPOINT_DIR = env_path("AUDIT_CHECKPOINT_DIR", DATA_DIR / "audit-checkpoints")
 
 # Celery ------------------------------------------------------------------------------------------------------
 

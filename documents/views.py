@@ -1,11 +1,14 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
 from agencies.querysets import member_agency_ids
+from audit.models import AuditEvent
+from audit.services import audit_record
 
 from .models import Document
 from .pdf import verification_url
@@ -41,6 +44,15 @@ def document_download(request, pk):
     document = _visible(request, pk)
     if document.state != Document.State.READY:
         raise Http404("The PDF is not ready yet.")
+    # Recorded before the file is sent: no download leaves no trace (鄂尔多斯 第八条: 去向可查).
+    with transaction.atomic():
+        audit_record(
+            actor=request.user,
+            action=AuditEvent.Action.DOCUMENT_DOWNLOADED,
+            obj=document,
+            payload={"number": document.number, "sha256": document.sha256},
+            request=request,
+        )
     return FileResponse(document.file.open("rb"), as_attachment=True, filename=f"{document.number}.pdf")
 
 

@@ -5,20 +5,24 @@
 #   deadlines  bench/deadlines.py: the sweep of 10,000 due among BENCH_DEADLINES (default 1,000,000) open
 #              deadlines next to a hand-written SQL sweep, the idle sweep, add_working_days calls per second
 #   documents  bench/documents.py: a one-page receipt rendered by the portal next to plain WeasyPrint
+#   audit      bench/audit.py: what audit_record adds to a transaction (BENCH_AUDIT_TRANSACTIONS, default 2,000,
+#              with and without it) and verify_audit's time per 1,000,000 events (BENCH_AUDIT_EVENTS chained
+#              events, default 1,000,000)
 # e.g. a quick run: make bench ARGS=deadlines BENCH_DEADLINES=100000
 set -euo pipefail
 
 # Runtime packages (see run.sh) and PostgreSQL for the throwaway cluster.
 . "$(dirname "$0")/bootstrap.sh" libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext postgresql
 
-restart=false deadlines=false documents=false
-[ $# -gt 0 ] || set -- restart documents deadlines
+restart=false deadlines=false documents=false audit=false
+[ $# -gt 0 ] || set -- restart documents deadlines audit
 for benchmark in "$@"; do
     case "$benchmark" in
         restart) restart=true ;;
         deadlines) deadlines=true ;;
         documents) documents=true ;;
-        *) die "Unknown benchmark '$benchmark' (choose from: restart documents deadlines)." ;;
+        audit) audit=true ;;
+        *) die "Unknown benchmark '$benchmark' (choose from: restart documents deadlines audit)." ;;
     esac
 done
 
@@ -32,8 +36,8 @@ if $documents; then
     DEBUG=true python -m bench.documents  # no database needed: the document is built in memory
 fi
 
-if $deadlines; then
-    # Always a cluster of its own: the benchmark loads a million rows, never into the caller's DATABASE_URL.
+if $deadlines || $audit; then
+    # Always a cluster of its own: the benchmarks load a million rows, never into the caller's DATABASE_URL.
     unset DATABASE_URL
     WORK=$(mktemp -d /tmp/portal-bench.XXXXXX)
     . "$ROOT/scripts/postgres.sh"
@@ -50,8 +54,23 @@ if $deadlines; then
     export DEBUG=false # as in production; DEBUG would also keep every query in memory
     mkdir -p "$DATA_DIR"
     start_postgres
-    as_postgres "$PG_BIN/createdb" -h "$WORK/pg/socket" portal # the database DATABASE_URL names
-    python manage.py migrate --noinput -v 0
+    # Each benchmark fills a freshly migrated database of its own, the one DATABASE_URL names.
+    fresh_database() {
+        as_postgres env PGOPTIONS="-c client_min_messages=warning" \
+            "$PG_BIN/dropdb" --if-exists -h "$WORK/pg/socket" portal
+        as_postgres "$PG_BIN/createdb" -h "$WORK/pg/socket" portal
+        python manage.py migrate --noinput -v 0
+    }
+fi
+
+if $deadlines; then
+    fresh_database
     say "Benchmark: deadlines"
     python -m bench.deadlines
+fi
+
+if $audit; then
+    fresh_database
+    say "Benchmark: audit"
+    python -m bench.audit
 fi

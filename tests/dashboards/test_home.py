@@ -64,3 +64,13 @@ def test_home_agency_is_the_first_membership(client_for, agency, other_agency):
     user = MembershipFactory(agency=other_agency).user
     MembershipFactory(user=user, agency=agency)
     assert f'<h1 class="h3 mb-1">{other_agency.name}</h1>' in client_for(user).get("/").text
+
+
+def test_anonymous_requests_have_no_acting_agency(rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    from agencies.middleware import current_agency
+
+    request = rf.get("/")
+    request.user, request.session = AnonymousUser(), {}
+    assert current_agency(request) is None

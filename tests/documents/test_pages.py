@@ -38,6 +38,10 @@ def test_download_serves_the_stored_file(client_for, insider, issue):
     import hashlib
 
     assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == document.sha256
+    from audit.models import AuditEvent
+
+    event = AuditEvent.objects.get(action=AuditEvent.Action.DOCUMENT_DOWNLOADED)
+    assert (event.actor, event.object_id, event.payload["number"]) == (insider, document.pk, document.number)
 
 
 def test_download_before_the_pdf_exists_is_404(client_for, insider, issue):

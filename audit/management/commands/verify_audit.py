@@ -1,0 +1,52 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from audit.checkpoint import CheckpointError, checkpoint_latest
+from audit.protection import protection_gaps
+from audit.verify import audit_verify
+
+
+class Command(BaseCommand):
+    help = (
+        "Check the audit log's hash chain against its latest checkpoint. Exits 0 when it is intact; otherwise "
+        "names the first broken event and exits 1 (2 when the checkpoint file cannot be read)."
+    )
+
+    def handle(self, *args, **options):
+        try:
+            checkpoint = checkpoint_latest()
+        except CheckpointError as error:
+            raise CommandError(str(error), returncode=2) from None
+        verification = audit_verify(checkpoint=checkpoint)
+        for trigger in protection_gaps(connection):
+            self.stderr.write(
+                self.style.WARNING(
+                    _("Warning: the trigger %(trigger)s that protects audit events is missing or disabled.")
+                    % {"trigger": trigger}
+                )
+            )
+        if verification.finding is not None:
+            self.stderr.write(self.style.ERROR(verification.finding.message))
+            raise SystemExit(1)
+        if checkpoint is None:
+            self.stderr.write(
+                self.style.WARNING(
+                    _("No checkpoint yet: a rewritten tail cannot be detected until one is written.")
+                )
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("The audit log is intact: %(count)s events, the last %(sequence)s (hash %(hash)s).")
+                % {
+                    "count": verification.events,
+                    "sequence": verification.last_sequence,
+                    "hash": verification.last_hash,
+                }
+            )
+        )
+        if checkpoint is not None:
+            self.stdout.write(
+                _("It agrees with the checkpoint of %(at)s (event %(sequence)s).")
+                % {"at": checkpoint.at, "sequence": checkpoint.sequence}
+            )
