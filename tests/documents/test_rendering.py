@@ -150,3 +150,15 @@ def test_harfbuzz_subsetting_is_checked():
     from documents.checks import harfbuzz_subsetting
 
     assert harfbuzz_subsetting(None) == []  # make test installs libharfbuzz-subset0
+
+
+def test_a_broker_outage_does_not_fail_the_issue(issue, monkeypatch, django_capture_on_commit_callbacks):
+    def broker_down(*args, **kwargs):
+        raise ConnectionRefusedError("redis is down")
+
+    monkeypatch.setattr("documents.tasks.render_document_task.delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        document = issue()
+    assert len(callbacks) == 1  # the render was asked for, and its failure was swallowed and logged
+    document.refresh_from_db()
+    assert document.state == Document.State.PENDING  # the minute pass will render it
