@@ -37,6 +37,10 @@ class AuditEvent(models.Model):
         LOGGED_IN = "logged_in", _("Logged in")
         LOGIN_FAILED = "login_failed", _("Log-in failed")
         LOCKED_OUT = "locked_out", _("Log-in refused: account locked (账户锁定)")
+        DOCUMENT_ISSUED = "document_issued", _("Document issued")
+        DOCUMENT_RENDERED = "document_rendered", _("Document generated")
+        DOCUMENT_FAILED = "document_failed", _("Document generation failed")
+        DOCUMENT_RETRIED = "document_retried", _("Document generation retried")
         DOCUMENT_DOWNLOADED = "document_downloaded", _("Document downloaded")
 
     sequence = models.PositiveBigIntegerField(_("sequence"))

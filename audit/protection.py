@@ -36,7 +36,8 @@ def protection_gaps(connection) -> list[str]:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal "
-                "AND tgenabled <> 'D'",
+                # 'O' fires in ordinary sessions, 'A' always; 'D' (disabled) and 'R' (replica only) do not.
+                "AND tgenabled IN ('O', 'A')",
                 [table],
             )
         else:

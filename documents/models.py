@@ -86,9 +86,11 @@ class Document(models.Model):
         editable=False,
     )
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
-    file = models.FileField(_("file"), upload_to="documents/", blank=True, editable=False)
+    # Named by documents.services.document_render (documents/<year>/<agency>/<code>.pdf), never by upload.
+    file = models.FileField(_("file"), blank=True, editable=False)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, editable=False)
     attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
     rendered_at = models.DateTimeField(_("generated at"), null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)

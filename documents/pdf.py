@@ -4,7 +4,6 @@ Output depends only on the document: the same fonts (Debian's fonts-noto-cjk), n
 URL fetcher that serves nothing but our own static files, so user text cannot pull in a file or a web address.
 """
 
-import ctypes.util
 import logging
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -20,6 +19,10 @@ logger = logging.getLogger(__name__)
 
 
 class FetchRefused(ValueError):
+    pass
+
+
+class RenderEnvironmentError(RuntimeError):
     pass
 
 
@@ -76,11 +79,33 @@ def render_html(document) -> str:
 def render_pdf(document) -> bytes:
     from weasyprint import HTML
 
+    if missing_fonts() or not harfbuzz_subsetting_available():
+        # Refuse rather than produce a document that looks and hashes differently elsewhere.
+        raise RenderEnvironmentError(
+            "Cannot render documents: install fonts-noto-cjk and libharfbuzz-subset0 (missing: "
+            + ", ".join(missing_fonts() or ["libharfbuzz-subset"])
+            + ")."
+        )
+
     base = Path(finders.find("css/portal.css")).parent.parent.as_uri() + "/"
     return HTML(string=render_html(document), base_url=base, url_fetcher=static_fetcher()).write_pdf()
 
 
 def harfbuzz_subsetting_available() -> bool:
-    """WeasyPrint subsets CJK fonts with HarfBuzz; without libharfbuzz-subset it falls back to a pure-Python path
-    that is ten to thirty times slower (a one-page receipt: 2.3 s instead of 0.1 s)."""
-    return ctypes.util.find_library("harfbuzz-subset") is not None
+    """Whether WeasyPrint loaded HarfBuzz's subsetter. Without it, it falls back to a pure-Python path that is ten to
+    thirty times slower (a one-page receipt: 2.3 s instead of 0.1 s) and gives other bytes."""
+    from weasyprint.text.ffi import harfbuzz_subset
+
+    return harfbuzz_subset is not None
+
+
+# Debian's fonts-noto-cjk: the real regular and bold faces every document embeds. Without them fontconfig would
+# quietly substitute another font (and synthesise a bold), so documents would differ from machine to machine.
+FONT_FILES = (
+    Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"),
+    Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc"),
+)
+
+
+def missing_fonts() -> list[str]:
+    return [str(path) for path in FONT_FILES if not path.is_file()]

@@ -3,13 +3,16 @@ is made by a worker afterwards (`document_render`), so a request never waits for
 
 import hashlib
 import logging
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+
+from audit.models import AuditEvent
+from audit.services import audit_record
 
 from .models import Document
 from .numbers import allocate, format_number
@@ -72,6 +75,14 @@ def document_issue(
             object_id=getattr(target, "pk", None),
             created_by=actor,
         )
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.DOCUMENT_ISSUED,
+            obj=document,
+            agency=agency,
+            to_state=document.state,
+            payload={"number": document.number, "kind": kind, "title": title},
+        )
         transaction.on_commit(lambda: queue_render(document.pk))
     return document
 
@@ -96,67 +107,121 @@ def queue_render(document_id: int) -> None:
         )
 
 
-def document_render(*, document_id: int, now: datetime | None = None) -> bool:
-    """Render one document if it still needs it; return True when this call produced its PDF.
+def document_render(*, document_id: int) -> bool:
+    """Render one document if it still needs it; return True when this call stored its PDF.
 
-    Idempotent: the row is claimed with a conditional update (pending, failed, or abandoned while rendering), the
-    file name is fixed by the document, and a ready document is never rendered again.
+    1. Claim the row with a conditional update (pending; failed or abandoned while rendering, once its next
+       attempt is due and attempts remain). The claim carries its own time, which identifies it.
+    2. Render the bytes: the slow part, with no side effect.
+    3. Lock the row and store the file only if the claim is still ours: a worker overtaken meanwhile (its claim
+       went stale and another took over) stores nothing, so a ready document's file is never touched and each
+       document has one file.
+    Any failure, storing included, marks the row failed with the next attempt in 2, 4, 8 … minutes.
     """
     from .pdf import render_pdf
 
-    now = now or timezone.now()
-    claimable = Q(state__in=[Document.State.PENDING, Document.State.FAILED], attempts__lt=MAX_ATTEMPTS) | Q(
-        state=Document.State.RENDERING, claimed_at__lt=now - STALE_CLAIM
+    claimed_at = timezone.now()
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=claimed_at)
+    claimable = Q(state=Document.State.PENDING) | Q(
+        due, state__in=[Document.State.FAILED, Document.State.RENDERING], attempts__lt=MAX_ATTEMPTS
     )
     claimed = Document.objects.filter(claimable, pk=document_id).update(
-        state=Document.State.RENDERING, claimed_at=now, attempts=F("attempts") + 1
+        state=Document.State.RENDERING,
+        claimed_at=claimed_at,
+        attempts=F("attempts") + 1,
+        # Should this worker die, the claim is taken over once it is stale.
+        next_attempt_at=claimed_at + STALE_CLAIM,
     )
     if not claimed:
         return False
-    document = Document.objects.select_related("agency", "addressee").get(pk=document_id)
     try:
+        document = Document.objects.select_related("agency", "addressee").get(pk=document_id)
         pdf = render_pdf(document)
+        with transaction.atomic():
+            mine = Document.objects.select_for_update().filter(
+                pk=document_id, state=Document.State.RENDERING, claimed_at=claimed_at
+            )
+            if not mine.exists():
+                return False  # overtaken: the worker that took over stores the file
+            name = f"documents/{document.year}/{document.agency_id}/{document.verification_code}.pdf"
+            if default_storage.exists(name):  # stored by a claimant that died before recording it
+                default_storage.delete(name)
+            saved = default_storage.save(name, ContentFile(pdf))
+            digest = hashlib.sha256(pdf).hexdigest()
+            mine.update(
+                state=Document.State.READY,
+                file=saved,
+                sha256=digest,
+                rendered_at=timezone.now(),
+                next_attempt_at=None,
+                error="",
+            )
+            audit_record(
+                actor=None,
+                action=AuditEvent.Action.DOCUMENT_RENDERED,
+                obj=document,
+                agency=document.agency,
+                from_state=Document.State.RENDERING,
+                to_state=Document.State.READY,
+                payload={"number": document.number, "sha256": digest, "file": saved},
+            )
     except Exception as error:
-        Document.objects.filter(pk=document_id, state=Document.State.RENDERING, claimed_at=now).update(
-            state=Document.State.FAILED, error=f"{error.__class__.__name__}: {error}"[:2000]
-        )
-        raise
-    name = f"documents/{document.year}/{document.agency_id}/{document.verification_code}.pdf"
-    if default_storage.exists(name):  # left by a worker that died before it could record the file
-        default_storage.delete(name)
-    saved = default_storage.save(name, ContentFile(pdf))
-    Document.objects.filter(pk=document_id, state=Document.State.RENDERING, claimed_at=now).update(
-        state=Document.State.READY,
-        file=saved,
-        sha256=hashlib.sha256(pdf).hexdigest(),
-        rendered_at=now,
-        error="",
-    )
+        failed_at = timezone.now()
+        attempts = Document.objects.filter(pk=document_id).values_list("attempts", flat=True).first() or 1
+        message = f"{error.__class__.__name__}: {error}"[:2000]
+        with transaction.atomic():
+            marked = Document.objects.filter(
+                pk=document_id, state=Document.State.RENDERING, claimed_at=claimed_at
+            ).update(
+                state=Document.State.FAILED,
+                next_attempt_at=failed_at + timedelta(minutes=2**attempts),
+                error=message,
+            )
+            if marked:
+                audit_record(
+                    actor=None,
+                    action=AuditEvent.Action.DOCUMENT_FAILED,
+                    obj=Document.objects.get(pk=document_id),
+                    from_state=Document.State.RENDERING,
+                    to_state=Document.State.FAILED,
+                    payload={"attempt": attempts, "error": message},
+                )
+        logger.exception("Rendering document %s failed (attempt %s)", document_id, attempts)
+        return False
     return True
 
 
-def render_pending(*, now: datetime | None = None, limit: int = 50) -> int:
-    """The safety net (every minute): render what no queued task did: lost messages, failures, dead workers."""
-    now = now or timezone.now()
+def render_pending(*, limit: int = 10) -> int:
+    """The safety net (every minute): render what no queued task did (lost messages), and retry failures and
+    abandoned renders once their next attempt is due."""
+    now = timezone.now()
     waiting = Document.objects.filter(
         Q(state=Document.State.PENDING, created_at__lt=now - timedelta(seconds=30))
-        | Q(state=Document.State.FAILED, attempts__lt=MAX_ATTEMPTS)
-        | Q(state=Document.State.RENDERING, claimed_at__lt=now - STALE_CLAIM)
+        | Q(
+            state__in=[Document.State.FAILED, Document.State.RENDERING],
+            attempts__lt=MAX_ATTEMPTS,
+            next_attempt_at__lte=now,
+        )
     )
-    rendered = 0
-    for pk in waiting.order_by("created_at").values_list("pk", flat=True)[:limit]:
-        try:
-            rendered += document_render(document_id=pk, now=now)
-        except Exception:
-            logger.exception("Rendering document %s failed", pk)
-    return rendered
+    return sum(
+        document_render(document_id=pk)
+        for pk in waiting.order_by("created_at").values_list("pk", flat=True)[:limit]
+    )
 
 
+@transaction.atomic
 def document_retry(*, actor, document: Document) -> bool:
     """Give a failed document another try now (the retry button). Returns False if it is not failed."""
     reset = Document.objects.filter(pk=document.pk, state=Document.State.FAILED).update(
-        state=Document.State.PENDING, attempts=0, error=""
+        state=Document.State.PENDING, attempts=0, next_attempt_at=None, error=""
     )
     if reset:
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.DOCUMENT_RETRIED,
+            obj=document,
+            from_state=Document.State.FAILED,
+            to_state=Document.State.PENDING,
+        )
         transaction.on_commit(lambda: queue_render(document.pk))
     return bool(reset)

@@ -44,7 +44,8 @@ def document_download(request, pk):
     document = _visible(request, pk)
     if document.state != Document.State.READY:
         raise Http404("The PDF is not ready yet.")
-    # Recorded before the file is sent: no download leaves no trace (鄂尔多斯 第八条: 去向可查).
+    handle = document.file.open("rb")
+    # Recorded once the file is open and before it is sent: no download leaves no trace (鄂尔多斯 第八条: 去向可查).
     with transaction.atomic():
         audit_record(
             actor=request.user,
@@ -53,7 +54,7 @@ def document_download(request, pk):
             payload={"number": document.number, "sha256": document.sha256},
             request=request,
         )
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=f"{document.number}.pdf")
+    return FileResponse(handle, as_attachment=True, filename=f"{document.number}.pdf")
 
 
 @require_POST

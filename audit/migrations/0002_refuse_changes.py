@@ -1,7 +1,8 @@
 """Audit events are append-only in the database too: triggers refuse to update, delete or truncate them.
 
 PostgreSQL: one statement-level trigger function for UPDATE, DELETE and TRUNCATE. TRUNCATE alone yields to the
-session setting audit.allow_truncate = on, which only Django's throwaway test databases turn on
+session setting audit.allow_truncate = on, and only in a database named test_… (Django's throwaway test databases,
+which turn it on)
 (audit/protection.py, docs/adr/0007-audit-log.md). SQLite has no TRUNCATE; BEFORE UPDATE and BEFORE DELETE
 triggers abort. Inserting stays open: audit.services.audit_record appends.
 """
@@ -12,7 +13,9 @@ POSTGRESQL = [
     """
     CREATE FUNCTION audit_event_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        IF TG_OP = 'TRUNCATE' AND current_setting('audit.allow_truncate', true) = 'on' THEN
+        -- Any session may SET the flag, so it counts only in a throwaway test database (test_<name>).
+        IF TG_OP = 'TRUNCATE' AND current_setting('audit.allow_truncate', true) = 'on'
+           AND current_database() LIKE 'test!_%' ESCAPE '!' THEN
             RETURN NULL;
         END IF;
         RAISE EXCEPTION 'audit events are append-only: % of % refused', TG_OP, TG_TABLE_NAME

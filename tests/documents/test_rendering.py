@@ -1,9 +1,11 @@
 """PDFs: GB/T 9704 layout, Chinese text extractable and fonts embedded, same bytes every time, nothing fetched."""
 
 import subprocess
+from datetime import timedelta
 
 import pytest
 
+from audit.models import AuditEvent
 from documents.models import Document
 from documents.pdf import FetchRefused, check_url, render_pdf, static_fetcher
 from documents.services import MAX_ATTEMPTS, document_render, render_pending
@@ -117,39 +119,110 @@ def test_render_stores_one_immutable_file_with_its_digest(issue):
     assert stat.S_IMODE(os.stat(document.file.path).st_mode) == 0o440  # read-only once written
 
 
-def test_a_failing_render_is_recorded_and_retried_up_to_the_limit(issue, monkeypatch):
+def test_a_failing_render_is_recorded_and_retried_later_up_to_the_limit(issue, monkeypatch):
+    import time_machine
+    from django.utils import timezone
+
     document = issue()
 
     def broken(document):
         raise OSError("font cache unreadable")
 
     monkeypatch.setattr("documents.pdf.render_pdf", broken)
-    with pytest.raises(OSError, match="font cache unreadable"):
-        document_render(document_id=document.pk)
+    assert document_render(document_id=document.pk) is False
     document.refresh_from_db()
     assert (document.state, document.attempts) == (Document.State.FAILED, 1)
     assert "font cache unreadable" in document.error
-    for _ in range(MAX_ATTEMPTS + 2):
-        render_pending()
+    assert render_pending() == 0  # the next attempt is 2 minutes away
+    assert Document.objects.get(pk=document.pk).attempts == 1
+    moment = timezone.now()
+    for minutes in (3, 8, 17, 34, 70, 140):  # 2, 4, 8, 16, 32 minutes between attempts
+        with time_machine.travel(moment + timedelta(minutes=minutes), tick=False):
+            render_pending()
     document.refresh_from_db()
     assert document.attempts == MAX_ATTEMPTS  # then it waits for a person to press "try again"
+    assert AuditEvent.objects.filter(action="document_failed", object_id=document.pk).count() == MAX_ATTEMPTS
 
 
-def test_the_minute_pass_renders_what_no_task_did(issue):
-    from datetime import timedelta
+def test_a_storage_failure_marks_the_document_failed(issue, monkeypatch):
+    document = issue()
+
+    def disk_full(*args, **kwargs):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr("django.core.files.storage.default_storage.save", disk_full)
+    assert document_render(document_id=document.pk) is False
+    document.refresh_from_db()
+    assert document.state == Document.State.FAILED
+    assert "No space left" in document.error
+
+
+def test_missing_fonts_refuse_to_render_with_a_clear_error(issue, monkeypatch, tmp_path):
+    from pathlib import Path
+
+    monkeypatch.setattr("documents.pdf.FONT_FILES", (Path(tmp_path / "NotoSerifCJK-Regular.ttc"),))
+    document = issue()
+    document_render(document_id=document.pk)
+    document.refresh_from_db()
+    assert document.state == Document.State.FAILED
+    assert "install fonts-noto-cjk" in document.error
+
+
+def test_an_overtaken_render_stores_nothing(issue, monkeypatch):
+    """A worker whose claim went stale and was taken over while it rendered leaves the file to the new claimant."""
+    from documents import pdf
+
+    document = issue()
+    real = pdf.render_pdf
+
+    def slow_then_overtaken(document):
+        data = real(document)
+        Document.objects.filter(pk=document.pk).update(claimed_at=timezone.now() + timedelta(seconds=1))
+        return data
 
     from django.utils import timezone
 
+    monkeypatch.setattr("documents.pdf.render_pdf", slow_then_overtaken)
+    assert document_render(document_id=document.pk) is False
+    document.refresh_from_db()
+    assert (document.state, document.file.name) == (Document.State.RENDERING, "")
+
+
+def test_an_abandoned_render_is_taken_over_once_stale(issue):
+    import time_machine
+    from django.utils import timezone
+
+    document = issue()
+    stale = timezone.now()
+    Document.objects.filter(pk=document.pk).update(
+        state=Document.State.RENDERING,
+        claimed_at=stale,
+        attempts=1,
+        next_attempt_at=stale + timedelta(minutes=10),
+    )
+    assert render_pending() == 0  # perhaps still being rendered
+    with time_machine.travel(stale + timedelta(minutes=11), tick=False):
+        assert render_pending() == 1
+    document.refresh_from_db()
+    assert (document.state, document.attempts) == (Document.State.READY, 2)
+
+
+def test_the_minute_pass_renders_what_no_task_did(issue):
+    import time_machine
+    from django.utils import timezone
+
     document = issue()  # the queued task never ran (broker down)
-    assert render_pending(now=timezone.now() + timedelta(minutes=1)) == 1
+    with time_machine.travel(timezone.now() + timedelta(minutes=1), tick=False):
+        assert render_pending() == 1
     document.refresh_from_db()
     assert document.state == Document.State.READY
+    assert AuditEvent.objects.filter(action="document_rendered", object_id=document.pk).exists()
 
 
-def test_harfbuzz_subsetting_is_checked():
-    from documents.checks import harfbuzz_subsetting
+def test_the_rendering_environment_is_checked():
+    from documents.checks import pdf_rendering
 
-    assert harfbuzz_subsetting(None) == []  # make test installs libharfbuzz-subset0
+    assert pdf_rendering(None) == []  # make test installs fonts-noto-cjk and libharfbuzz-subset0
 
 
 def test_a_broker_outage_does_not_fail_the_issue(issue, monkeypatch, django_capture_on_commit_callbacks):
