@@ -48,5 +48,6 @@ say "collectstatic"
 python manage.py collectstatic --noinput -v 0
 
 say "pytest"
-# Tests run with DEBUG off, like production; plain HTTP on the test server.
-SECURE_SSL_REDIRECT=false python -m pytest "$@"
+# Tests run with DEBUG off, like production; plain HTTP on the test server. One process per core
+# (pytest-xdist), each with its own test database.
+SECURE_SSL_REDIRECT=false python -m pytest -n auto "$@"
