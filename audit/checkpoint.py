@@ -50,7 +50,7 @@ def checkpoint_path() -> Path:
 
 
 def checkpoint_latest() -> Checkpoint | None:
-    """Return the latest checkpoint, or None if none was written yet.
+    """Return the checkpoint with the highest sequence among the last ones written, or None if none was written.
 
     A last line without its newline was cut short by a crash while being written and is passed over; any other
     line that is not a checkpoint raises CheckpointError, since the file is evidence and must not be guessed at.
@@ -69,15 +69,19 @@ def checkpoint_latest() -> Checkpoint | None:
     if size > TAIL_BYTES:
         lines = lines[1:]  # the block may start in the middle of a line
     lines[-1:] = []  # after the last newline: empty, or cut short
-    for line in reversed(lines):
+    checkpoints = []
+    for line in lines:
         if not line.strip():
             continue
         try:
             data = json.loads(line)
-            return Checkpoint(sequence=int(data["sequence"]), hash=str(data["hash"]), at=str(data["at"]))
+            checkpoints.append(
+                Checkpoint(sequence=int(data["sequence"]), hash=str(data["hash"]), at=str(data["at"]))
+            )
         except (ValueError, KeyError, TypeError):
-            raise CheckpointError(f"{path}: the last line is not a checkpoint: {line[:200]!r}") from None
-    return None
+            raise CheckpointError(f"{path}: a line is not a checkpoint: {line[:200]!r}") from None
+    # The furthest one: two writers at once may have appended out of order.
+    return max(checkpoints, key=lambda checkpoint: checkpoint.sequence, default=None)
 
 
 def checkpoint_write(*, now: datetime | None = None) -> Checkpoint | None:

@@ -239,3 +239,31 @@ def test_beat_writes_a_checkpoint_every_ten_minutes(events):
     events(2)
     checkpoint_write_task()
     assert checkpoint_latest().sequence == 2
+
+
+def test_a_missing_checkpoint_file_is_an_error_once_events_are_old(events, checkpoint_dir):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    events(3)
+    with (
+        time_machine.travel(timezone.now() + timedelta(minutes=30), tick=False),
+        pytest.raises(CommandError, match="No checkpoint file") as error,
+    ):
+        call_command("verify_audit")
+    assert error.value.returncode == 2
+
+
+def test_the_furthest_checkpoint_counts_even_if_written_out_of_order(events, checkpoint_dir):
+    from audit.checkpoint import checkpoint_latest, checkpoint_path
+
+    events(3)
+    path = checkpoint_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        '{"sequence": 3, "hash": "c", "at": "2026-11-23T10:20:00+00:00"}\n'
+        '{"sequence": 2, "hash": "b", "at": "2026-11-23T10:10:00+00:00"}\n'
+    )
+    assert checkpoint_latest().sequence == 3

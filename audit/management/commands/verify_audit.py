@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from audit.checkpoint import CheckpointError, checkpoint_latest
+from audit.checkpoint import CheckpointError, checkpoint_latest, checkpoint_path
 from audit.protection import protection_gaps
 from audit.verify import audit_verify
 
@@ -30,6 +30,16 @@ class Command(BaseCommand):
             self.stderr.write(self.style.ERROR(verification.finding.message))
             raise SystemExit(1)
         if checkpoint is None:
+            if _checkpoint_overdue():
+                # Events older than two checkpoint intervals and no checkpoint: the file was removed, or never kept
+                # where it should be. Without it a rewritten, re-chained log would look intact.
+                raise CommandError(
+                    _(
+                        "No checkpoint file at %(path)s although events are older than %(minutes)d minutes: restore it."
+                    )
+                    % {"path": checkpoint_path(), "minutes": 2 * CHECKPOINT_MINUTES},
+                    returncode=2,
+                )
             self.stderr.write(
                 self.style.WARNING(
                     _("No checkpoint yet: a rewritten tail cannot be detected until one is written.")
@@ -50,3 +60,18 @@ class Command(BaseCommand):
                 _("It agrees with the checkpoint of %(at)s (event %(sequence)s).")
                 % {"at": checkpoint.at, "sequence": checkpoint.sequence}
             )
+
+
+# Beat writes a checkpoint every 10 minutes (config/celery.py).
+CHECKPOINT_MINUTES = 10
+
+
+def _checkpoint_overdue() -> bool:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from audit.models import AuditEvent
+
+    first = AuditEvent.objects.order_by("sequence").values_list("at", flat=True).first()
+    return first is not None and first < timezone.now() - timedelta(minutes=2 * CHECKPOINT_MINUTES)
