@@ -11,6 +11,7 @@ One jurisdiction with a coordinator and two agencies, and a second jurisdiction:
 """
 
 import pytest
+from django.utils import translation
 
 from agencies.models import Agency, Membership
 from deadlines import workdays
@@ -24,6 +25,14 @@ def _fresh_calendar_cache():
     workdays.clear_cache()
     yield
     workdays.clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _default_language(settings):
+    # Requests through the test client leave their language active in the thread; each test starts from the
+    # portal's default (Chinese), whatever ran before it in this process.
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture(autouse=True)
