@@ -4,7 +4,7 @@
 - the regions a person supervises (a 督办 membership covers its agency's region and every region below it).
 
 Superusers (the operator) see everything. Anonymous users see nothing here; public pages use `published()`.
-Later apps build their own `visible_to` from `member_agency_ids` and `supervised_region_ids`.
+Later apps build their own `visible_to` from `agency_scope` (or the two facts underneath it).
 """
 
 from django.db import models
@@ -25,6 +25,14 @@ def supervised_region_ids(user) -> set[int]:
         user_id=user.pk, is_active=True, role=Membership.Role.SUPERVISOR, agency__is_active=True
     ).values_list("agency__region_id", flat=True)
     return Region.objects.subtree_ids(roots)
+
+
+def agency_scope(user, field: str = "agency") -> models.Q:
+    """The condition every agency-owned visible_to builds on: the agency in `field` is one the user works in, or
+    one in a region the user supervises. Callers check is_authenticated and is_superuser first."""
+    return models.Q(**{f"{field}_id__in": member_agency_ids(user)}) | models.Q(
+        **{f"{field}__region_id__in": supervised_region_ids(user)}
+    )
 
 
 class RegionQuerySet(models.QuerySet):
@@ -83,10 +91,7 @@ class MembershipQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
-        return self.filter(
-            models.Q(agency_id__in=member_agency_ids(user))
-            | models.Q(agency__region_id__in=supervised_region_ids(user))
-        )
+        return self.filter(agency_scope(user))
 
 
 class DutyItemQuerySet(models.QuerySet):

@@ -1,7 +1,7 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from agencies.querysets import member_agency_ids, supervised_region_ids
+from agencies.querysets import agency_scope
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -16,11 +16,7 @@ class AuditEventQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
-        return self.filter(
-            models.Q(agency_id__in=member_agency_ids(user))
-            | models.Q(agency__region_id__in=supervised_region_ids(user))
-            | models.Q(actor_id=user.pk)
-        )
+        return self.filter(agency_scope(user) | models.Q(actor_id=user.pk))
 
     def of_object(self, obj):
         """The events recorded about `obj`, oldest first."""

@@ -1,6 +1,6 @@
 from django.db import models
 
-from agencies.querysets import member_agency_ids, supervised_region_ids
+from agencies.querysets import agency_scope
 
 
 class DeadlineQuerySet(models.QuerySet):
@@ -14,7 +14,4 @@ class DeadlineQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
-        return self.filter(
-            models.Q(agency_id__in=member_agency_ids(user))
-            | models.Q(agency__region_id__in=supervised_region_ids(user))
-        )
+        return self.filter(agency_scope(user))

@@ -57,12 +57,23 @@ def verification_url(code: str) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + reverse("portal:verify_code", args=[code])
 
 
+# 信函格式 for letters and receipts, 纪要格式 for minutes, 文件格式 for the rest (GB/T 9704).
+TEMPLATES = {
+    "letter": "documents/pdf/letter.html",
+    "receipt": "documents/pdf/receipt.html",
+    "minutes": "documents/pdf/minutes.html",
+    "notice": "documents/pdf/official.html",
+    "circular": "documents/pdf/official.html",
+    "memo": "documents/pdf/official.html",
+}
+
+
 def render_html(document) -> str:
     from .services import SERIES_MARKS
 
     url = verification_url(document.verification_code)
     return render_to_string(
-        f"documents/pdf/{document.kind}.html",
+        TEMPLATES[document.kind],
         {
             "document": document,
             "agency": document.agency,

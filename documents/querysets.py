@@ -1,6 +1,6 @@
 from django.db import models
 
-from agencies.querysets import member_agency_ids, supervised_region_ids
+from agencies.querysets import agency_scope
 
 
 class DocumentQuerySet(models.QuerySet):
@@ -10,11 +10,4 @@ class DocumentQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
-        agencies = member_agency_ids(user)
-        regions = supervised_region_ids(user)
-        return self.filter(
-            models.Q(agency_id__in=agencies)
-            | models.Q(addressee_id__in=agencies)
-            | models.Q(agency__region_id__in=regions)
-            | models.Q(addressee__region_id__in=regions)
-        )
+        return self.filter(agency_scope(user, "agency") | agency_scope(user, "addressee"))
