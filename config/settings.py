@@ -187,6 +187,8 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Evidence uploads larger than this are refused (cases/evidence.py); the default is 50 MB.
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 50, minimum=1) * 1024 * 1024
 # Stored files (documents, evidence) are never rewritten: read-only from the moment they are written.
 FILE_UPLOAD_PERMISSIONS = 0o440
 
