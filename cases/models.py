@@ -1,0 +1,130 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField
+
+from .querysets import LeadQuerySet
+
+
+class TradingProject(models.Model):
+    """A public-resource trading project (工程建设、政府采购、土地矿业权、国有产权 …) a lead is about."""
+
+    class Category(models.TextChoices):
+        CONSTRUCTION = "construction", _("Construction project (工程建设)")
+        PROCUREMENT = "procurement", _("Government procurement (政府采购)")
+        LAND_MINING = "land_mining", _("Land and mining rights (土地矿业权)")
+        STATE_ASSETS = "state_assets", _("State-owned property rights (国有产权)")
+        OTHER = "other", _("Other (其他)")
+
+    name = models.CharField(_("project name"), max_length=200)
+    code = models.CharField(_("project code"), max_length=60, blank=True)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=16, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("trading project")
+        verbose_name_plural = _("trading projects")
+
+    def __str__(self):
+        return self.name
+
+
+class Lead(ConcurrentTransitionMixin, models.Model):
+    """A lead (线索) on a suspected violation, filed by the agency that found or received it.
+
+    Its clock L2 ("refer within 5 working days") starts on the discovery or receipt date. Verification, approval
+    and referral are workflows (cases/workflows.py, a later step of the referral issue).
+    """
+
+    class Source(models.TextChoices):
+        TRADING_CENTER = "trading_center", _("Found by the trading center (交易中心发现)")
+        COMPLAINT = "complaint", _("Complaint or tip-off (投诉举报)")
+        ROUTINE = "routine", _("Routine supervision (日常监管)")
+        CAMPAIGN = "campaign", _("Special campaign (专项行动)")
+        ASSIGNED = "assigned", _("Assigned by a higher authority (上级交办)")
+        INSPECTION_TOUR = "inspection_tour", _("Inspection tour feedback (巡视反馈)")
+        DATA_ALERT = "data_alert", _("Big-data alert (大数据预警)")
+        OTHER = "other", _("Other (其他)")
+
+    class State(models.TextChoices):
+        FILED = "filed", _("Filed")
+
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="leads"
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    project = models.ForeignKey(
+        TradingProject, verbose_name=_("trading project"), on_delete=models.PROTECT, related_name="leads"
+    )
+    facts = models.TextField(_("facts"))
+    discovered_on = models.DateField(_("found or received on"))
+    state = FSMField(_("state"), max_length=20, choices=State.choices, default=State.FILED, protected=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("filed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+
+    objects = LeadQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lead")
+        verbose_name_plural = _("leads")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.project} · {self.get_source_display()}"
+
+
+class LeadParty(models.Model):
+    """A market entity a lead names, in its role in the project."""
+
+    class Role(models.TextChoices):
+        TENDERER = "tenderer", _("Tenderer or purchaser (招标人/采购人)")
+        BIDDER = "bidder", _("Bidder or supplier (投标人/供应商)")
+        AGENT = "agent", _("Tendering agent (招标代理机构)")
+        EXPERT = "expert", _("Bid-evaluation expert (评标专家)")
+        OTHER = "other", _("Other (其他)")
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="parties")
+    entity = models.ForeignKey(
+        "credit.MarketEntity", verbose_name=_("market entity"), on_delete=models.PROTECT
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        constraints = [
+            models.UniqueConstraint(fields=["lead", "entity", "role"], name="leadparty_unique_role")
+        ]
+
+    def __str__(self):
+        return f"{self.entity} · {self.get_role_display()}"
+
+
+class Evidence(models.Model):
+    """A file kept as evidence: outside the web root (MEDIA_ROOT is never served), read only through a view that
+    checks who may see the lead, its SHA-256 recorded, read-only on disk."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(_("file"), editable=False)
+    original_name = models.CharField(_("file name"), max_length=255)
+    mime_type = models.CharField(_("type"), max_length=120)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["uploaded_at", "id"]
+        constraints = [
+            # The same file twice on one lead (a double submit) is kept once.
+            models.UniqueConstraint(fields=["lead", "sha256"], name="evidence_unique_file"),
+        ]
+
+    def __str__(self):
+        return self.original_name
