@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from .querysets import LeadQuerySet
 
@@ -47,7 +47,9 @@ class Lead(ConcurrentTransitionMixin, models.Model):
         OTHER = "other", _("Other (其他)")
 
     class State(models.TextChoices):
-        FILED = "filed", _("Filed")
+        FILED = "filed", _("Filed")  # being verified (鄂尔多斯 第十一条: by two or more staff)
+        AWAITING_APPROVAL = "awaiting_approval", _("Awaiting the head's approval")
+        APPROVED = "approved", _("Approved for referral")
 
     agency = models.ForeignKey(
         "agencies.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="leads"
@@ -59,6 +61,14 @@ class Lead(ConcurrentTransitionMixin, models.Model):
     facts = models.TextField(_("facts"))
     discovered_on = models.DateField(_("found or received on"))
     state = FSMField(_("state"), max_length=20, choices=State.choices, default=State.FILED, protected=True)
+    report = models.ForeignKey(
+        "Evidence",
+        verbose_name=_("written report"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("filed by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -73,6 +83,18 @@ class Lead(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self):
         return f"{self.project} · {self.get_source_display()}"
+
+    @transition(field=state, source=State.FILED, target=State.AWAITING_APPROVAL)
+    def submit(self, *, report):
+        self.report = report
+
+    @transition(field=state, source=State.AWAITING_APPROVAL, target=State.APPROVED)
+    def approve(self):
+        pass
+
+    @transition(field=state, source=State.AWAITING_APPROVAL, target=State.FILED)
+    def send_back(self):
+        pass
 
 
 class LeadParty(models.Model):
@@ -128,3 +150,50 @@ class Evidence(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class Verification(models.Model):
+    """One staff member's verification of a lead (鄂尔多斯 第十一条: 2 名或者 2 名以上专人负责核实情况)."""
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="verifications")
+    verifier = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("verified by"), on_delete=models.PROTECT, related_name="+"
+    )
+    findings = models.TextField(_("findings"))
+    verified_at = models.DateTimeField(_("verified at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("verification")
+        verbose_name_plural = _("verifications")
+        ordering = ["verified_at", "id"]
+        constraints = [
+            # One person counts once, however often they click.
+            models.UniqueConstraint(fields=["lead", "verifier"], name="verification_once_per_person"),
+        ]
+
+    def __str__(self):
+        return f"{self.lead_id} · {self.verifier}"
+
+
+class Approval(models.Model):
+    """The head's decision on a verified lead: approved for referral, or sent back with reasons."""
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", _("Approved")
+        SENT_BACK = "sent_back", _("Sent back")
+
+    lead = models.ForeignKey(Lead, on_delete=models.CASCADE, related_name="approvals")
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, related_name="+"
+    )
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
+    reasons = models.TextField(_("reasons"), blank=True)
+    decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("approval")
+        verbose_name_plural = _("approvals")
+        ordering = ["decided_at", "id"]
+
+    def __str__(self):
+        return f"{self.lead_id} · {self.get_decision_display()}"

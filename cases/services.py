@@ -1,5 +1,6 @@
 """Write operations on cases that are not state transitions (those go in cases/workflows.py)."""
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -12,6 +13,35 @@ from deadlines.due import LEGAL_TZ
 
 from .evidence import check_evidence_file
 from .models import Evidence, Lead, LeadParty, TradingProject
+
+
+@contextmanager
+def files_removed_on_failure():
+    """Collect the names of files stored inside a transaction; delete them if it fails (no file without its row)."""
+    stored = []
+    try:
+        yield stored
+    except BaseException:
+        for name in stored:
+            default_storage.delete(name)
+        raise
+
+
+def evidence_store(*, lead: Lead, upload, check, actor, stored: list, prefix: str = "") -> Evidence:
+    """Write a checked upload read-only under evidence/<year>/<lead>/ and record it."""
+    name = default_storage.save(
+        f"evidence/{lead.discovered_on.year}/{lead.pk}/{prefix}{check.sha256}", upload
+    )
+    stored.append(name)
+    return Evidence.objects.create(
+        lead=lead,
+        file=name,
+        original_name=upload.name[:255],
+        mime_type=check.mime_type,
+        size=check.size,
+        sha256=check.sha256,
+        uploaded_by=actor,
+    )
 
 
 @dataclass(frozen=True)
@@ -38,62 +68,41 @@ def lead_file(
     and stores nothing (ValidationError). Files are written read-only under evidence/<year>/<lead>/.
     """
     checked = [(upload, check_evidence_file(upload)) for upload in files]
-    stored = []
-    try:
-        with transaction.atomic():
-            if project.pk is None:
-                project.save()
-            lead = Lead.objects.create(
-                agency=agency,
-                source=source,
-                project=project,
-                facts=facts,
-                discovered_on=discovered_on,
-                created_by=actor,
-            )
-            LeadParty.objects.bulk_create(
-                [LeadParty(lead=lead, entity=party.entity, role=party.role) for party in parties],
-                ignore_conflicts=True,
-            )
-            seen = {}  # sha256 -> None, in the order attached (a dict keeps it)
-            for upload, check in checked:
-                if check.sha256 in seen:
-                    continue  # the same file attached twice
+    with files_removed_on_failure() as stored, transaction.atomic():
+        if project.pk is None:
+            project.save()
+        lead = Lead.objects.create(
+            agency=agency,
+            source=source,
+            project=project,
+            facts=facts,
+            discovered_on=discovered_on,
+            created_by=actor,
+        )
+        LeadParty.objects.bulk_create(
+            [LeadParty(lead=lead, entity=party.entity, role=party.role) for party in parties],
+            ignore_conflicts=True,
+        )
+        seen = {}  # sha256 -> None, in the order attached (a dict keeps it)
+        for upload, check in checked:
+            if check.sha256 not in seen:  # the same file attached twice is kept once
                 seen[check.sha256] = None
-                name = default_storage.save(f"evidence/{discovered_on.year}/{lead.pk}/{check.sha256}", upload)
-                stored.append(name)
-                Evidence.objects.create(
-                    lead=lead,
-                    file=name,
-                    original_name=upload.name[:255],
-                    mime_type=check.mime_type,
-                    size=check.size,
-                    sha256=check.sha256,
-                    uploaded_by=actor,
-                )
-            # 宣恩 二(四)2: refer within 5 working days of receiving or finding it (rule L2).
-            deadline_start(
-                actor=actor,
-                rule="L2",
-                target=lead,
-                agency=agency,
-                triggered_at=datetime.combine(discovered_on, time(0, 0), tzinfo=LEGAL_TZ),
-            )
-            audit_record(
-                actor=actor,
-                action="lead_filed",
-                obj=lead,
-                agency=agency,
-                to_state=lead.state,
-                payload={
-                    "source": source,
-                    "project": project.name,
-                    "evidence": list(seen),
-                },
-                request=request,
-            )
-    except Exception:
-        for name in stored:  # the transaction rolled back: leave no file without its row
-            default_storage.delete(name)
-        raise
+                evidence_store(lead=lead, upload=upload, check=check, actor=actor, stored=stored)
+        # 宣恩 二(四)2: refer within 5 working days of receiving or finding it (rule L2).
+        deadline_start(
+            actor=actor,
+            rule="L2",
+            target=lead,
+            agency=agency,
+            triggered_at=datetime.combine(discovered_on, time(0, 0), tzinfo=LEGAL_TZ),
+        )
+        audit_record(
+            actor=actor,
+            action="lead_filed",
+            obj=lead,
+            agency=agency,
+            to_state=lead.state,
+            payload={"source": source, "project": project.name, "evidence": list(seen)},
+            request=request,
+        )
     return lead

@@ -2,47 +2,19 @@
 
 import os
 import stat
-from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from audit.models import AuditEvent
-from cases.models import Evidence, Lead, TradingProject
-from cases.services import Party, lead_file
-from credit.models import MarketEntity
+from cases.models import Evidence, Lead
 from deadlines.clocks import running_for
 from tests.deadlines.conftest import at
 
 from .test_evidence_files import PDF
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def file_lead(agency, insider):
-    def run(files):
-        bidder = MarketEntity.objects.create(uscc="91110000600037341L", name="某建设集团有限公司")
-        return lead_file(
-            actor=insider,
-            agency=agency,
-            source=Lead.Source.TRADING_CENTER,
-            project=TradingProject(
-                name="宣恩县某道路改造工程", category=TradingProject.Category.CONSTRUCTION
-            ),
-            facts="两家投标人的投标文件雷同，报价呈等差数列。",
-            discovered_on=date(2026, 9, 30),
-            parties=[Party(bidder, "bidder")],
-            files=files,
-        )
-
-    return run
 
 
 def test_filing_keeps_the_evidence_read_only_and_starts_the_referral_clock(file_lead, insider):
