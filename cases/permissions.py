@@ -15,6 +15,13 @@ ALLOWED = {
     (H, FILED): {"verify", "submit"},
     (HEAD, FILED): {"verify", "submit"},
     (HEAD, AWAITING): {"approve", "send_back"},
+    (H, APPROVED): {"refer"},
+    (HEAD, APPROVED): {"refer"},
+}
+# The receiving agency's side of a referral: (role in the receiving agency, referral state) → actions.
+RECEIVER_ALLOWED = {
+    (H, "sent"): {"receive"},
+    (HEAD, "sent"): {"receive"},
 }
 
 
@@ -27,4 +34,11 @@ def allowed_actions(user, lead: Lead) -> set[str]:
     actions = set()
     for role in roles_in(user, lead.agency):
         actions |= ALLOWED.get((role, lead.state), set())
+    return actions
+
+
+def receiver_actions(user, referral) -> set[str]:
+    actions = set()
+    for role in roles_in(user, referral.receiver):
+        actions |= RECEIVER_ALLOWED.get((role, referral.state), set())
     return actions

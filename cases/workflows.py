@@ -3,13 +3,22 @@ rules, transition (django-fsm with optimistic concurrency), record the audit eve
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agencies.models import Membership
+from agencies.people import members_in_role
+from agencies.templatetags.people import person_name
 from audit.services import audit_record
+from deadlines.clocks import deadline_meet, deadline_start, running_for
+from deadlines.due import LEGAL_TZ
+from documents.models import Document
+from documents.services import document_issue
+from notifications.services import Message, notify
 
 from .evidence import check_evidence_file
-from .models import Approval, Lead, Verification
-from .permissions import allowed_actions
+from .models import Approval, Lead, Material, Referral, Verification
+from .permissions import allowed_actions, receiver_actions
 from .services import evidence_store, files_removed_on_failure
 
 MIN_VERIFIERS = 2  # 鄂尔多斯 第十一条: 2 名或者 2 名以上专人负责核实情况
@@ -123,3 +132,134 @@ def lead_send_back(*, actor, lead: Lead, reasons: str, request=None) -> Lead:
         request=request,
     )
     return lead
+
+
+@transaction.atomic
+def referral_send(
+    *,
+    actor,
+    lead: Lead,
+    receiver,
+    destination: str,
+    method: str,
+    legal_basis: str,
+    materials: list[dict],
+    request=None,
+) -> Referral:
+    """Refer an approved lead (宣恩 二(四)2; 鄂尔多斯 第十一条), all in one transaction: number and queue the 移送函,
+    meet clock L2, start the receiver's clock L3, tell the receiver's handlers, record the event."""
+    lead = _locked(lead)
+    _require(actor, lead, "refer")
+    if not legal_basis.strip():
+        raise ValidationError(_("Give the legal basis of the referral."), code="legal_basis_required")
+    if not materials:
+        raise ValidationError(_("List the materials referred (移送材料清单)."), code="materials_required")
+    now = timezone.now()
+    letter = document_issue(
+        actor=actor,
+        agency=lead.agency,
+        addressee=receiver,
+        kind=Document.Kind.LETTER,
+        title=f"关于移送{lead.project.name}有关问题线索的函",
+        context={
+            "recipient": receiver.name,
+            "body": [
+                lead.facts,
+                f"依据{legal_basis.strip()}，现将该线索及有关材料移送你单位处理，请按规定办理并回复。",
+            ],
+            "attachments": ["移送材料清单"],
+        },
+        target=lead,
+    )
+    referral = Referral.objects.create(
+        lead=lead,
+        sender=lead.agency,
+        receiver=receiver,
+        destination=destination,
+        method=method,
+        legal_basis=legal_basis.strip(),
+        letter=letter,
+        sent_by=actor,
+        sent_at=now,
+    )
+    Material.objects.bulk_create([Material(referral=referral, **item) for item in materials])
+    lead.refer()
+    lead.save()
+    for clock in running_for(lead, "L2"):
+        deadline_meet(actor=actor, deadline=clock, at=now)
+    deadline_start(actor=actor, rule="L3", target=referral, agency=receiver, triggered_at=now)
+    handlers = members_in_role([receiver.pk], Membership.Role.HANDLER).get(receiver.pk, set())
+    notify(
+        [
+            Message(
+                recipient_ids=tuple(handlers),
+                key=f"referral:{referral.pk}:sent",
+                title=f"【移送案件】{letter.number}",
+                body=f"{lead.agency.name}移送“{lead.project.name}”有关线索，请签收并在5个工作日内作出处理。",
+            )
+        ],
+        now=now,
+    )
+    audit_record(
+        actor=actor,
+        action="referral_sent",
+        obj=referral,
+        agency=lead.agency,
+        to_state=referral.state,
+        payload={"lead": lead.pk, "receiver": receiver.name, "letter": letter.number},
+        request=request,
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_receive(*, actor, referral: Referral, request=None) -> Referral:
+    """The receiver signs for the referral: the 移送回执 with the materials catalogue, receiver and time."""
+    referral = (
+        Referral.objects.select_for_update()
+        .select_related("lead__project", "sender", "receiver")
+        .get(pk=referral.pk)
+    )
+    if "receive" not in receiver_actions(actor, referral):
+        raise PermissionDenied(_("Your role does not allow this step at this stage of the referral."))
+    now = timezone.now()
+    local = timezone.localtime(now, LEGAL_TZ)
+    referral.receive(by=actor, at=now)
+    referral.receipt = document_issue(
+        actor=actor,
+        agency=referral.receiver,
+        addressee=referral.sender,
+        kind=Document.Kind.RECEIPT,
+        title="案件移送回执",
+        context={
+            "original_number": referral.letter.number,
+            "case_name": referral.lead.project.name,
+            "sender": referral.sender.name,
+            "receiver": referral.receiver.name,
+            "materials": [
+                {
+                    "name": m.name,
+                    "copies": m.copies,
+                    "pages": m.pages,
+                    "original": m.is_original,
+                    "note": m.note,
+                }
+                for m in referral.materials.all()
+            ],
+            "received_by": person_name(actor),
+            "received_at_text": f"{local.year}年{local.month}月{local.day}日 {local.hour}时{local.minute:02d}分",
+        },
+        target=referral,
+    )
+    referral.save()
+    audit_record(
+        actor=actor,
+        action="referral_received",
+        obj=referral,
+        agency=referral.receiver,
+        from_state=Referral.State.SENT,
+        to_state=referral.state,
+        payload={"receipt": referral.receipt.number},
+        request=request,
+    )
+    return referral

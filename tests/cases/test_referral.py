@@ -1,0 +1,113 @@
+"""Sending an approved lead and the receiver signing for it (宣恩 二(四)2; Decree 310 Art. 7 receipts)."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from agencies.models import Membership
+from audit.models import AuditEvent
+from cases.models import Lead, Referral
+from cases.workflows import lead_approve, lead_submit, lead_verify, referral_receive, referral_send
+from deadlines.clocks import running_for
+from documents.models import Document
+from notifications.models import Notification
+from tests.factories import MembershipFactory
+
+from .test_evidence_files import PDF
+
+pytestmark = pytest.mark.django_db
+
+MATERIALS = [
+    {"name": "投标文件雷同分析报告", "copies": 1, "pages": 15, "is_original": False, "note": "系统导出"},
+    {"name": "开标记录", "copies": 1, "pages": 3, "is_original": True, "note": ""},
+]
+
+
+@pytest.fixture
+def approved(file_lead, agency, insider, colleague):
+    lead = file_lead([])
+    lead_verify(actor=insider, lead=lead, findings="核实。")
+    second = MembershipFactory(agency=agency, role=Membership.Role.HANDLER).user
+    lead_verify(actor=second, lead=lead, findings="核实。")
+    lead_submit(actor=insider, lead=lead, report_file=SimpleUploadedFile("报告.pdf", PDF))
+    return lead_approve(actor=colleague, lead=lead)
+
+
+@pytest.fixture
+def receiver_handler(other_agency):
+    other_agency.doc_prefix = "宣交运"
+    other_agency.save()
+    return MembershipFactory(
+        agency=other_agency, role=Membership.Role.HANDLER, user__username="receiver"
+    ).user
+
+
+def send(approved, insider, other_agency):
+    return referral_send(
+        actor=insider,
+        lead=approved,
+        receiver=other_agency,
+        destination=Referral.Destination.SUPERVISORY,
+        method=Referral.Method.DIRECT,
+        legal_basis="《中华人民共和国招标投标法实施条例》第四十条",
+        materials=MATERIALS,
+    )
+
+
+def test_sending_numbers_the_letter_meets_l2_and_starts_the_receivers_clock(
+    approved, insider, other_agency, receiver_handler
+):
+    referral = send(approved, insider, other_agency)
+    approved.refresh_from_db()
+    assert approved.state == Lead.State.REFERRED
+    assert referral.letter.kind == Document.Kind.LETTER
+    assert referral.letter.number == f"{approved.agency.doc_prefix}函〔{referral.letter.year}〕1号"
+    assert not running_for(approved, "L2").exists()  # met
+    assert running_for(referral, "L3").get().agency == other_agency
+    assert Notification.objects.filter(
+        recipient=receiver_handler, key=f"referral:{referral.pk}:sent"
+    ).exists()
+    assert referral.materials.count() == 2
+    assert AuditEvent.objects.filter(action="referral_sent", object_id=referral.pk).exists()
+
+
+def test_the_receiver_signs_and_the_receipt_lists_the_materials(
+    approved, insider, other_agency, receiver_handler
+):
+    referral = referral_receive(actor=receiver_handler, referral=send(approved, insider, other_agency))
+    assert referral.state == Referral.State.RECEIVED
+    assert (referral.received_by, referral.receipt.kind) == (receiver_handler, Document.Kind.RECEIPT)
+    assert referral.receipt.agency == other_agency
+    assert [item["name"] for item in referral.receipt.context["materials"]] == [m["name"] for m in MATERIALS]
+    assert referral.receipt.context["original_number"] == referral.letter.number
+
+
+def test_only_the_receiving_agency_signs(approved, insider, other_agency, receiver_handler):
+    referral = send(approved, insider, other_agency)
+    with pytest.raises(PermissionDenied):
+        referral_receive(actor=insider, referral=referral)
+
+
+def test_a_lead_not_yet_approved_cannot_be_sent(file_lead, insider, other_agency):
+    with pytest.raises(PermissionDenied):
+        send(file_lead([]), insider, other_agency)
+
+
+def test_sending_needs_a_legal_basis_and_materials(approved, insider, other_agency):
+    with pytest.raises(ValidationError, match="请写明移送的法律依据"):
+        referral_send(
+            actor=insider, lead=approved, receiver=other_agency, destination="supervisory", method="direct",
+            legal_basis=" ", materials=MATERIALS,
+        )  # fmt: skip
+    approved.refresh_from_db()
+    assert approved.state == Lead.State.APPROVED
+
+
+@pytest.mark.parametrize(
+    ("persona", "sees"),
+    [("insider", True), ("supervisor", True), ("receiver_handler", True), ("foreign_supervisor", False)],
+)
+def test_referral_visibility(request, approved, insider, other_agency, receiver_handler, persona, sees):
+    referral = send(approved, insider, other_agency)
+    user = request.getfixturevalue(persona)
+    assert Referral.objects.visible_to(user).filter(pk=referral.pk).exists() is sees
