@@ -62,6 +62,13 @@ class Lead(ConcurrentTransitionMixin, models.Model):
     facts = models.TextField(_("facts"))
     discovered_on = models.DateField(_("found or received on"))
     state = FSMField(_("state"), max_length=20, choices=State.choices, default=State.FILED, protected=True)
+    needs_designation = models.BooleanField(
+        _("needs a competent agency designated"),
+        default=False,
+        help_text=_(
+            "Set when referrals of this lead were returned twice: the coordinator designates the agency."
+        ),
+    )
     report = models.ForeignKey(
         "Evidence",
         verbose_name=_("written report"),
@@ -100,6 +107,10 @@ class Lead(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=State.APPROVED, target=State.REFERRED)
     def refer(self):
         pass
+
+    @transition(field=state, source=State.REFERRED, target=State.APPROVED)
+    def take_back(self):
+        """A referral was returned: the sender may refer the lead elsewhere."""
 
 
 class LeadParty(models.Model):
@@ -228,6 +239,9 @@ class Referral(ConcurrentTransitionMixin, models.Model):
     class State(models.TextChoices):
         SENT = "sent", _("Sent")
         RECEIVED = "received", _("Received")
+        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTANCE_NOTIFIED = "acceptance_notified", _("Acceptance reported to the sender")
+        RETURNED = "returned", _("Returned with reasons")
 
     lead = models.ForeignKey(Lead, on_delete=models.PROTECT, related_name="referrals")
     sender = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="referrals_sent")
@@ -255,6 +269,8 @@ class Referral(ConcurrentTransitionMixin, models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    return_reasons = models.TextField(_("reasons for returning"), blank=True)
 
     objects = ReferralQuerySet.as_manager()
 
@@ -269,6 +285,18 @@ class Referral(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=State.SENT, target=State.RECEIVED)
     def receive(self, *, by, at):
         self.received_by, self.received_at = by, at
+
+    @transition(field=state, source=State.RECEIVED, target=State.ACCEPTED)
+    def accept(self, *, at):
+        self.decided_at = at
+
+    @transition(field=state, source=State.ACCEPTED, target=State.ACCEPTANCE_NOTIFIED)
+    def notify_acceptance(self):
+        pass
+
+    @transition(field=state, source=State.RECEIVED, target=State.RETURNED)
+    def return_(self, *, at, reasons):
+        self.decided_at, self.return_reasons = at, reasons
 
 
 class Material(models.Model):

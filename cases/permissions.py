@@ -22,6 +22,9 @@ ALLOWED = {
 RECEIVER_ALLOWED = {
     (H, "sent"): {"receive"},
     (HEAD, "sent"): {"receive"},
+    (HEAD, "received"): {"accept", "return"},
+    (H, "accepted"): {"notify_acceptance"},
+    (HEAD, "accepted"): {"notify_acceptance"},
 }
 
 

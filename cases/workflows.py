@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Membership
-from agencies.people import members_in_role
+from agencies.people import members_in_role, supervisors_over
 from agencies.templatetags.people import person_name
 from audit.services import audit_record
 from deadlines.clocks import deadline_meet, deadline_start, running_for
@@ -262,4 +262,122 @@ def referral_receive(*, actor, referral: Referral, request=None) -> Referral:
         payload={"receipt": referral.receipt.number},
         request=request,
     )
+    return referral
+
+
+def _locked_referral(referral: Referral, actor, action: str) -> Referral:
+    referral = (
+        Referral.objects.select_for_update()
+        .select_related("lead__project", "sender", "receiver", "letter")
+        .get(pk=referral.pk)
+    )
+    if action not in receiver_actions(actor, referral):
+        raise PermissionDenied(_("Your role does not allow this step at this stage of the referral."))
+    return referral
+
+
+def _tell_sender(referral: Referral, *, key: str, title: str, body: str, now) -> None:
+    people = members_in_role([referral.sender_id], Membership.Role.HANDLER).get(referral.sender_id, set())
+    notify(
+        [Message(recipient_ids=tuple(people), key=f"referral:{referral.pk}:{key}", title=title, body=body)],
+        now=now,
+    )
+
+
+@transaction.atomic
+def referral_accept(*, actor, referral: Referral, request=None) -> Referral:
+    """The receiving head accepts (受理): clock L3 is met and L4 starts (report acceptance within 5 working days)."""
+    referral = _locked_referral(referral, actor, "accept")
+    now = timezone.now()
+    referral.accept(at=now)
+    referral.save()
+    for clock in running_for(referral, "L3"):
+        deadline_meet(actor=actor, deadline=clock, at=now)
+    deadline_start(actor=actor, rule="L4", target=referral, agency=referral.receiver, triggered_at=now)
+    audit_record(actor=actor, action="referral_accepted", obj=referral, agency=referral.receiver,
+                 from_state=Referral.State.RECEIVED, to_state=referral.state, request=request)  # fmt: skip
+    return referral
+
+
+@transaction.atomic
+def referral_notify_acceptance(*, actor, referral: Referral, request=None) -> Referral:
+    """Report the acceptance to the sender in writing (宣恩 二(四)3): a numbered letter; clock L4 is met."""
+    referral = _locked_referral(referral, actor, "notify_acceptance")
+    now = timezone.now()
+    letter = document_issue(
+        actor=actor,
+        agency=referral.receiver,
+        addressee=referral.sender,
+        kind=Document.Kind.LETTER,
+        title=f"关于受理{referral.lead.project.name}有关问题线索的复函",
+        context={
+            "recipient": referral.sender.name,
+            "body": [
+                f"你单位《{referral.letter.number}》移送的线索已收悉。经审查，属本单位职责范围，本单位已依法受理。",
+                "特此函复。",
+            ],
+        },
+        target=referral,
+    )
+    referral.notify_acceptance()
+    referral.save()
+    for clock in running_for(referral, "L4"):
+        deadline_meet(actor=actor, deadline=clock, at=now)
+    _tell_sender(referral, key="accepted", title=f"【已受理】{referral.letter.number}",
+                 body=f"{referral.receiver.name}已受理你单位移送的线索（{letter.number}）。", now=now)  # fmt: skip
+    audit_record(actor=actor, action="referral_acceptance_notified", obj=referral, agency=referral.receiver,
+                 from_state=Referral.State.ACCEPTED, to_state=referral.state, payload={"letter": letter.number},
+                 request=request)  # fmt: skip
+    return referral
+
+
+@transaction.atomic
+def referral_return(*, actor, referral: Referral, reasons: str, request=None) -> Referral:
+    """Return a referral outside the receiver's remit, with written reasons (宣恩 二(四)3): a numbered letter,
+    clock L3 met, the lead free to be referred elsewhere; a lead returned twice is flagged for the coordinator."""
+    referral = _locked_referral(referral, actor, "return")
+    if not reasons.strip():
+        raise ValidationError(_("Say in writing why the referral is returned."), code="reasons_required")
+    now = timezone.now()
+    letter = document_issue(
+        actor=actor,
+        agency=referral.receiver,
+        addressee=referral.sender,
+        kind=Document.Kind.LETTER,
+        title=f"关于退回{referral.lead.project.name}有关问题线索的函",
+        context={
+            "recipient": referral.sender.name,
+            "body": [
+                f"你单位《{referral.letter.number}》移送的线索已收悉。经审查，{reasons.strip()}",
+                "现将案件材料退回，特此函告。",
+            ],
+        },
+        target=referral,
+    )
+    referral.return_(at=now, reasons=reasons.strip())
+    referral.save()
+    for clock in running_for(referral, "L3"):
+        deadline_meet(actor=actor, deadline=clock, at=now)
+    lead = _locked(referral.lead)
+    lead.take_back()
+    lead.needs_designation = lead.referrals.filter(state=Referral.State.RETURNED).count() >= 2
+    lead.save()
+    if lead.needs_designation:
+        supervisors = supervisors_over([lead.agency_id]).get(lead.agency_id, set())
+        notify(
+            [
+                Message(
+                    recipient_ids=tuple(supervisors),
+                    key=f"lead:{lead.pk}:needs-designation",
+                    title=f"【请指定管辖】{lead.project.name}",
+                    body=f"{lead.agency.name}移送的线索已被两次退回，请协调指定有管辖权的部门。",
+                )
+            ],
+            now=now,
+        )
+    _tell_sender(referral, key="returned", title=f"【已退回】{referral.letter.number}",
+                 body=f"{referral.receiver.name}退回了你单位移送的线索（{letter.number}），理由：{reasons.strip()}", now=now)  # fmt: skip
+    audit_record(actor=actor, action="referral_returned", obj=referral, agency=referral.receiver,
+                 from_state=Referral.State.RECEIVED, to_state=referral.state,
+                 payload={"reasons": reasons.strip(), "letter": letter.number}, request=request)  # fmt: skip
     return referral

@@ -111,3 +111,67 @@ def test_referral_visibility(request, approved, insider, other_agency, receiver_
     referral = send(approved, insider, other_agency)
     user = request.getfixturevalue(persona)
     assert Referral.objects.visible_to(user).filter(pk=referral.pk).exists() is sees
+
+
+@pytest.fixture
+def receiver_head(other_agency):
+    return MembershipFactory(
+        agency=other_agency, role=Membership.Role.HEAD, user__username="receiver_head"
+    ).user
+
+
+def test_accepting_meets_l3_then_reporting_meets_l4_with_a_letter(
+    approved, insider, other_agency, receiver_handler, receiver_head
+):
+    from cases.workflows import referral_accept, referral_notify_acceptance
+
+    referral = referral_receive(actor=receiver_handler, referral=send(approved, insider, other_agency))
+    referral = referral_accept(actor=receiver_head, referral=referral)
+    assert not running_for(referral, "L3").exists()
+    assert running_for(referral, "L4").exists()
+    referral = referral_notify_acceptance(actor=receiver_handler, referral=referral)
+    assert referral.state == Referral.State.ACCEPTANCE_NOTIFIED
+    assert not running_for(referral, "L4").exists()
+    reply = Document.objects.get(title__startswith="关于受理")
+    assert (reply.agency, reply.addressee) == (other_agency, approved.agency)
+    assert Notification.objects.filter(recipient=insider, key=f"referral:{referral.pk}:accepted").exists()
+
+
+def test_a_handler_cannot_decide(approved, insider, other_agency, receiver_handler):
+    from cases.workflows import referral_accept
+
+    referral = referral_receive(actor=receiver_handler, referral=send(approved, insider, other_agency))
+    with pytest.raises(PermissionDenied):
+        referral_accept(actor=receiver_handler, referral=referral)
+
+
+def test_returning_needs_reasons_and_frees_the_lead(
+    approved, insider, other_agency, receiver_handler, receiver_head
+):
+    from cases.workflows import referral_return
+
+    referral = referral_receive(actor=receiver_handler, referral=send(approved, insider, other_agency))
+    with pytest.raises(ValidationError, match="请书面说明退回理由"):
+        referral_return(actor=receiver_head, referral=referral, reasons="")
+    referral = referral_return(
+        actor=receiver_head, referral=referral, reasons="该项目属政府采购，不属本局职责。"
+    )
+    assert referral.state == Referral.State.RETURNED
+    approved.refresh_from_db()
+    assert (approved.state, approved.needs_designation) == (Lead.State.APPROVED, False)
+    assert Document.objects.filter(title__startswith="关于退回").exists()
+
+
+def test_a_lead_returned_twice_is_flagged_for_the_coordinator(
+    approved, insider, other_agency, receiver_handler, receiver_head, supervisor
+):
+    from cases.workflows import referral_return
+
+    for _ in range(2):
+        referral = referral_receive(actor=receiver_handler, referral=send(approved, insider, other_agency))
+        referral_return(actor=receiver_head, referral=referral, reasons="不属本局职责。")
+        approved.refresh_from_db()
+    assert approved.needs_designation is True
+    assert Notification.objects.filter(
+        recipient=supervisor, key=f"lead:{approved.pk}:needs-designation"
+    ).exists()
