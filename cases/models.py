@@ -242,6 +242,9 @@ class Referral(ConcurrentTransitionMixin, models.Model):
         ACCEPTED = "accepted", _("Accepted")
         ACCEPTANCE_NOTIFIED = "acceptance_notified", _("Acceptance reported to the sender")
         RETURNED = "returned", _("Returned with reasons")
+        FORWARDED = "forwarded", _("Forwarded to the competent organ")
+        CONCLUDED = "concluded", _("Handling concluded")
+        RESULT_NOTIFIED = "result_notified", _("Result reported to the sender")
 
     lead = models.ForeignKey(Lead, on_delete=models.PROTECT, related_name="referrals")
     sender = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="referrals_sent")
@@ -271,6 +274,16 @@ class Referral(ConcurrentTransitionMixin, models.Model):
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     return_reasons = models.TextField(_("reasons for returning"), blank=True)
+    forwarded_to = models.ForeignKey(
+        "self",
+        verbose_name=_("forwarded as"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    result = models.TextField(_("result of handling"), blank=True)
+    concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
 
     objects = ReferralQuerySet.as_manager()
 
@@ -297,6 +310,18 @@ class Referral(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=State.RECEIVED, target=State.RETURNED)
     def return_(self, *, at, reasons):
         self.decided_at, self.return_reasons = at, reasons
+
+    @transition(field=state, source=State.RECEIVED, target=State.FORWARDED)
+    def forward(self, *, at, to):
+        self.decided_at, self.forwarded_to = at, to
+
+    @transition(field=state, source=State.ACCEPTANCE_NOTIFIED, target=State.CONCLUDED)
+    def conclude(self, *, at, result):
+        self.concluded_at, self.result = at, result
+
+    @transition(field=state, source=State.CONCLUDED, target=State.RESULT_NOTIFIED)
+    def notify_result(self):
+        pass
 
 
 class Material(models.Model):

@@ -22,9 +22,12 @@ ALLOWED = {
 RECEIVER_ALLOWED = {
     (H, "sent"): {"receive"},
     (HEAD, "sent"): {"receive"},
-    (HEAD, "received"): {"accept", "return"},
+    (HEAD, "received"): {"accept", "return", "forward"},
     (H, "accepted"): {"notify_acceptance"},
     (HEAD, "accepted"): {"notify_acceptance"},
+    (HEAD, "acceptance_notified"): {"conclude"},
+    (H, "concluded"): {"notify_result"},
+    (HEAD, "concluded"): {"notify_result"},
 }
 
 

@@ -381,3 +381,119 @@ def referral_return(*, actor, referral: Referral, reasons: str, request=None) ->
                  from_state=Referral.State.RECEIVED, to_state=referral.state,
                  payload={"reasons": reasons.strip(), "letter": letter.number}, request=request)  # fmt: skip
     return referral
+
+
+@transaction.atomic
+def referral_forward(*, actor, referral: Referral, competent, request=None) -> Referral:
+    """Within the receiver's remit but not its level (属本部门职责但不属本级管辖): refer it on to the competent organ
+    as a linked referral, and tell the origin in writing (宣恩 二(四)3). Clock L3 is met; the new one starts L3."""
+    referral = _locked_referral(referral, actor, "forward")
+    now = timezone.now()
+    onward_letter = document_issue(
+        actor=actor,
+        agency=referral.receiver,
+        addressee=competent,
+        kind=Document.Kind.LETTER,
+        title=f"关于移送{referral.lead.project.name}有关问题线索的函",
+        context={
+            "recipient": competent.name,
+            "body": [referral.lead.facts, "该线索属贵单位管辖，现予移送，请依法处理。"],
+        },
+        target=referral.lead,
+    )
+    onward = Referral.objects.create(
+        lead=referral.lead,
+        sender=referral.receiver,
+        receiver=competent,
+        destination=referral.destination,
+        method=referral.method,
+        legal_basis=referral.legal_basis,
+        letter=onward_letter,
+        sent_by=actor,
+        sent_at=now,
+    )
+    Material.objects.bulk_create(
+        [
+            Material(
+                referral=onward,
+                name=m.name,
+                copies=m.copies,
+                pages=m.pages,
+                is_original=m.is_original,
+                note=m.note,
+            )
+            for m in referral.materials.all()
+        ]
+    )
+    deadline_start(actor=actor, rule="L3", target=onward, agency=competent, triggered_at=now)
+    notice = document_issue(
+        actor=actor,
+        agency=referral.receiver,
+        addressee=referral.sender,
+        kind=Document.Kind.LETTER,
+        title=f"关于转送{referral.lead.project.name}有关问题线索的告知函",
+        context={
+            "recipient": referral.sender.name,
+            "body": [
+                f"你单位《{referral.letter.number}》移送的线索，属本系统职责但不属本级管辖，已移送{competent.name}（{onward_letter.number}）。"
+            ],
+        },
+        target=referral,
+    )
+    referral.forward(at=now, to=onward)
+    referral.save()
+    for clock in running_for(referral, "L3"):
+        deadline_meet(actor=actor, deadline=clock, at=now)
+    _tell_sender(referral, key="forwarded", title=f"【已转送】{referral.letter.number}",
+                 body=f"{referral.receiver.name}已将线索移送{competent.name}（{notice.number}）。", now=now)  # fmt: skip
+    audit_record(actor=actor, action="referral_forwarded", obj=referral, agency=referral.receiver,
+                 from_state=Referral.State.RECEIVED, to_state=referral.state,
+                 payload={"to": competent.name, "letter": onward_letter.number}, request=request)  # fmt: skip
+    return referral
+
+
+@transaction.atomic
+def referral_conclude(*, actor, referral: Referral, result: str, request=None) -> Referral:
+    """Handling is complete: record the result; clock L5 starts (report it within 10 working days)."""
+    referral = _locked_referral(referral, actor, "conclude")
+    if not result.strip():
+        raise ValidationError(_("Write down the result of the handling."), code="result_required")
+    now = timezone.now()
+    referral.conclude(at=now, result=result.strip())
+    referral.save()
+    deadline_start(actor=actor, rule="L5", target=referral, agency=referral.receiver, triggered_at=now)
+    audit_record(actor=actor, action="referral_concluded", obj=referral, agency=referral.receiver,
+                 from_state=Referral.State.ACCEPTANCE_NOTIFIED, to_state=referral.state, request=request)  # fmt: skip
+    return referral
+
+
+@transaction.atomic
+def referral_notify_result(*, actor, referral: Referral, request=None) -> Referral:
+    """Report the result to the sender in writing (宣恩 二(四)3); clock L5 is met."""
+    referral = _locked_referral(referral, actor, "notify_result")
+    now = timezone.now()
+    letter = document_issue(
+        actor=actor,
+        agency=referral.receiver,
+        addressee=referral.sender,
+        kind=Document.Kind.LETTER,
+        title=f"关于{referral.lead.project.name}有关问题线索办理结果的函",
+        context={
+            "recipient": referral.sender.name,
+            "body": [
+                f"你单位《{referral.letter.number}》移送的线索已办理完毕。{referral.result}",
+                "特此函告。",
+            ],
+        },
+        target=referral,
+    )
+    referral.notify_result()
+    referral.save()
+    for clock in running_for(referral, "L5"):
+        deadline_meet(actor=actor, deadline=clock, at=now)
+    _tell_sender(referral, key="result", title=f"【办理结果】{referral.letter.number}",
+                 body=f"{referral.receiver.name}已回告办理结果（{letter.number}）。", now=now)  # fmt: skip
+    audit_record(actor=actor, action="referral_result_notified", obj=referral, agency=referral.receiver,
+                 from_state=Referral.State.CONCLUDED, to_state=referral.state, payload={"letter": letter.number},
+                 request=request)  # fmt: skip
+    return referral

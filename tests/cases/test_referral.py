@@ -175,3 +175,55 @@ def test_a_lead_returned_twice_is_flagged_for_the_coordinator(
     assert Notification.objects.filter(
         recipient=supervisor, key=f"lead:{approved.pk}:needs-designation"
     ).exists()
+
+
+def test_the_whole_receiving_side_ends_with_the_result_reported(
+    approved, insider, other_agency, receiver_handler, receiver_head
+):
+    from cases.workflows import (
+        referral_accept,
+        referral_conclude,
+        referral_notify_acceptance,
+        referral_notify_result,
+    )
+
+    referral = referral_receive(actor=receiver_handler, referral=send(approved, insider, other_agency))
+    referral = referral_accept(actor=receiver_head, referral=referral)
+    referral = referral_notify_acceptance(actor=receiver_handler, referral=referral)
+    with pytest.raises(ValidationError, match="请填写办理结果"):
+        referral_conclude(actor=receiver_head, referral=referral, result=" ")
+    referral = referral_conclude(
+        actor=receiver_head, referral=referral, result="对两家投标人各处罚款并记不良行为记录。"
+    )
+    assert running_for(referral, "L5").exists()
+    referral = referral_notify_result(actor=receiver_handler, referral=referral)
+    assert referral.state == Referral.State.RESULT_NOTIFIED
+    assert not running_for(referral, "L5").exists()
+    assert Notification.objects.filter(recipient=insider, key=f"referral:{referral.pk}:result").exists()
+    actions = list(
+        AuditEvent.objects.filter(object_id=referral.pk, content_type__model="referral").values_list(
+            "action", flat=True
+        )
+    )
+    assert actions == [
+        "referral_sent", "referral_received", "referral_accepted", "referral_acceptance_notified",
+        "referral_concluded", "referral_result_notified",
+    ]  # fmt: skip
+
+
+def test_forwarding_refers_on_and_tells_the_origin(
+    approved, insider, other_agency, receiver_handler, receiver_head, foreign_agency
+):
+    from cases.workflows import referral_forward
+
+    foreign_agency.doc_prefix = "鄂建测"
+    foreign_agency.save()
+    referral = referral_receive(actor=receiver_handler, referral=send(approved, insider, other_agency))
+    referral = referral_forward(actor=receiver_head, referral=referral, competent=foreign_agency)
+    assert referral.state == Referral.State.FORWARDED
+    onward = referral.forwarded_to
+    assert (onward.sender, onward.receiver, onward.lead) == (other_agency, foreign_agency, approved)
+    assert [m.name for m in onward.materials.all()] == [m["name"] for m in MATERIALS]
+    assert running_for(onward, "L3").get().agency == foreign_agency
+    assert not running_for(referral, "L3").exists()
+    assert Document.objects.filter(title__startswith="关于转送", addressee=approved.agency).exists()
