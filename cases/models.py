@@ -1,9 +1,29 @@
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from .querysets import LeadQuerySet, ReferralQuerySet
+
+
+class CaseAction(models.TextChoices):
+    """The audit actions of cases (labels for the timeline)."""
+
+    LEAD_FILED = "lead_filed", _("Lead filed")
+    LEAD_VERIFIED = "lead_verified", _("Verified")
+    LEAD_SUBMITTED = "lead_submitted", _("Report submitted to the head")
+    LEAD_APPROVED = "lead_approved", _("Referral approved")
+    LEAD_SENT_BACK = "lead_sent_back", _("Sent back for more verification")
+    EVIDENCE_DOWNLOADED = "evidence_downloaded", _("Evidence downloaded")
+    REFERRAL_SENT = "referral_sent", _("Referral sent")
+    REFERRAL_RECEIVED = "referral_received", _("Signed for")
+    REFERRAL_ACCEPTED = "referral_accepted", _("Accepted")
+    REFERRAL_ACCEPTANCE_NOTIFIED = "referral_acceptance_notified", _("Acceptance reported")
+    REFERRAL_RETURNED = "referral_returned", _("Returned with reasons")
+    REFERRAL_FORWARDED = "referral_forwarded", _("Forwarded to the competent organ")
+    REFERRAL_CONCLUDED = "referral_concluded", _("Handling concluded")
+    REFERRAL_RESULT_NOTIFIED = "referral_result_notified", _("Result reported")
 
 
 class TradingProject(models.Model):
@@ -91,6 +111,9 @@ class Lead(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self):
         return f"{self.project} · {self.get_source_display()}"
+
+    def get_absolute_url(self):
+        return reverse("cases:lead", args=[self.pk])
 
     @transition(field=state, source=State.FILED, target=State.AWAITING_APPROVAL)
     def submit(self, *, report):

@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("agencies/", include("agencies.urls")),
+    path("cases/", include("cases.urls")),
     path("deadlines/", include("deadlines.urls")),
     path("documents/", include("documents.urls")),
     path("notifications/", include("notifications.urls")),

@@ -28,7 +28,7 @@ def test_navigation_marks_sections_that_are_not_open_yet(client_for, insider):
     text = client_for(insider).get(reverse("dashboards:home")).text
     for label in ("我的待办", "案件", "会议", "信用", "督办看板"):
         assert label in text
-    assert text.count('aria-disabled="true"') == 4
+    assert text.count('aria-disabled="true"') == 3  # meetings, credit, supervision board
 
 
 def test_administration_link_only_for_staff(db, client_for, insider):

@@ -1,0 +1,67 @@
+"""The case list and a lead's page: what members, supervisors and outsiders see."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from cases.workflows import lead_verify
+
+from .test_evidence_files import PDF
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def lead(file_lead, insider):
+    lead = file_lead([SimpleUploadedFile("雷同分析.pdf", PDF)])
+    lead_verify(actor=insider, lead=lead, findings="比对投标文件，雷同属实。")
+    return lead
+
+
+def test_the_list_shows_my_agencys_cases(client_for, insider, outsider, lead):
+    assert lead.project.name in client_for(insider).get(reverse("cases:list")).text
+    assert lead.project.name not in client_for(outsider).get(reverse("cases:list")).text
+
+
+def test_the_lead_page_shows_clock_evidence_verification_and_trail(client_for, insider, lead):
+    text = client_for(insider).get(reverse("cases:lead", args=[lead.pk])).text
+    for shown in (
+        "L2 完成案件移送",
+        "雷同分析.pdf",
+        "比对投标文件，雷同属实。",
+        "登记线索",
+        "核实",
+        "某建设集团有限公司",
+    ):
+        assert shown in text
+
+
+def test_supervisor_sees_the_lead(client_for, supervisor, lead):
+    assert client_for(supervisor).get(reverse("cases:lead", args=[lead.pk])).status_code == 200
+
+
+def test_outsider_gets_404_on_the_lead_and_its_evidence(client_for, outsider, lead):
+    client = client_for(outsider)
+    assert client.get(reverse("cases:lead", args=[lead.pk])).status_code == 404
+    assert client.get(reverse("cases:evidence", args=[lead.evidence.get().pk])).status_code == 404
+
+
+def test_evidence_downloads_are_recorded(client_for, insider, lead):
+    evidence = lead.evidence.get()
+    response = client_for(insider).get(reverse("cases:evidence", args=[evidence.pk]))
+    assert b"".join(response.streaming_content) == PDF
+    assert AuditEvent.objects.filter(action="evidence_downloaded", object_id=lead.pk).exists()
+
+
+def test_anonymous_is_sent_to_login(client, lead):
+    assert client.get(reverse("cases:lead", args=[lead.pk])).status_code == 302
+
+
+def test_the_lead_page_query_count_does_not_grow_with_clocks_or_events(
+    client_for, insider, agency, lead, django_assert_max_num_queries
+):
+    client = client_for(insider)
+    client.get(reverse("cases:lead", args=[lead.pk]))
+    with django_assert_max_num_queries(30):
+        client.get(reverse("cases:lead", args=[lead.pk]))
