@@ -5,12 +5,15 @@ from agencies.querysets import agency_scope
 
 class LeadQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Leads of the agencies the user works in, and of every agency in the regions they supervise."""
+        """Leads of the agencies the user works in or supervises, and leads referred to those agencies."""
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
             return self.all()
-        return self.filter(agency_scope(user))
+        from .models import Referral
+
+        referred_to_mine = Referral.objects.filter(agency_scope(user, "receiver")).values("lead_id")
+        return self.filter(agency_scope(user) | models.Q(pk__in=referred_to_mine))
 
 
 class ReferralQuerySet(models.QuerySet):

@@ -1,11 +1,17 @@
 from django.contrib.auth.decorators import login_required
 from django.template.response import TemplateResponse
 
+from cases.todo import tasks_for
 from deadlines.board import board_for
 
 
 @login_required
 def home(request):
-    """The signed-in home page (我的待办): the acting agency's running clocks, the least time left first."""
-    clocks = board_for(request.agency) if request.agency else []
-    return TemplateResponse(request, "dashboards/home.html", {"clocks": clocks})
+    """The signed-in home page (我的待办): the steps awaiting the user in the acting agency, and that agency's
+    running clocks, the least time left first."""
+    agency = request.agency or None
+    return TemplateResponse(
+        request,
+        "dashboards/home.html",
+        {"tasks": tasks_for(request.user, agency), "clocks": board_for(agency) if agency else []},
+    )

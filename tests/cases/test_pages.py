@@ -65,3 +65,35 @@ def test_the_lead_page_query_count_does_not_grow_with_clocks_or_events(
     client.get(reverse("cases:lead", args=[lead.pk]))
     with django_assert_max_num_queries(30):
         client.get(reverse("cases:lead", args=[lead.pk]))
+
+
+def test_my_tasks_list_the_steps_each_person_may_take(client_for, insider, lead, agency):
+    from tests.factories import MembershipFactory
+
+    second = MembershipFactory(agency=agency, user__username="second").user
+    text = client_for(second).get("/").text
+    assert f'href="{lead.get_absolute_url()}" class="fw-semibold">核实</a>' in text
+    insider_text = client_for(insider).get("/").text
+    assert (
+        f'href="{lead.get_absolute_url()}" class="fw-semibold">核实</a>' not in insider_text
+    )  # verified already
+    assert f'href="{lead.get_absolute_url()}" class="fw-semibold">提交书面报告</a>' in insider_text
+
+
+def test_the_receiving_agency_sees_a_lead_referred_to_it(file_lead, other_agency):
+    from cases.models import Lead, Referral
+    from documents.models import Document
+    from tests.factories import MembershipFactory
+
+    lead = file_lead([])
+    receiver = MembershipFactory(agency=other_agency).user
+    assert not Lead.objects.visible_to(receiver).filter(pk=lead.pk).exists()
+    letter = Document.objects.create(
+        kind="letter", agency=lead.agency, series="函", year=2026, sequence=99, number="测函〔2026〕99号",
+        title="函", issued_on="2026-11-23",
+    )  # fmt: skip
+    Referral.objects.create(
+        lead=lead, sender=lead.agency, receiver=other_agency, destination="supervisory", method="direct",
+        legal_basis="依据", letter=letter, sent_by=lead.created_by, sent_at="2026-11-23T10:00+08:00",
+    )  # fmt: skip
+    assert Lead.objects.visible_to(receiver).filter(pk=lead.pk).exists()
