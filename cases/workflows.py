@@ -185,8 +185,7 @@ def referral_send(
     Material.objects.bulk_create([Material(referral=referral, **item) for item in materials])
     lead.refer()
     lead.save()
-    for clock in running_for(lead, "L2"):
-        deadline_meet(actor=actor, deadline=clock, at=now)
+    _meet(lead, "L2", actor=actor, at=now)
     deadline_start(actor=actor, rule="L3", target=referral, agency=receiver, triggered_at=now)
     handlers = members_in_role([receiver.pk], Membership.Role.HANDLER).get(receiver.pk, set())
     notify(
@@ -276,6 +275,25 @@ def _locked_referral(referral: Referral, actor, action: str) -> Referral:
     return referral
 
 
+def _letter_to_sender(referral: Referral, *, actor, title: str, body: list[str]) -> Document:
+    """A numbered letter from the receiving agency back to the referring one, about this referral."""
+    return document_issue(
+        actor=actor,
+        agency=referral.receiver,
+        addressee=referral.sender,
+        kind=Document.Kind.LETTER,
+        title=title,
+        context={"recipient": referral.sender.name, "body": body},
+        target=referral,
+    )
+
+
+def _meet(obj, rule: str, *, actor, at) -> None:
+    """Meet the running clocks of `rule` on `obj` (the step the rule asks for was just taken)."""
+    for clock in running_for(obj, rule):
+        deadline_meet(actor=actor, deadline=clock, at=at)
+
+
 def _tell_sender(referral: Referral, *, key: str, title: str, body: str, now) -> None:
     people = members_in_role([referral.sender_id], Membership.Role.HANDLER).get(referral.sender_id, set())
     notify(
@@ -291,8 +309,7 @@ def referral_accept(*, actor, referral: Referral, request=None) -> Referral:
     now = timezone.now()
     referral.accept(at=now)
     referral.save()
-    for clock in running_for(referral, "L3"):
-        deadline_meet(actor=actor, deadline=clock, at=now)
+    _meet(referral, "L3", actor=actor, at=now)
     deadline_start(actor=actor, rule="L4", target=referral, agency=referral.receiver, triggered_at=now)
     audit_record(actor=actor, action="referral_accepted", obj=referral, agency=referral.receiver,
                  from_state=Referral.State.RECEIVED, to_state=referral.state, request=request)  # fmt: skip
@@ -304,25 +321,18 @@ def referral_notify_acceptance(*, actor, referral: Referral, request=None) -> Re
     """Report the acceptance to the sender in writing (宣恩 二(四)3): a numbered letter; clock L4 is met."""
     referral = _locked_referral(referral, actor, "notify_acceptance")
     now = timezone.now()
-    letter = document_issue(
+    letter = _letter_to_sender(
+        referral,
         actor=actor,
-        agency=referral.receiver,
-        addressee=referral.sender,
-        kind=Document.Kind.LETTER,
         title=f"关于受理{referral.lead.project.name}有关问题线索的复函",
-        context={
-            "recipient": referral.sender.name,
-            "body": [
-                f"你单位《{referral.letter.number}》移送的线索已收悉。经审查，属本单位职责范围，本单位已依法受理。",
-                "特此函复。",
-            ],
-        },
-        target=referral,
+        body=[
+            f"你单位《{referral.letter.number}》移送的线索已收悉。经审查，属本单位职责范围，本单位已依法受理。",
+            "特此函复。",
+        ],
     )
     referral.notify_acceptance()
     referral.save()
-    for clock in running_for(referral, "L4"):
-        deadline_meet(actor=actor, deadline=clock, at=now)
+    _meet(referral, "L4", actor=actor, at=now)
     _tell_sender(referral, key="accepted", title=f"【已受理】{referral.letter.number}",
                  body=f"{referral.receiver.name}已受理你单位移送的线索（{letter.number}）。", now=now)  # fmt: skip
     audit_record(actor=actor, action="referral_acceptance_notified", obj=referral, agency=referral.receiver,
@@ -339,25 +349,18 @@ def referral_return(*, actor, referral: Referral, reasons: str, request=None) ->
     if not reasons.strip():
         raise ValidationError(_("Say in writing why the referral is returned."), code="reasons_required")
     now = timezone.now()
-    letter = document_issue(
+    letter = _letter_to_sender(
+        referral,
         actor=actor,
-        agency=referral.receiver,
-        addressee=referral.sender,
-        kind=Document.Kind.LETTER,
         title=f"关于退回{referral.lead.project.name}有关问题线索的函",
-        context={
-            "recipient": referral.sender.name,
-            "body": [
-                f"你单位《{referral.letter.number}》移送的线索已收悉。经审查，{reasons.strip()}",
-                "现将案件材料退回，特此函告。",
-            ],
-        },
-        target=referral,
+        body=[
+            f"你单位《{referral.letter.number}》移送的线索已收悉。经审查，{reasons.strip()}",
+            "现将案件材料退回，特此函告。",
+        ],
     )
     referral.return_(at=now, reasons=reasons.strip())
     referral.save()
-    for clock in running_for(referral, "L3"):
-        deadline_meet(actor=actor, deadline=clock, at=now)
+    _meet(referral, "L3", actor=actor, at=now)
     lead = _locked(referral.lead)
     lead.take_back()
     lead.needs_designation = lead.referrals.filter(state=Referral.State.RETURNED).count() >= 2
@@ -426,24 +429,17 @@ def referral_forward(*, actor, referral: Referral, competent, request=None) -> R
         ]
     )
     deadline_start(actor=actor, rule="L3", target=onward, agency=competent, triggered_at=now)
-    notice = document_issue(
+    notice = _letter_to_sender(
+        referral,
         actor=actor,
-        agency=referral.receiver,
-        addressee=referral.sender,
-        kind=Document.Kind.LETTER,
         title=f"关于转送{referral.lead.project.name}有关问题线索的告知函",
-        context={
-            "recipient": referral.sender.name,
-            "body": [
-                f"你单位《{referral.letter.number}》移送的线索，属本系统职责但不属本级管辖，已移送{competent.name}（{onward_letter.number}）。"
-            ],
-        },
-        target=referral,
+        body=[
+            f"你单位《{referral.letter.number}》移送的线索，属本系统职责但不属本级管辖，已移送{competent.name}（{onward_letter.number}）。"
+        ],
     )
     referral.forward(at=now, to=onward)
     referral.save()
-    for clock in running_for(referral, "L3"):
-        deadline_meet(actor=actor, deadline=clock, at=now)
+    _meet(referral, "L3", actor=actor, at=now)
     _tell_sender(referral, key="forwarded", title=f"【已转送】{referral.letter.number}",
                  body=f"{referral.receiver.name}已将线索移送{competent.name}（{notice.number}）。", now=now)  # fmt: skip
     audit_record(actor=actor, action="referral_forwarded", obj=referral, agency=referral.receiver,
@@ -472,25 +468,18 @@ def referral_notify_result(*, actor, referral: Referral, request=None) -> Referr
     """Report the result to the sender in writing (宣恩 二(四)3); clock L5 is met."""
     referral = _locked_referral(referral, actor, "notify_result")
     now = timezone.now()
-    letter = document_issue(
+    letter = _letter_to_sender(
+        referral,
         actor=actor,
-        agency=referral.receiver,
-        addressee=referral.sender,
-        kind=Document.Kind.LETTER,
         title=f"关于{referral.lead.project.name}有关问题线索办理结果的函",
-        context={
-            "recipient": referral.sender.name,
-            "body": [
-                f"你单位《{referral.letter.number}》移送的线索已办理完毕。{referral.result}",
-                "特此函告。",
-            ],
-        },
-        target=referral,
+        body=[
+            f"你单位《{referral.letter.number}》移送的线索已办理完毕。{referral.result}",
+            "特此函告。",
+        ],
     )
     referral.notify_result()
     referral.save()
-    for clock in running_for(referral, "L5"):
-        deadline_meet(actor=actor, deadline=clock, at=now)
+    _meet(referral, "L5", actor=actor, at=now)
     _tell_sender(referral, key="result", title=f"【办理结果】{referral.letter.number}",
                  body=f"{referral.receiver.name}已回告办理结果（{letter.number}）。", now=now)  # fmt: skip
     audit_record(actor=actor, action="referral_result_notified", obj=referral, agency=referral.receiver,
