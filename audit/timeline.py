@@ -33,8 +33,20 @@ class TimelineEntry:
     anonymous: bool  # no actor, but a request: a visitor who was not logged in (else a system job)
 
 
-def timeline_for(obj, user, *, labels: Sequence[type[models.TextChoices]] = ()) -> list[TimelineEntry]:
-    """Return the events recorded about `obj` that `user` may see (AuditEvent.objects.visible_to), oldest first.
+def timeline_for(
+    obj,
+    user,
+    *,
+    labels: Sequence[type[models.TextChoices]] = (),
+    related: Sequence[models.Model] = (),
+    parties: Sequence[int] = (),
+) -> list[TimelineEntry]:
+    """Return the events recorded about `obj` (and the `related` objects shown with it, such as a lead's
+    referrals) that `user` may see, oldest first.
+
+    The user sees what AuditEvent.objects.visible_to allows and, besides, the events recorded for the `parties`
+    (agency ids): an object shared by several agencies, such as a referral between its sender and receiver, shows
+    each side's steps to the other. The caller fetched `obj` and `related` through their own visible_to.
 
     One query for the events with their actors and agencies, whatever their number; visible_to adds those it
     needs for the user's supervised regions.
@@ -43,7 +55,11 @@ def timeline_for(obj, user, *, labels: Sequence[type[models.TextChoices]] = ()) 
     for choices in labels:
         names.update(choices.choices)
     role_names = dict(Membership.Role.choices)
-    events = AuditEvent.objects.visible_to(user).of_object(obj).select_related("actor", "agency")
+    events = (
+        AuditEvent.objects.visible_to(user, parties=parties)
+        .of_objects([obj, *related])
+        .select_related("actor", "agency")
+    )
     return [
         TimelineEntry(
             event=event,

@@ -101,6 +101,8 @@ class Lead(ConcurrentTransitionMixin, models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("filed by"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+    # The key of the form that filed it: a second submit of the same form finds this lead instead of a new one.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = LeadQuerySet.as_manager()
 

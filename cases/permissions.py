@@ -35,16 +35,27 @@ def roles_in(user, agency) -> set[str]:
     return set(Membership.objects.active().filter(user=user, agency=agency).values_list("role", flat=True))
 
 
+def roles_by_agency(user) -> dict[int, set[str]]:
+    """The user's active roles in each of their agencies, in one query (a page asks once, not per referral)."""
+    roles = {}
+    for agency_id, role in Membership.objects.active().filter(user=user).values_list("agency_id", "role"):
+        roles.setdefault(agency_id, set()).add(role)
+    return roles
+
+
+def lead_actions(roles: set[str], lead: Lead) -> set[str]:
+    return set().union(*(ALLOWED.get((role, lead.state), set()) for role in roles))
+
+
+def referral_actions(roles: set[str], referral) -> set[str]:
+    return set().union(*(RECEIVER_ALLOWED.get((role, referral.state), set()) for role in roles))
+
+
 def allowed_actions(user, lead: Lead) -> set[str]:
-    """The actions `user` may take on `lead` now (what the page offers)."""
-    actions = set()
-    for role in roles_in(user, lead.agency):
-        actions |= ALLOWED.get((role, lead.state), set())
-    return actions
+    """The actions `user` may take on `lead` now."""
+    return lead_actions(roles_in(user, lead.agency), lead)
 
 
 def receiver_actions(user, referral) -> set[str]:
-    actions = set()
-    for role in roles_in(user, referral.receiver):
-        actions |= RECEIVER_ALLOWED.get((role, referral.state), set())
-    return actions
+    """The actions `user` may take on `referral` now, as a member of the receiving agency."""
+    return referral_actions(roles_in(user, referral.receiver), referral)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from audit.services import audit_record
 from deadlines.clocks import deadline_start
@@ -61,13 +61,35 @@ def lead_file(
     parties: list[Party],
     files: list,
     request=None,
+    submission_key=None,
 ) -> Lead:
     """File a lead with its parties and evidence, start clock L2 from the discovery date, and audit it.
 
     Every file is checked (type by content, size) before anything is written: a bad file refuses the whole lead
     and stores nothing (ValidationError). Files are written read-only under evidence/<year>/<lead>/.
+
+    `submission_key` makes filing idempotent: the same form submitted twice (a double click, a retry after a
+    timeout, both at once) files one lead, and the second call returns it.
     """
+    if submission_key and (earlier := Lead.objects.filter(submission_key=submission_key).first()):
+        return earlier
     checked = [(upload, check_evidence_file(upload)) for upload in files]
+    try:
+        return _lead_create(
+            actor=actor, agency=agency, source=source, project=project, facts=facts,
+            discovered_on=discovered_on, parties=parties, checked=checked, request=request,
+            submission_key=submission_key,
+        )  # fmt: skip
+    except IntegrityError:
+        # The other submit of the same form committed while this one ran: its lead is the one filed.
+        if submission_key and (earlier := Lead.objects.filter(submission_key=submission_key).first()):
+            return earlier
+        raise
+
+
+def _lead_create(
+    *, actor, agency, source, project, facts, discovered_on, parties, checked, request, submission_key
+) -> Lead:
     with files_removed_on_failure() as stored, transaction.atomic():
         if project.pk is None:
             project.save()
@@ -78,6 +100,7 @@ def lead_file(
             facts=facts,
             discovered_on=discovered_on,
             created_by=actor,
+            submission_key=submission_key,
         )
         LeadParty.objects.bulk_create(
             [LeadParty(lead=lead, entity=party.entity, role=party.role) for party in parties],

@@ -1,63 +1,245 @@
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from agencies.models import Membership
 from audit.services import audit_record
-from audit.timeline import timeline_for
-from deadlines.board import clock_view
-from deadlines.models import Deadline
+from credit.services import market_entity
 
+from . import workflows
+from .filters import CaseFilterForm, case_page
+from .forms import (
+    FindingsForm,
+    ForwardForm,
+    LeadForm,
+    MaterialFormSet,
+    PartyFormSet,
+    ReasonsForm,
+    ReferralForm,
+    ReportForm,
+    ResultForm,
+    receiver_label,
+    receivers_for,
+)
 from .models import CaseAction, Evidence, Lead, Referral
+from .pages import lead_page_context
+from .permissions import allowed_actions
+from .services import Party, lead_file
 
 
 @login_required
 def case_list(request):
-    """The leads the user may see, newest first (filters and keyset pages come with the referral pages)."""
-    leads = (
-        Lead.objects.visible_to(request.user)
-        .select_related("project", "agency")
-        .order_by("-created_at")[:100]
-    )
-    return TemplateResponse(request, "cases/case_list.html", {"leads": leads})
+    """The cases the user may see, filtered, newest first, a page at a time (keyset pages: as fast on page 500
+    as on page 1)."""
+    form = CaseFilterForm(request.GET or None, user=request.user)
+    page = case_page(form, request.user, after=request.GET.get("after"))
+    return TemplateResponse(request, "cases/case_list.html", {"form": form, "page": page})
 
 
 @login_required
 def lead_detail(request, pk):
-    """A lead with its parties, evidence, verifications, referrals, live clocks and trail. Others get 404."""
-    lead = get_object_or_404(Lead.objects.visible_to(request.user).select_related("project", "agency"), pk=pk)
-    referrals = list(
-        Referral.objects.filter(lead=lead)
-        .select_related("receiver", "sender", "letter", "receipt")
-        .order_by("sent_at")
-    )
-    now = timezone.now()
-    of_lead_or_referrals = Q(content_type=ContentType.objects.get_for_model(Lead), object_id=lead.pk) | Q(
-        content_type=ContentType.objects.get_for_model(Referral), object_id__in=[r.pk for r in referrals]
-    )
-    clocks = [
-        clock_view(deadline, now=now)
-        for deadline in Deadline.objects.filter(of_lead_or_referrals)
-        .select_related("rule")
-        .order_by("due_at")
-    ]
+    """A case: the lead with its parties, evidence, verifications, referrals, live clocks, documents, trail, and
+    the forms of the steps the user may take now. Others get 404."""
+    lead = get_object_or_404(Lead.objects.visible_to(request.user), pk=pk)
+    return TemplateResponse(request, "cases/lead_detail.html", lead_page_context(request, lead))
+
+
+@login_required
+def lead_new(request):
+    """File a lead for the acting agency: the form keeps what was typed and says what is wrong."""
+    agency = request.agency or None
+    if agency is None or not Membership.objects.active().filter(user=request.user, agency=agency).exists():
+        raise PermissionDenied(_("Choose the agency you act for before filing a lead."))
+    form = LeadForm(request.POST or None, request.FILES or None)
+    parties = PartyFormSet(request.POST or None, prefix="party")
+    if request.method == "POST" and form.is_valid() and parties.is_valid():
+        data = form.cleaned_data
+        try:
+            lead = lead_file(
+                actor=request.user,
+                agency=agency,
+                source=data["source"],
+                project=form.project(),
+                facts=data["facts"],
+                discovered_on=data["discovered_on"],
+                parties=[
+                    Party(market_entity(party["uscc"], party["name"]), party["role"])
+                    for party in parties.cleaned_data
+                    if party
+                ],
+                files=data["files"],
+                request=request,
+                submission_key=data["submission_key"],
+            )
+        except ValidationError as error:
+            form.add_error("files", error)
+        else:
+            messages.success(
+                request, _("The lead is filed; clock L2 (refer within 5 working days) has started.")
+            )
+            return redirect(lead)
+    status = 400 if request.method == "POST" else 200
     return TemplateResponse(
         request,
-        "cases/lead_detail.html",
-        {
-            "lead": lead,
-            "parties": lead.parties.select_related("entity"),
-            "evidence": lead.evidence.all(),
-            "verifications": lead.verifications.select_related("verifier"),
-            "referrals": referrals,
-            "clocks": clocks,
-            "timeline": timeline_for(lead, request.user, labels=[CaseAction, Lead.State]),
-        },
+        "cases/lead_form.html",
+        {"form": form, "parties": parties, "agency": agency, "max_evidence": settings.EVIDENCE_MAX_BYTES},
+        status=status,
     )
+
+
+@dataclass(frozen=True)
+class Step:
+    """A step of the case page: the form it needs, the workflow it runs, and which form fields the workflow gets
+    under which names."""
+
+    form: type | None
+    workflow: object
+    args: dict = field(default_factory=dict)
+
+
+LEAD_STEPS = {
+    "verify": Step(FindingsForm, workflows.lead_verify, {"findings": "findings"}),
+    "submit": Step(ReportForm, workflows.lead_submit, {"report_file": "report"}),
+    "approve": Step(None, workflows.lead_approve),
+    "send_back": Step(ReasonsForm, workflows.lead_send_back, {"reasons": "reasons"}),
+}
+REFERRAL_STEPS = {
+    "receive": Step(None, workflows.referral_receive),
+    "accept": Step(None, workflows.referral_accept),
+    "return": Step(ReasonsForm, workflows.referral_return, {"reasons": "reasons"}),
+    "forward": Step(ForwardForm, workflows.referral_forward, {"competent": "competent"}),
+    "notify_acceptance": Step(None, workflows.referral_notify_acceptance),
+    "conclude": Step(ResultForm, workflows.referral_conclude, {"result": "result"}),
+    "notify_result": Step(None, workflows.referral_notify_result),
+}
+DONE = {  # what the page says after each step
+    "verify": gettext_lazy("Your verification is recorded."),
+    "submit": gettext_lazy("The report is submitted to the head for approval."),
+    "approve": gettext_lazy("Approved: the lead may now be referred."),
+    "send_back": gettext_lazy("Sent back with your reasons."),
+    "receive": gettext_lazy("Signed for: the receipt is being prepared."),
+    "accept": gettext_lazy("Accepted: report the acceptance to the sender within 5 working days."),
+    "return": gettext_lazy("Returned: the letter with your reasons is being prepared."),
+    "forward": gettext_lazy("Forwarded to the competent organ; the sender is told in writing."),
+    "notify_acceptance": gettext_lazy("The acceptance is reported to the sender."),
+    "conclude": gettext_lazy("The result is recorded: report it to the sender within 10 working days."),
+    "notify_result": gettext_lazy("The result is reported to the sender."),
+}
+
+
+@login_required
+@require_POST
+def lead_step(request, pk, step):
+    lead = get_object_or_404(Lead.objects.visible_to(request.user), pk=pk)
+    if step not in LEAD_STEPS:
+        raise PermissionDenied
+    return _run_step(request, lead, {"lead": lead}, step, LEAD_STEPS[step], form_kwargs={})
+
+
+@login_required
+@require_POST
+def referral_step(request, pk, step):
+    referral = get_object_or_404(Referral.objects.visible_to(request.user).select_related("lead"), pk=pk)
+    if step not in REFERRAL_STEPS:
+        raise PermissionDenied
+    form_kwargs = {"referral": referral} if step == "forward" else {}
+    return _run_step(
+        request, referral.lead, {"referral": referral}, step, REFERRAL_STEPS[step], form_kwargs=form_kwargs
+    )
+
+
+def _run_step(request, lead, target: dict, name: str, step: Step, *, form_kwargs):
+    """Validate the step's form, run its workflow, and answer: back to the case on success; the case page with the
+    form and its errors (400) when the input is wrong; 409 when the case moved on since the page was shown."""
+    form = step.form(request.POST, request.FILES, **form_kwargs) if step.form else None
+    if form is None or form.is_valid():
+        arguments = {arg: form.cleaned_data[field] for arg, field in step.args.items()}
+        try:
+            step.workflow(
+                **target,
+                **arguments,
+                actor=request.user,
+                request=request,
+                seen_state=request.POST.get("seen_state") or None,
+            )
+        except (ConcurrentTransition, TransitionNotAllowed):
+            return TemplateResponse(request, "cases/conflict.html", {"lead": lead}, status=409)
+        except ValidationError as error:
+            if form is None:
+                messages.error(request, " ".join(error.messages))
+                return redirect(lead)
+            form.add_error(None, error)
+        else:
+            messages.success(request, DONE[name])
+            return redirect(lead)
+    [obj] = target.values()
+    context = lead_page_context(request, lead, failed=(obj, name, form))
+    return TemplateResponse(request, "cases/lead_detail.html", context, status=400)
+
+
+@login_required
+def lead_refer(request, pk):
+    """The referral form: destination, receiving agency (proposed by the destination's kind), method, legal basis
+    and the materials catalogue. Sending numbers the 移送函 and starts the receiver's clock."""
+    lead = get_object_or_404(Lead.objects.visible_to(request.user).select_related("agency__region"), pk=pk)
+    if "refer" not in allowed_actions(request.user, lead):
+        if lead.state != Lead.State.APPROVED:
+            return TemplateResponse(request, "cases/conflict.html", {"lead": lead}, status=409)
+        raise PermissionDenied(_("Your role does not allow referring this lead."))
+    form = ReferralForm(request.POST or None, lead=lead)
+    materials = MaterialFormSet(request.POST or None, prefix="material")
+    if request.method == "POST" and form.is_valid() and materials.is_valid():
+        data = form.cleaned_data
+        try:
+            workflows.referral_send(
+                actor=request.user,
+                lead=lead,
+                receiver=data["receiver"],
+                destination=data["destination"],
+                method=data["method"],
+                legal_basis=data["legal_basis"],
+                materials=[item for item in materials.cleaned_data if item],
+                request=request,
+                seen_state=Lead.State.APPROVED,
+            )
+        except (ConcurrentTransition, TransitionNotAllowed):
+            return TemplateResponse(request, "cases/conflict.html", {"lead": lead}, status=409)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("Referred: the letter is numbered and the receiver's clock has started.")
+            )
+            return redirect(lead)
+    status = 400 if request.method == "POST" else 200
+    return TemplateResponse(
+        request,
+        "cases/referral_form.html",
+        {"lead": lead, "form": form, "materials": materials},
+        status=status,
+    )
+
+
+@login_required
+def lead_receivers(request, pk):
+    """The receiving agencies a destination proposes (the referral form swaps its list with htmx)."""
+    lead = get_object_or_404(Lead.objects.visible_to(request.user).select_related("agency__region"), pk=pk)
+    choices = [
+        (agency.pk, receiver_label(agency, lead))
+        for agency in receivers_for(lead, request.GET.get("destination"))
+    ]
+    return TemplateResponse(request, "cases/_receiver_options.html", {"choices": choices})
 
 
 @login_required

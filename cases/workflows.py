@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition
 
 from agencies.models import Membership
 from agencies.people import members_in_role, supervisors_over
@@ -24,8 +25,17 @@ from .services import evidence_store, files_removed_on_failure
 MIN_VERIFIERS = 2  # 鄂尔多斯 第十一条: 2 名或者 2 名以上专人负责核实情况
 
 
-def _locked(lead: Lead) -> Lead:
-    return Lead.objects.select_for_update().select_related("agency").get(pk=lead.pk)
+def _unchanged(obj, seen_state: str | None) -> None:
+    """Refuse a step taken on a page that is out of date: the state moved on since the user saw it (a second click,
+    or a colleague was quicker). The views pass the state their form showed; the view answers 409."""
+    if seen_state is not None and obj.state != seen_state:
+        raise ConcurrentTransition(_("Someone else has handled this in the meantime; please refresh."))
+
+
+def _locked(lead: Lead, seen_state: str | None = None) -> Lead:
+    lead = Lead.objects.select_for_update().select_related("agency", "project").get(pk=lead.pk)
+    _unchanged(lead, seen_state)
+    return lead
 
 
 def _require(actor, lead: Lead, action: str) -> None:
@@ -34,9 +44,9 @@ def _require(actor, lead: Lead, action: str) -> None:
 
 
 @transaction.atomic
-def lead_verify(*, actor, lead: Lead, findings: str, request=None) -> Verification:
+def lead_verify(*, actor, lead: Lead, findings: str, request=None, seen_state=None) -> Verification:
     """Record the actor's verification. One per person: a second by the same person is refused."""
-    lead = _locked(lead)
+    lead = _locked(lead, seen_state)
     _require(actor, lead, "verify")
     if not findings.strip():
         raise ValidationError(_("Write down what you verified."), code="findings_required")
@@ -50,9 +60,9 @@ def lead_verify(*, actor, lead: Lead, findings: str, request=None) -> Verificati
 
 
 @transaction.atomic
-def lead_submit(*, actor, lead: Lead, report_file, request=None) -> Lead:
+def lead_submit(*, actor, lead: Lead, report_file, request=None, seen_state=None) -> Lead:
     """Attach the written report and put the lead to the head, once at least two different people verified it."""
-    lead = _locked(lead)
+    lead = _locked(lead, seen_state)
     _require(actor, lead, "submit")
     count = lead.verifications.values("verifier").distinct().count()
     if count < MIN_VERIFIERS:
@@ -84,9 +94,9 @@ def lead_submit(*, actor, lead: Lead, report_file, request=None) -> Lead:
 
 
 @transaction.atomic
-def lead_approve(*, actor, lead: Lead, request=None) -> Lead:
+def lead_approve(*, actor, lead: Lead, request=None, seen_state=None) -> Lead:
     """The head approves the referral. Nobody approves a lead they verified themselves."""
-    lead = _locked(lead)
+    lead = _locked(lead, seen_state)
     _require(actor, lead, "approve")
     if lead.verifications.filter(verifier=actor).exists():
         raise ValidationError(
@@ -109,9 +119,9 @@ def lead_approve(*, actor, lead: Lead, request=None) -> Lead:
 
 
 @transaction.atomic
-def lead_send_back(*, actor, lead: Lead, reasons: str, request=None) -> Lead:
+def lead_send_back(*, actor, lead: Lead, reasons: str, request=None, seen_state=None) -> Lead:
     """The head sends the lead back for more verification; the reasons are required and kept."""
-    lead = _locked(lead)
+    lead = _locked(lead, seen_state)
     _require(actor, lead, "send_back")
     if not reasons.strip():
         raise ValidationError(_("Say why the lead is sent back."), code="reasons_required")
@@ -145,15 +155,21 @@ def referral_send(
     legal_basis: str,
     materials: list[dict],
     request=None,
+    seen_state=None,
 ) -> Referral:
     """Refer an approved lead (宣恩 二(四)2; 鄂尔多斯 第十一条), all in one transaction: number and queue the 移送函,
     meet clock L2, start the receiver's clock L3, tell the receiver's handlers, record the event."""
-    lead = _locked(lead)
+    lead = _locked(lead, seen_state)
     _require(actor, lead, "refer")
     if not legal_basis.strip():
         raise ValidationError(_("Give the legal basis of the referral."), code="legal_basis_required")
     if not materials:
         raise ValidationError(_("List the materials referred (移送材料清单)."), code="materials_required")
+    if receiver.pk == lead.agency_id or not receiver.is_active:
+        raise ValidationError(
+            _("Choose another agency: a lead is referred to an active agency other than your own."),
+            code="receiver",
+        )
     now = timezone.now()
     letter = document_issue(
         actor=actor,
@@ -212,15 +228,9 @@ def referral_send(
 
 
 @transaction.atomic
-def referral_receive(*, actor, referral: Referral, request=None) -> Referral:
+def referral_receive(*, actor, referral: Referral, request=None, seen_state=None) -> Referral:
     """The receiver signs for the referral: the 移送回执 with the materials catalogue, receiver and time."""
-    referral = (
-        Referral.objects.select_for_update()
-        .select_related("lead__project", "sender", "receiver")
-        .get(pk=referral.pk)
-    )
-    if "receive" not in receiver_actions(actor, referral):
-        raise PermissionDenied(_("Your role does not allow this step at this stage of the referral."))
+    referral = _locked_referral(referral, actor, "receive", seen_state)
     now = timezone.now()
     local = timezone.localtime(now, LEGAL_TZ)
     referral.receive(by=actor, at=now)
@@ -264,12 +274,13 @@ def referral_receive(*, actor, referral: Referral, request=None) -> Referral:
     return referral
 
 
-def _locked_referral(referral: Referral, actor, action: str) -> Referral:
+def _locked_referral(referral: Referral, actor, action: str, seen_state: str | None = None) -> Referral:
     referral = (
         Referral.objects.select_for_update()
         .select_related("lead__project", "sender", "receiver", "letter")
         .get(pk=referral.pk)
     )
+    _unchanged(referral, seen_state)
     if action not in receiver_actions(actor, referral):
         raise PermissionDenied(_("Your role does not allow this step at this stage of the referral."))
     return referral
@@ -303,9 +314,9 @@ def _tell_sender(referral: Referral, *, key: str, title: str, body: str, now) ->
 
 
 @transaction.atomic
-def referral_accept(*, actor, referral: Referral, request=None) -> Referral:
+def referral_accept(*, actor, referral: Referral, request=None, seen_state=None) -> Referral:
     """The receiving head accepts (受理): clock L3 is met and L4 starts (report acceptance within 5 working days)."""
-    referral = _locked_referral(referral, actor, "accept")
+    referral = _locked_referral(referral, actor, "accept", seen_state)
     now = timezone.now()
     referral.accept(at=now)
     referral.save()
@@ -317,9 +328,9 @@ def referral_accept(*, actor, referral: Referral, request=None) -> Referral:
 
 
 @transaction.atomic
-def referral_notify_acceptance(*, actor, referral: Referral, request=None) -> Referral:
+def referral_notify_acceptance(*, actor, referral: Referral, request=None, seen_state=None) -> Referral:
     """Report the acceptance to the sender in writing (宣恩 二(四)3): a numbered letter; clock L4 is met."""
-    referral = _locked_referral(referral, actor, "notify_acceptance")
+    referral = _locked_referral(referral, actor, "notify_acceptance", seen_state)
     now = timezone.now()
     letter = _letter_to_sender(
         referral,
@@ -342,10 +353,10 @@ def referral_notify_acceptance(*, actor, referral: Referral, request=None) -> Re
 
 
 @transaction.atomic
-def referral_return(*, actor, referral: Referral, reasons: str, request=None) -> Referral:
+def referral_return(*, actor, referral: Referral, reasons: str, request=None, seen_state=None) -> Referral:
     """Return a referral outside the receiver's remit, with written reasons (宣恩 二(四)3): a numbered letter,
     clock L3 met, the lead free to be referred elsewhere; a lead returned twice is flagged for the coordinator."""
-    referral = _locked_referral(referral, actor, "return")
+    referral = _locked_referral(referral, actor, "return", seen_state)
     if not reasons.strip():
         raise ValidationError(_("Say in writing why the referral is returned."), code="reasons_required")
     now = timezone.now()
@@ -387,10 +398,10 @@ def referral_return(*, actor, referral: Referral, reasons: str, request=None) ->
 
 
 @transaction.atomic
-def referral_forward(*, actor, referral: Referral, competent, request=None) -> Referral:
+def referral_forward(*, actor, referral: Referral, competent, request=None, seen_state=None) -> Referral:
     """Within the receiver's remit but not its level (属本部门职责但不属本级管辖): refer it on to the competent organ
     as a linked referral, and tell the origin in writing (宣恩 二(四)3). Clock L3 is met; the new one starts L3."""
-    referral = _locked_referral(referral, actor, "forward")
+    referral = _locked_referral(referral, actor, "forward", seen_state)
     now = timezone.now()
     onward_letter = document_issue(
         actor=actor,
@@ -449,9 +460,9 @@ def referral_forward(*, actor, referral: Referral, competent, request=None) -> R
 
 
 @transaction.atomic
-def referral_conclude(*, actor, referral: Referral, result: str, request=None) -> Referral:
+def referral_conclude(*, actor, referral: Referral, result: str, request=None, seen_state=None) -> Referral:
     """Handling is complete: record the result; clock L5 starts (report it within 10 working days)."""
-    referral = _locked_referral(referral, actor, "conclude")
+    referral = _locked_referral(referral, actor, "conclude", seen_state)
     if not result.strip():
         raise ValidationError(_("Write down the result of the handling."), code="result_required")
     now = timezone.now()
@@ -464,9 +475,9 @@ def referral_conclude(*, actor, referral: Referral, result: str, request=None) -
 
 
 @transaction.atomic
-def referral_notify_result(*, actor, referral: Referral, request=None) -> Referral:
+def referral_notify_result(*, actor, referral: Referral, request=None, seen_state=None) -> Referral:
     """Report the result to the sender in writing (宣恩 二(四)3); clock L5 is met."""
-    referral = _locked_referral(referral, actor, "notify_result")
+    referral = _locked_referral(referral, actor, "notify_result", seen_state)
     now = timezone.now()
     letter = _letter_to_sender(
         referral,

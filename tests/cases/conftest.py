@@ -1,10 +1,16 @@
 from datetime import date
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
+from agencies.models import Membership
 from cases.models import Lead, TradingProject
 from cases.services import Party, lead_file
+from cases.workflows import lead_approve, lead_submit, lead_verify
 from credit.models import MarketEntity
+from tests.factories import MembershipFactory
+
+from .files import PDF
 
 
 @pytest.fixture(autouse=True)
@@ -30,3 +36,34 @@ def file_lead(agency, insider):
         )
 
     return run
+
+
+@pytest.fixture
+def approved(file_lead, agency, insider, colleague):
+    lead = file_lead([])
+    lead_verify(actor=insider, lead=lead, findings="核实。")
+    second = MembershipFactory(agency=agency, role=Membership.Role.HANDLER).user
+    lead_verify(actor=second, lead=lead, findings="核实。")
+    lead_submit(actor=insider, lead=lead, report_file=SimpleUploadedFile("报告.pdf", PDF))
+    return lead_approve(actor=colleague, lead=lead)
+
+
+@pytest.fixture
+def receiver_handler(other_agency):
+    other_agency.doc_prefix = "宣交运"
+    other_agency.save()
+    return MembershipFactory(
+        agency=other_agency, role=Membership.Role.HANDLER, user__username="receiver"
+    ).user
+
+
+@pytest.fixture
+def receiver_head(other_agency):
+    return MembershipFactory(
+        agency=other_agency, role=Membership.Role.HEAD, user__username="receiver_head"
+    ).user
+
+
+@pytest.fixture
+def second_handler(agency):
+    return MembershipFactory(agency=agency, role=Membership.Role.HANDLER, user__username="second").user

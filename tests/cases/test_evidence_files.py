@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cases.evidence import check_evidence_file
 
-PDF = b"%PDF-1.7\n" + b"1 0 obj <<>> endobj\n" * 50
+from .files import PDF
 
 
 def docx() -> bytes:

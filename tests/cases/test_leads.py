@@ -12,7 +12,7 @@ from cases.models import Evidence, Lead
 from deadlines.clocks import running_for
 from tests.deadlines.conftest import at
 
-from .test_evidence_files import PDF
+from .files import PDF
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from cases.workflows import lead_verify
 
-from .test_evidence_files import PDF
+from .files import PDF
 
 pytestmark = pytest.mark.django_db
 

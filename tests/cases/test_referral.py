@@ -2,18 +2,13 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 
-from agencies.models import Membership
 from audit.models import AuditEvent
 from cases.models import Lead, Referral
-from cases.workflows import lead_approve, lead_submit, lead_verify, referral_receive, referral_send
+from cases.workflows import referral_receive, referral_send
 from deadlines.clocks import running_for
 from documents.models import Document
 from notifications.models import Notification
-from tests.factories import MembershipFactory
-
-from .test_evidence_files import PDF
 
 pytestmark = pytest.mark.django_db
 
@@ -21,25 +16,6 @@ MATERIALS = [
     {"name": "投标文件雷同分析报告", "copies": 1, "pages": 15, "is_original": False, "note": "系统导出"},
     {"name": "开标记录", "copies": 1, "pages": 3, "is_original": True, "note": ""},
 ]
-
-
-@pytest.fixture
-def approved(file_lead, agency, insider, colleague):
-    lead = file_lead([])
-    lead_verify(actor=insider, lead=lead, findings="核实。")
-    second = MembershipFactory(agency=agency, role=Membership.Role.HANDLER).user
-    lead_verify(actor=second, lead=lead, findings="核实。")
-    lead_submit(actor=insider, lead=lead, report_file=SimpleUploadedFile("报告.pdf", PDF))
-    return lead_approve(actor=colleague, lead=lead)
-
-
-@pytest.fixture
-def receiver_handler(other_agency):
-    other_agency.doc_prefix = "宣交运"
-    other_agency.save()
-    return MembershipFactory(
-        agency=other_agency, role=Membership.Role.HANDLER, user__username="receiver"
-    ).user
 
 
 def send(approved, insider, other_agency):
@@ -111,13 +87,6 @@ def test_referral_visibility(request, approved, insider, other_agency, receiver_
     referral = send(approved, insider, other_agency)
     user = request.getfixturevalue(persona)
     assert Referral.objects.visible_to(user).filter(pk=referral.pk).exists() is sees
-
-
-@pytest.fixture
-def receiver_head(other_agency):
-    return MembershipFactory(
-        agency=other_agency, role=Membership.Role.HEAD, user__username="receiver_head"
-    ).user
 
 
 def test_accepting_meets_l3_then_reporting_meets_l4_with_a_letter(

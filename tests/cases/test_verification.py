@@ -15,18 +15,13 @@ from cases.workflows import lead_approve, lead_send_back, lead_submit, lead_veri
 from tests.concurrency import run_concurrently, transactional
 from tests.factories import MembershipFactory
 
-from .test_evidence_files import PDF
+from .files import PDF
 
 pytestmark = pytest.mark.django_db
 
 
 def report():
     return SimpleUploadedFile("核实报告.pdf", PDF)
-
-
-@pytest.fixture
-def second_handler(agency):
-    return MembershipFactory(agency=agency, role=Membership.Role.HANDLER, user__username="second").user
 
 
 @pytest.fixture

@@ -1,0 +1,220 @@
+"""The forms of the case pages. They check what a person typed and say in Chinese what is wrong; the rules of
+each step (who, when, how many verifiers) stay in cases/workflows.py."""
+
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency
+from config.forms import PortalForm
+from credit.uscc import normalize, validate_uscc
+
+from .evidence import check_evidence_file
+from .models import Lead, LeadParty, Referral, TradingProject
+
+# Which kind of agency each destination of 鄂尔多斯 第十一条 / 宣恩 二(四)1 means. JOINT proposes every kind.
+DESTINATION_KINDS = {
+    Referral.Destination.SUPERVISORY: {Agency.Kind.SUPERVISORY},
+    Referral.Destination.FINANCE: {Agency.Kind.FINANCE},
+    Referral.Destination.COMPREHENSIVE: {Agency.Kind.COMPREHENSIVE, Agency.Kind.COMMITTEE},
+    Referral.Destination.POLICE: {Agency.Kind.POLICE},
+    Referral.Destination.PROCURATORATE_PIL: {Agency.Kind.PROCURATORATE},
+    Referral.Destination.DISCIPLINE: {Agency.Kind.DISCIPLINE},
+}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceFilesField(forms.FileField):
+    """Several evidence files at once, each checked by content and size (cases/evidence.py)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if self.required and not files:
+            raise ValidationError(self.error_messages["required"], code="required")
+        errors = []
+        for upload in files:
+            try:
+                check_evidence_file(upload)
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return files
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class LeadForm(PortalForm):
+    """Filing a lead: its source and date, the trading project, the facts and the evidence."""
+
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+    source = forms.ChoiceField(label=_("source"), choices=Lead.Source.choices)
+    discovered_on = forms.DateField(label=_("found or received on"), widget=DateInput)
+    project_name = forms.CharField(label=_("project name"), max_length=200)
+    project_code = forms.CharField(label=_("project code"), max_length=60, required=False)
+    category = forms.ChoiceField(label=_("category"), choices=TradingProject.Category.choices)
+    amount = forms.DecimalField(
+        label=_("amount (yuan)"), max_digits=16, decimal_places=2, min_value=0, required=False
+    )
+    facts = forms.CharField(label=_("facts"), widget=forms.Textarea(attrs={"rows": 5}))
+    files = EvidenceFilesField(label=_("evidence files"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["submission_key"].initial = uuid.uuid4()
+
+    def clean_discovered_on(self):
+        day = self.cleaned_data["discovered_on"]
+        if day > timezone.localdate():
+            raise ValidationError(_("The date cannot be in the future."), code="future")
+        return day
+
+    def project(self) -> TradingProject:
+        data = self.cleaned_data
+        return TradingProject(
+            name=data["project_name"],
+            code=data["project_code"],
+            category=data["category"],
+            amount=data["amount"],
+        )
+
+
+class PartyForm(PortalForm):
+    """A market entity named in the lead, by name and unified social credit code."""
+
+    name = forms.CharField(label=_("name"), max_length=200)
+    uscc = forms.CharField(label=_("unified social credit code"), max_length=40)
+    # The usual case first: a row left as offered counts as empty (has_changed compares with the initial).
+    role = forms.ChoiceField(label=_("role"), choices=LeadParty.Role.choices, initial=LeadParty.Role.BIDDER)
+
+    def clean_uscc(self):
+        code = normalize(self.cleaned_data["uscc"])
+        validate_uscc(code)
+        return code
+
+
+PartyFormSet = forms.formset_factory(PartyForm, extra=2, max_num=20, validate_max=True)
+
+
+class FindingsForm(PortalForm):
+    findings = forms.CharField(label=_("findings"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReportForm(PortalForm):
+    report = forms.FileField(label=_("written report"))
+
+    def clean_report(self):
+        report = self.cleaned_data["report"]
+        check_evidence_file(report)
+        return report
+
+
+class ReasonsForm(PortalForm):
+    reasons = forms.CharField(label=_("reasons"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ResultForm(PortalForm):
+    result = forms.CharField(label=_("result of handling"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReferralForm(PortalForm):
+    """Where a lead goes, how, on what basis. The receivers offered are the other active agencies of the
+    jurisdiction, narrowed to the kind the destination names."""
+
+    destination = forms.ChoiceField(label=_("destination"), choices=Referral.Destination.choices)
+    receiver = forms.ModelChoiceField(label=_("receiving agency"), queryset=Agency.objects.none())
+    method = forms.ChoiceField(label=_("method of delivery"), choices=Referral.Method.choices)
+    legal_basis = forms.CharField(label=_("legal basis"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, lead: Lead, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lead = lead
+        destination = self.data.get("destination") or self.initial.get("destination")
+        self.fields["receiver"].queryset = receivers_for(lead, destination)
+        self.fields["receiver"].label_from_instance = lambda agency: receiver_label(agency, lead)
+
+    def clean(self):
+        data = super().clean()
+        kinds = DESTINATION_KINDS.get(data.get("destination"))
+        receiver = data.get("receiver")
+        if kinds and receiver and receiver.kind not in kinds:
+            self.add_error(
+                "receiver",
+                _("%(agency)s is not an agency of the kind this destination names; choose one from the list.")
+                % {"agency": receiver.name},
+            )
+        return data
+
+
+def receivers_for(lead: Lead, destination: str | None):
+    """The agencies a lead may be referred to: the other active agencies of its region and of the regions above
+    it (the competent organ may sit a level up), of the kind the destination names."""
+    regions, region = [], lead.agency.region
+    while region is not None:
+        regions.append(region.pk)
+        region = region.parent
+    agencies = Agency.objects.active().filter(region_id__in=regions).exclude(pk=lead.agency_id)
+    if kinds := DESTINATION_KINDS.get(destination):
+        agencies = agencies.filter(kind__in=kinds)
+    return agencies.select_related("region").in_kind_order()
+
+
+def receiver_label(agency: Agency, lead: Lead) -> str:
+    """An agency of the lead's own region by its name; one a level up with its region, to tell them apart."""
+    return (
+        agency.name if agency.region_id == lead.agency.region_id else f"{agency.name}（{agency.region.name}）"
+    )
+
+
+class MaterialForm(PortalForm):
+    name = forms.CharField(label=_("name"), max_length=200)
+    copies = forms.IntegerField(label=_("copies"), min_value=1, max_value=999, initial=1)
+    pages = forms.IntegerField(label=_("pages"), min_value=1, max_value=99999)
+    is_original = forms.BooleanField(label=_("original"), required=False)
+    note = forms.CharField(label=_("note"), max_length=200, required=False)
+
+
+class BaseMaterialFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        "too_few_forms": _("List at least one material referred (移送材料清单): its name and pages."),
+        "too_many_forms": _("At most 100 materials; put the rest in a bundle with a note."),
+    }
+
+
+MaterialFormSet = forms.formset_factory(
+    MaterialForm,
+    formset=BaseMaterialFormSet,
+    extra=3,
+    min_num=1,
+    validate_min=True,
+    max_num=100,
+    validate_max=True,
+)
+
+
+class ForwardForm(PortalForm):
+    """Forwarding to the competent organ: an agency of the same kind, anywhere in the region tree."""
+
+    competent = forms.ModelChoiceField(label=_("competent organ"), queryset=Agency.objects.none())
+
+    def __init__(self, *args, referral: Referral, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["competent"].queryset = (
+            Agency.objects.active()
+            .filter(kind=referral.receiver.kind)
+            .exclude(pk__in=[referral.receiver_id, referral.sender_id])
+            .select_related("region")
+            .order_by("region__code", "name")
+        )

@@ -1,0 +1,101 @@
+"""What a case page shows: the lead, its referrals, clocks, documents and trail, and the forms of the steps the user
+may take now. A fixed number of queries whatever the case holds (tests/cases/test_pages.py counts them)."""
+
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from audit.timeline import timeline_for
+from deadlines.board import clock_view
+from deadlines.models import Deadline
+from documents.models import Document
+
+from .forms import FindingsForm, ForwardForm, ReasonsForm, ReportForm, ResultForm
+from .models import CaseAction, Lead, Material, Referral
+from .permissions import lead_actions, referral_actions, roles_by_agency
+
+# The form each step shows on the page; steps not named here are a single button.
+LEAD_FORMS = {"verify": FindingsForm, "submit": ReportForm, "send_back": ReasonsForm}
+REFERRAL_FORMS = {"return": ReasonsForm, "forward": ForwardForm, "conclude": ResultForm}
+
+
+@dataclass
+class ReferralPanel:
+    referral: Referral
+    actions: set[str]
+    forms: dict = field(default_factory=dict)
+    documents: list = field(default_factory=list)
+
+
+def lead_page_context(request, lead: Lead, *, failed=None) -> dict:
+    """The template context of a case page. `failed` is (object, step, bound form) when a step's input was wrong:
+    that form is shown with its errors and what was typed."""
+    user, now = request.user, timezone.now()
+    lead = Lead.objects.select_related("project", "agency", "report").get(pk=lead.pk)
+    referrals = list(
+        Referral.objects.visible_to(user)
+        .filter(lead=lead)
+        .select_related("receiver", "sender", "letter", "receipt", "forwarded_to__receiver")
+        .prefetch_related(Prefetch("materials", queryset=Material.objects.order_by("id")))
+        .order_by("sent_at", "id")
+    )
+    types = ContentType.objects.get_for_models(Lead, Referral)
+    of_case = Q(content_type=types[Lead], object_id=lead.pk) | Q(
+        content_type=types[Referral], object_id__in=[referral.pk for referral in referrals]
+    )
+    clocks = [
+        clock_view(deadline, now=now)
+        for deadline in Deadline.objects.filter(of_case).select_related("rule", "agency").order_by("due_at")
+    ]
+    documents = {}  # (content type id, object id) → documents about it, oldest first
+    for document in Document.objects.visible_to(user).filter(of_case).order_by("created_at", "id"):
+        documents.setdefault((document.content_type_id, document.object_id), []).append(document)
+
+    roles = roles_by_agency(user)
+    verifications = list(lead.verifications.select_related("verifier"))
+    actions = lead_actions(roles.get(lead.agency_id, set()), lead)
+    if any(verification.verifier_id == user.pk for verification in verifications):
+        actions.discard("verify")  # a person counts once: another colleague must verify
+    forms = {step: LEAD_FORMS[step](auto_id=f"id_{step}_%s") for step in actions & LEAD_FORMS.keys()}
+    panels = []
+    for referral in referrals:
+        panel = ReferralPanel(
+            referral,
+            referral_actions(roles.get(referral.receiver_id, set()), referral),
+            documents=documents.get((types[Referral].pk, referral.pk), []),
+        )
+        for step in panel.actions & REFERRAL_FORMS.keys():
+            form_class, auto_id = REFERRAL_FORMS[step], f"id_{step}{referral.pk}_%s"
+            extra = {"referral": referral} if form_class is ForwardForm else {}
+            panel.forms[step] = form_class(auto_id=auto_id, **extra)
+        panels.append(panel)
+    if failed:
+        obj, step, form = failed
+        if isinstance(obj, Lead):
+            forms[step] = form
+        else:
+            next(panel for panel in panels if panel.referral.pk == obj.pk).forms[step] = form
+
+    parties = {lead.agency_id} | {r.sender_id for r in referrals} | {r.receiver_id for r in referrals}
+    return {
+        "lead": lead,
+        "actions": actions,
+        "forms": forms,
+        "step_errors": failed[2].non_field_errors() if failed and failed[2] else [],
+        "parties": lead.parties.select_related("entity"),
+        "evidence": lead.evidence.exclude(pk=lead.report_id) if lead.report_id else lead.evidence.all(),
+        "verifications": verifications,
+        "approvals": lead.approvals.select_related("approver"),
+        "lead_documents": documents.get((types[Lead].pk, lead.pk), []),
+        "panels": panels,
+        "clocks": clocks,
+        "timeline": timeline_for(
+            lead,
+            user,
+            labels=[CaseAction, Lead.State, Referral.State],
+            related=referrals,
+            parties=sorted(parties),
+        ),
+    }

@@ -1,0 +1,30 @@
+"""The look of every form of the portal: Bootstrap classes on the widgets, and the invalid ones marked, so that a
+template renders a field with {% include "forms/_field.html" %} and nothing else."""
+
+from django import forms
+
+
+class PortalFormMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = css
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] += " is-invalid"
+                widget.attrs["aria-invalid"] = "true"
+
+
+class PortalForm(PortalFormMixin, forms.Form):
+    pass
