@@ -14,6 +14,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
+from agencies.querysets import member_agency_ids, supervised_region_ids
 from config.forms import PortalForm
 from deadlines.models import Deadline
 
@@ -55,8 +56,14 @@ class CaseFilterForm(PortalForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        # Agencies the user's cases can involve: their own, and those of the regions they see.
-        self.fields["agency"].queryset = Agency.objects.visible_to(user).active().select_related("region")
+        # Agencies the user's cases can involve: every agency of the regions the user works in or supervises
+        # (a case of mine may have been referred to any of them; agencies' names are public anyway).
+        regions = Agency.objects.filter(id__in=member_agency_ids(user)).values("region_id")
+        self.fields["agency"].queryset = (
+            Agency.objects.active()
+            .filter(Q(region_id__in=regions) | Q(region_id__in=supervised_region_ids(user)))
+            .in_kind_order()
+        )
 
     def clean(self):
         data = super().clean()

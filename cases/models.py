@@ -110,6 +110,10 @@ class Lead(ConcurrentTransitionMixin, models.Model):
         verbose_name = _("lead")
         verbose_name_plural = _("leads")
         ordering = ["-created_at"]
+        indexes = [
+            # The case list's keyset pages read this index from where the previous page ended.
+            models.Index(fields=["-created_at", "-id"], name="lead_newest_first"),
+        ]
 
     def __str__(self):
         return f"{self.project} · {self.get_source_display()}"

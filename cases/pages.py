@@ -37,7 +37,7 @@ def lead_page_context(request, lead: Lead, *, failed=None) -> dict:
     referrals = list(
         Referral.objects.visible_to(user)
         .filter(lead=lead)
-        .select_related("receiver", "sender", "letter", "receipt", "forwarded_to__receiver")
+        .select_related("receiver", "sender", "letter", "receipt", "received_by", "forwarded_to__receiver")
         .prefetch_related(Prefetch("materials", queryset=Material.objects.order_by("id")))
         .order_by("sent_at", "id")
     )

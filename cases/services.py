@@ -28,7 +28,11 @@ def files_removed_on_failure():
 
 
 def evidence_store(*, lead: Lead, upload, check, actor, stored: list, prefix: str = "") -> Evidence:
-    """Write a checked upload read-only under evidence/<year>/<lead>/ and record it."""
+    """Write a checked upload read-only under evidence/<year>/<lead>/ and record it. A file the lead holds already
+    (the same bytes, e.g. the evidence attached again as the report) is not stored twice: its record is returned.
+    Callers hold the lead's row lock or have just created the lead, so two calls cannot race here."""
+    if earlier := Evidence.objects.filter(lead=lead, sha256=check.sha256).first():
+        return earlier
     name = default_storage.save(
         f"evidence/{lead.discovered_on.year}/{lead.pk}/{prefix}{check.sha256}", upload
     )

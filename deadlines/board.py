@@ -30,6 +30,10 @@ class ClockView:
 
 
 def clock_view(deadline: Deadline, *, now: datetime) -> ClockView:
+    if deadline.state == Deadline.State.MET:  # done: green if in time, red if late
+        return ClockView(deadline, 0, GREEN if deadline.met_at <= deadline.due_at else RED)
+    if deadline.state == Deadline.State.CANCELLED:
+        return ClockView(deadline, 0, GREY)
     today, due_day = local_date(now), local_date(deadline.due_at)
     if deadline.state == Deadline.State.PAUSED:
         return ClockView(deadline, 0, GREY)

@@ -137,3 +137,11 @@ def test_two_heads_clicking_approve_at_once_approve_once(
         for outcome in outcomes
     )
     assert Approval.objects.filter(lead=lead).count() == 1
+
+
+def test_a_report_that_is_already_evidence_is_kept_once(file_lead, insider, second_handler):
+    lead = file_lead([SimpleUploadedFile("雷同分析.pdf", PDF)])
+    lead_verify(actor=insider, lead=lead, findings="核实。")
+    lead_verify(actor=second_handler, lead=lead, findings="核实。")
+    lead = lead_submit(actor=insider, lead=lead, report_file=SimpleUploadedFile("核实报告.pdf", PDF))
+    assert lead.report == lead.evidence.get()

@@ -1,0 +1,142 @@
+"""The case list's filters and keyset pages, the fixed number of queries of the list and the case page, and 我的待办
+ordered by time left."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cases import filters
+from cases.models import Lead, Referral, TradingProject
+from cases.services import lead_file
+from cases.todo import tasks_for
+from cases.workflows import referral_receive, referral_return
+from deadlines.models import Deadline
+from tests.factories import AgencyFactory, MembershipFactory
+
+from .test_referral import send
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def many_leads(agency, insider):
+    """Leads of every source, two categories, found on consecutive days."""
+
+    def make(count):
+        leads = []
+        for number in range(count):
+            source = Lead.Source.values[number % len(Lead.Source.values)]
+            category = "construction" if number % 2 else "procurement"
+            leads.append(
+                lead_file(
+                    actor=insider,
+                    agency=agency,
+                    source=source,
+                    project=TradingProject(name=f"项目{number:03d}", category=category),
+                    facts=f"事实{number}",
+                    discovered_on=date(2026, 9, 1) + timedelta(days=number),
+                    parties=[],
+                    files=[],
+                )
+            )
+        return leads
+
+    return make
+
+
+def names(response):
+    return [lead.project.name for lead in response.context["page"].leads]
+
+
+def test_keyset_pages_walk_every_case_once(client_for, insider, many_leads, monkeypatch):
+    monkeypatch.setattr(filters, "PAGE_SIZE", 4)
+    many_leads(10)
+    client, seen, after = client_for(insider), [], None
+    while True:
+        response = client.get(reverse("cases:list"), {"after": after} if after else {})
+        seen += names(response)
+        after = response.context["page"].next_after
+        if not after:
+            break
+    assert seen == [f"项目{number:03d}" for number in reversed(range(10))]
+
+
+def test_filters(client_for, insider, many_leads, approved, other_agency, receiver_handler):
+    leads = many_leads(6)
+    referral = referral_receive(actor=receiver_handler, referral=send(approved, insider, other_agency))
+    client = client_for(insider)
+
+    def listed(**query):
+        return set(names(client.get(reverse("cases:list"), query)))
+
+    assert listed(source="complaint") == {"项目001"}
+    assert listed(category="construction") == {"项目001", "项目003", "项目005", approved.project.name}
+    assert listed(date_from="2026-09-02", date_to="2026-09-03") == {"项目001", "项目002"}
+    assert listed(q="项目004") == {"项目004"}
+    assert listed(state="lead:referred") == {approved.project.name}
+    assert listed(state="referral:received") == {approved.project.name}
+    assert listed(state="referral:accepted") == set()
+    assert listed(agency=other_agency.pk) == {approved.project.name}  # leads referred to it
+    assert listed(overdue="on") == set()
+    lead_type = ContentType.objects.get_for_model(Lead)
+    Deadline.objects.filter(content_type=lead_type, object_id=leads[2].pk).update(state="overdue")
+    Deadline.objects.filter(
+        content_type=ContentType.objects.get_for_model(Referral), object_id=referral.pk
+    ).update(state="overdue")
+    assert listed(overdue="on") == {"项目002", approved.project.name}
+
+
+def test_a_wrong_date_range_says_so(client_for, insider):
+    response = client_for(insider).get(
+        reverse("cases:list"), {"date_from": "2026-10-02", "date_to": "2026-10-01"}
+    )
+    assert "结束日期早于开始日期" in response.text
+
+
+def queries(client, url):
+    client.get(url)  # first, so that caches (content types, calendars, the session) are warm in both counts
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_list_issues_the_same_number_of_queries_for_2_or_30_cases(client_for, supervisor, many_leads):
+    client = client_for(supervisor)
+    many_leads(2)
+    few = queries(client, reverse("cases:list") + "?overdue=on&q=项目")
+    few_plain = queries(client, reverse("cases:list"))
+    many_leads(28)
+    assert queries(client, reverse("cases:list") + "?overdue=on&q=项目") == few
+    assert queries(client, reverse("cases:list")) == few_plain
+
+
+def test_the_case_page_issues_the_same_number_of_queries_however_much_it_holds(
+    client_for, insider, approved, other_agency, receiver_handler, receiver_head, region
+):
+    client = client_for(insider)
+    url = approved.get_absolute_url()
+    referral = referral_receive(actor=receiver_handler, referral=send(approved, insider, other_agency))
+    before = queries(client, url)
+    # A return, a second referral with its receipt, more events, documents, clocks and materials.
+    referral_return(actor=receiver_head, referral=referral, reasons="不属本部门职责。")
+    second = AgencyFactory(region=region, name="宣恩县水利和湖泊局", doc_prefix="宣水")
+    second_handler = MembershipFactory(agency=second, role="handler").user
+    referral_receive(actor=second_handler, referral=send(approved, insider, second))
+    assert queries(client, url) == before
+
+
+def test_my_tasks_come_least_time_left_first(
+    client_for, insider, agency, many_leads, approved, other_agency, receiver_handler
+):
+    leads = many_leads(3)  # found 2026-09-01, 09-02, 09-03: their L2 clocks fall due in that order
+    tasks = tasks_for(insider, agency)
+    titles = [task.title for task in tasks]
+    assert titles.index("项目000") < titles.index("项目001") < titles.index("项目002")
+    due = [task.clock.deadline.due_at for task in tasks if task.clock]
+    assert due == sorted(due)
+    page = client_for(insider).get(reverse("dashboards:home")).text
+    assert page.index(leads[0].project.name) < page.index(leads[2].project.name)
