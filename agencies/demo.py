@@ -108,6 +108,9 @@ DEMO_USERS = [
         ),
     ),
     DemoUser("xe_clerk", "李", "经办", (("422825", "宣恩县公共资源交易中心", R.HANDLER),)),
+    # A lead is verified by two or more staff and approved by the head (鄂尔多斯 第十一条).
+    DemoUser("xe_clerk2", "黄", "核实", (("422825", "宣恩县公共资源交易中心", R.HANDLER),)),
+    DemoUser("xe_center_head", "何", "主任", (("422825", "宣恩县公共资源交易中心", R.HEAD),)),
     DemoUser("xe_handler", "王", "经办", (("422825", "宣恩县住房和城乡建设局", R.HANDLER),)),
     DemoUser("xe_head", "赵", "局长", (("422825", "宣恩县住房和城乡建设局", R.HEAD),)),
     DemoUser("xe_liaison", "刘", "联络", (("422825", "宣恩县交通运输局", R.LIAISON),)),

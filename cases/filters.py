@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from agencies.querysets import member_agency_ids, supervised_region_ids
 from config.forms import PortalForm
+from deadlines.board import clock_view
 from deadlines.models import Deadline
 
 from .models import Lead, Referral, TradingProject
@@ -94,10 +96,28 @@ def case_page(form: CaseFilterForm, user, *, after: str | None) -> CasePage:
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     labels = dict(Referral.State.choices)
+    clocks = _most_pressing_clocks(rows)
     for row in rows:
         row.last_referral_label = labels.get(row.last_referral_state, "")
+        row.clock = clocks.get(row.pk)
     next_after = f"{rows[-1].created_at.isoformat()}_{rows[-1].pk}" if more else None
     return CasePage(rows, next_after)
+
+
+def _most_pressing_clocks(leads) -> dict:
+    """lead id → the running clock of the lead or its referrals that falls due first (two queries a page)."""
+    referral_leads = dict(Referral.objects.filter(lead__in=leads).values_list("pk", "lead_id"))
+    types = ContentType.objects.get_for_models(Lead, Referral)
+    running = Deadline.objects.running().filter(
+        Q(content_type=types[Lead], object_id__in=[lead.pk for lead in leads])
+        | Q(content_type=types[Referral], object_id__in=list(referral_leads))
+    )
+    now, clocks = timezone.now(), {}
+    for deadline in running.select_related("rule").order_by("-due_at"):
+        is_lead = deadline.content_type_id == types[Lead].pk
+        lead_id = deadline.object_id if is_lead else referral_leads[deadline.object_id]
+        clocks[lead_id] = clock_view(deadline, now=now)  # the earliest comes last and stays
+    return clocks
 
 
 def _last_referral(field):

@@ -85,7 +85,7 @@ def lead_page_context(request, lead: Lead, *, failed=None) -> dict:
         "forms": forms,
         "step_errors": failed[2].non_field_errors() if failed and failed[2] else [],
         "parties": lead.parties.select_related("entity"),
-        "evidence": lead.evidence.exclude(pk=lead.report_id) if lead.report_id else lead.evidence.all(),
+        "evidence": lead.evidence.all(),
         "verifications": verifications,
         "approvals": lead.approvals.select_related("approver"),
         "lead_documents": documents.get((types[Lead].pk, lead.pk), []),

@@ -25,6 +25,7 @@ python manage.py migrate --noinput -v 0
 if [ "$DEBUG" = "true" ] || [ "$DEBUG" = "1" ]; then
     say "Loading the demo data"
     python manage.py seed_demo
+    python manage.py seed_demo_cases
 else
     python manage.py collectstatic --noinput -v 0
 fi

@@ -1,0 +1,95 @@
+"""Demo cases for `make run`: leads of the 宣恩 trading center at each stage, made through the real workflows so that
+their clocks, documents, notifications and trail are what a real case would have. Demo only (seed_demo_cases)."""
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from agencies.models import Agency
+from credit.services import market_entity
+from deadlines.due import LEGAL_TZ
+
+from .models import Lead, TradingProject
+from .services import Party, lead_file
+from .workflows import (
+    lead_approve,
+    lead_submit,
+    lead_verify,
+    referral_accept,
+    referral_notify_acceptance,
+    referral_receive,
+    referral_send,
+)
+
+DEMO_CODE = "DEMO-XE-"  # project codes of the demo cases: seeding is skipped once they exist
+# Stand-ins for a scanned record and the written report (two files: the same bytes would be kept once).
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+CASES = [
+    # (code suffix, project, category, amount, facts, days ago found, how far it has gone)
+    ("001", "宣恩县城区道路提质改造工程", "construction", "8650000.00",
+     "开标时发现第二、第五名投标人的投标文件由同一电脑编制（机器码一致），报价呈等差数列，涉嫌串通投标。", 1, "filed"),
+    ("002", "宣恩县椒园镇农村饮水安全巩固提升工程", "construction", "3120000.00",
+     "中标候选人业绩证明材料中的两项合同经核查不存在，涉嫌以他人名义投标、弄虚作假。", 4, "received"),
+    ("003", "宣恩县第二中学教学楼建设项目监理服务", "construction", "560000.00",
+     "招标代理机构在开标前向特定投标人泄露评标委员会成员名单。", 9, "acceptance_notified"),
+]  # fmt: skip
+
+
+def _user(username):
+    return get_user_model().objects.get(username=username)
+
+
+def _pdf(name):
+    return ContentFile(PDF + f"% {name}\n".encode(), name=name)
+
+
+@transaction.atomic
+def seed_demo_cases() -> int:
+    """Create the demo cases unless they exist; return how many were created."""
+    if TradingProject.objects.filter(code__startswith=DEMO_CODE).exists():
+        return 0
+    center = Agency.objects.get(name="宣恩县公共资源交易中心")
+    housing = Agency.objects.get(name="宣恩县住房和城乡建设局")
+    clerk, clerk2, center_head = _user("xe_clerk"), _user("xe_clerk2"), _user("xe_center_head")
+    housing_handler, housing_head = _user("xe_handler"), _user("xe_head")
+    bidder = market_entity("91110000600037341L", "恩施某路桥建设有限公司")
+    today = timezone.localdate(timezone.now(), LEGAL_TZ)
+    for suffix, name, category, amount, facts, days_ago, stage in CASES:
+        lead = lead_file(
+            actor=clerk,
+            agency=center,
+            source=Lead.Source.TRADING_CENTER,
+            project=TradingProject(name=name, code=DEMO_CODE + suffix, category=category, amount=amount),
+            facts=facts,
+            discovered_on=today - timedelta(days=days_ago),
+            parties=[Party(bidder, "bidder")],
+            files=[_pdf("开标现场记录.pdf")],
+        )
+        lead_verify(actor=clerk, lead=lead, findings="调取开标记录和投标文件，情况属实。")
+        if stage == "filed":
+            continue
+        lead_verify(actor=clerk2, lead=lead, findings="比对电子投标文件的编制信息，情况属实。")
+        lead_submit(actor=clerk, lead=lead, report_file=_pdf("核实情况报告.pdf"))
+        lead_approve(actor=center_head, lead=lead)
+        referral = referral_send(
+            actor=center_head,
+            lead=lead,
+            receiver=housing,
+            destination="supervisory",
+            method="direct",
+            legal_basis="《中华人民共和国招标投标法》第七条、《中华人民共和国招标投标法实施条例》第四条",
+            materials=[
+                {"name": "核实情况报告", "copies": 1, "pages": 4, "is_original": True, "note": ""},
+                {"name": "开标现场记录", "copies": 1, "pages": 2, "is_original": False, "note": "复印件"},
+            ],
+        )
+        referral = referral_receive(actor=housing_handler, referral=referral)
+        if stage == "received":
+            continue
+        referral = referral_accept(actor=housing_head, referral=referral)
+        referral_notify_acceptance(actor=housing_handler, referral=referral)
+    return len(CASES)
