@@ -261,6 +261,8 @@ def referral_receive(*, actor, referral: Referral, request=None, seen_state=None
         target=referral,
     )
     referral.save()
+    _tell_sender(referral, key="received", title=f"【已签收】{referral.letter.number}",
+                 body=f"{referral.receiver.name}已签收你单位移送的线索（回执{referral.receipt.number}）。", now=now)  # fmt: skip
     audit_record(
         actor=actor,
         action="referral_received",

@@ -56,6 +56,7 @@ def test_the_receiver_signs_and_the_receipt_lists_the_materials(
     assert referral.receipt.agency == other_agency
     assert [item["name"] for item in referral.receipt.context["materials"]] == [m["name"] for m in MATERIALS]
     assert referral.receipt.context["original_number"] == referral.letter.number
+    assert Notification.objects.filter(recipient=insider, key=f"referral:{referral.pk}:received").exists()
 
 
 def test_only_the_receiving_agency_signs(approved, insider, other_agency, receiver_handler):

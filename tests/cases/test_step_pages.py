@@ -278,6 +278,15 @@ def test_referring_needs_a_material(client_for, approved, insider, transport_bur
     assert not Referral.objects.exists()
 
 
+def test_sending_the_referral_form_twice_refers_once(client_for, approved, insider, transport_bureau):
+    client, url = client_for(insider), reverse("cases:refer", args=[approved.pk])
+    assert client.post(url, refer_data(transport_bureau)).status_code == 302
+    second = client.post(url, refer_data(transport_bureau))
+    assert second.status_code == 409
+    assert "此件已被他人处理，请刷新" in second.text
+    assert Referral.objects.count() == 1
+
+
 def test_the_whole_referral_through_the_pages(
     client_for, approved, insider, transport_bureau, receiver_handler, receiver_head
 ):
