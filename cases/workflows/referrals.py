@@ -1,147 +1,24 @@
-"""One function per step of a lead's life. Each runs in one transaction: lock the row, check the allow-list and the
-rules, transition (django-fsm with optimistic concurrency), record the audit event."""
+"""A referral's steps, from sending to the result reported back (宣恩 二(四)2-3)."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition
 
 from agencies.models import Membership
 from agencies.people import members_in_role, supervisors_over
 from agencies.templatetags.people import person_name
 from audit.services import audit_record
-from deadlines.clocks import deadline_meet, deadline_start, running_for
+from deadlines.clocks import deadline_start
 from deadlines.due import LEGAL_TZ
 from documents.models import Document
 from documents.services import document_issue
 from notifications.services import Message, notify
 
-from .evidence import check_evidence_file
-from .models import Approval, Lead, Material, Referral, Verification
-from .permissions import allowed_actions, receiver_actions
-from .services import evidence_store, files_removed_on_failure
-
-MIN_VERIFIERS = 2  # 鄂尔多斯 第十一条: 2 名或者 2 名以上专人负责核实情况
-
-
-def _unchanged(obj, seen_state: str | None) -> None:
-    """Refuse a step taken on a page that is out of date: the state moved on since the user saw it (a second click,
-    or a colleague was quicker). The views pass the state their form showed; the view answers 409."""
-    if seen_state is not None and obj.state != seen_state:
-        raise ConcurrentTransition(_("Someone else has handled this in the meantime; please refresh."))
-
-
-def _locked(lead: Lead, seen_state: str | None = None) -> Lead:
-    lead = Lead.objects.select_for_update().select_related("agency", "project").get(pk=lead.pk)
-    _unchanged(lead, seen_state)
-    return lead
-
-
-def _require(actor, lead: Lead, action: str) -> None:
-    if action not in allowed_actions(actor, lead):
-        raise PermissionDenied(_("Your role does not allow this step at this stage of the lead."))
-
-
-@transaction.atomic
-def lead_verify(*, actor, lead: Lead, findings: str, request=None, seen_state=None) -> Verification:
-    """Record the actor's verification. One per person: a second by the same person is refused."""
-    lead = _locked(lead, seen_state)
-    _require(actor, lead, "verify")
-    if not findings.strip():
-        raise ValidationError(_("Write down what you verified."), code="findings_required")
-    if lead.verifications.filter(verifier=actor).exists():
-        raise ValidationError(
-            _("You have already verified this lead; a second person must verify it."), code="twice"
-        )
-    verification = Verification.objects.create(lead=lead, verifier=actor, findings=findings.strip())
-    audit_record(actor=actor, action="lead_verified", obj=lead, agency=lead.agency, request=request)
-    return verification
-
-
-@transaction.atomic
-def lead_submit(*, actor, lead: Lead, report_file, request=None, seen_state=None) -> Lead:
-    """Attach the written report and put the lead to the head, once at least two different people verified it."""
-    lead = _locked(lead, seen_state)
-    _require(actor, lead, "submit")
-    count = lead.verifications.values("verifier").distinct().count()
-    if count < MIN_VERIFIERS:
-        raise ValidationError(
-            _(
-                "%(count)d person has verified this lead; at least %(min)d different people must before it goes to the head."
-            )
-            % {"count": count, "min": MIN_VERIFIERS},
-            code="too_few_verifiers",
-        )
-    check = check_evidence_file(report_file)
-    with files_removed_on_failure() as stored:
-        report = evidence_store(
-            lead=lead, upload=report_file, check=check, actor=actor, stored=stored, prefix="report-"
-        )
-        before = lead.state
-        lead.submit(report=report)
-        lead.save()
-        audit_record(
-            actor=actor,
-            action="lead_submitted",
-            obj=lead,
-            agency=lead.agency,
-            from_state=before,
-            to_state=lead.state,
-            request=request,
-        )
-    return lead
-
-
-@transaction.atomic
-def lead_approve(*, actor, lead: Lead, request=None, seen_state=None) -> Lead:
-    """The head approves the referral. Nobody approves a lead they verified themselves."""
-    lead = _locked(lead, seen_state)
-    _require(actor, lead, "approve")
-    if lead.verifications.filter(verifier=actor).exists():
-        raise ValidationError(
-            _("You verified this lead yourself; another head must approve it."), code="own_verification"
-        )
-    before = lead.state
-    lead.approve()
-    lead.save()
-    Approval.objects.create(lead=lead, approver=actor, decision=Approval.Decision.APPROVED)
-    audit_record(
-        actor=actor,
-        action="lead_approved",
-        obj=lead,
-        agency=lead.agency,
-        from_state=before,
-        to_state=lead.state,
-        request=request,
-    )
-    return lead
-
-
-@transaction.atomic
-def lead_send_back(*, actor, lead: Lead, reasons: str, request=None, seen_state=None) -> Lead:
-    """The head sends the lead back for more verification; the reasons are required and kept."""
-    lead = _locked(lead, seen_state)
-    _require(actor, lead, "send_back")
-    if not reasons.strip():
-        raise ValidationError(_("Say why the lead is sent back."), code="reasons_required")
-    before = lead.state
-    lead.send_back()
-    lead.save()
-    Approval.objects.create(
-        lead=lead, approver=actor, decision=Approval.Decision.SENT_BACK, reasons=reasons.strip()
-    )
-    audit_record(
-        actor=actor,
-        action="lead_sent_back",
-        obj=lead,
-        agency=lead.agency,
-        from_state=before,
-        to_state=lead.state,
-        payload={"reasons": reasons.strip()},
-        request=request,
-    )
-    return lead
+from ..models import Lead, Material, Referral
+from ..permissions import receiver_actions
+from .common import meet_clocks, refuse_if_moved_on
+from .leads import locked_lead, require_lead_action
 
 
 @transaction.atomic
@@ -159,8 +36,8 @@ def referral_send(
 ) -> Referral:
     """Refer an approved lead (宣恩 二(四)2; 鄂尔多斯 第十一条), all in one transaction: number and queue the 移送函,
     meet clock L2, start the receiver's clock L3, tell the receiver's handlers, record the event."""
-    lead = _locked(lead, seen_state)
-    _require(actor, lead, "refer")
+    lead = locked_lead(lead, seen_state)
+    require_lead_action(actor, lead, "refer")
     if not legal_basis.strip():
         raise ValidationError(_("Give the legal basis of the referral."), code="legal_basis_required")
     if not materials:
@@ -201,7 +78,7 @@ def referral_send(
     Material.objects.bulk_create([Material(referral=referral, **item) for item in materials])
     lead.refer()
     lead.save()
-    _meet(lead, "L2", actor=actor, at=now)
+    meet_clocks(lead, "L2", actor=actor, at=now)
     deadline_start(actor=actor, rule="L3", target=referral, agency=receiver, triggered_at=now)
     handlers = members_in_role([receiver.pk], Membership.Role.HANDLER).get(receiver.pk, set())
     notify(
@@ -282,7 +159,7 @@ def _locked_referral(referral: Referral, actor, action: str, seen_state: str | N
         .select_related("lead__project", "sender", "receiver", "letter")
         .get(pk=referral.pk)
     )
-    _unchanged(referral, seen_state)
+    refuse_if_moved_on(referral, seen_state)
     if action not in receiver_actions(actor, referral):
         raise PermissionDenied(_("Your role does not allow this step at this stage of the referral."))
     return referral
@@ -301,12 +178,6 @@ def _letter_to_sender(referral: Referral, *, actor, title: str, body: list[str])
     )
 
 
-def _meet(obj, rule: str, *, actor, at) -> None:
-    """Meet the running clocks of `rule` on `obj` (the step the rule asks for was just taken)."""
-    for clock in running_for(obj, rule):
-        deadline_meet(actor=actor, deadline=clock, at=at)
-
-
 def _tell_sender(referral: Referral, *, key: str, title: str, body: str, now) -> None:
     people = members_in_role([referral.sender_id], Membership.Role.HANDLER).get(referral.sender_id, set())
     notify(
@@ -322,7 +193,7 @@ def referral_accept(*, actor, referral: Referral, request=None, seen_state=None)
     now = timezone.now()
     referral.accept(at=now)
     referral.save()
-    _meet(referral, "L3", actor=actor, at=now)
+    meet_clocks(referral, "L3", actor=actor, at=now)
     deadline_start(actor=actor, rule="L4", target=referral, agency=referral.receiver, triggered_at=now)
     audit_record(actor=actor, action="referral_accepted", obj=referral, agency=referral.receiver,
                  from_state=Referral.State.RECEIVED, to_state=referral.state, request=request)  # fmt: skip
@@ -345,7 +216,7 @@ def referral_notify_acceptance(*, actor, referral: Referral, request=None, seen_
     )
     referral.notify_acceptance()
     referral.save()
-    _meet(referral, "L4", actor=actor, at=now)
+    meet_clocks(referral, "L4", actor=actor, at=now)
     _tell_sender(referral, key="accepted", title=f"【已受理】{referral.letter.number}",
                  body=f"{referral.receiver.name}已受理你单位移送的线索（{letter.number}）。", now=now)  # fmt: skip
     audit_record(actor=actor, action="referral_acceptance_notified", obj=referral, agency=referral.receiver,
@@ -373,8 +244,8 @@ def referral_return(*, actor, referral: Referral, reasons: str, request=None, se
     )
     referral.return_(at=now, reasons=reasons.strip())
     referral.save()
-    _meet(referral, "L3", actor=actor, at=now)
-    lead = _locked(referral.lead)
+    meet_clocks(referral, "L3", actor=actor, at=now)
+    lead = locked_lead(referral.lead)
     lead.take_back()
     lead.needs_designation = lead.referrals.filter(state=Referral.State.RETURNED).count() >= 2
     lead.save()
@@ -452,7 +323,7 @@ def referral_forward(*, actor, referral: Referral, competent, request=None, seen
     )
     referral.forward(at=now, to=onward)
     referral.save()
-    _meet(referral, "L3", actor=actor, at=now)
+    meet_clocks(referral, "L3", actor=actor, at=now)
     _tell_sender(referral, key="forwarded", title=f"【已转送】{referral.letter.number}",
                  body=f"{referral.receiver.name}已将线索移送{competent.name}（{notice.number}）。", now=now)  # fmt: skip
     audit_record(actor=actor, action="referral_forwarded", obj=referral, agency=referral.receiver,
@@ -492,7 +363,7 @@ def referral_notify_result(*, actor, referral: Referral, request=None, seen_stat
     )
     referral.notify_result()
     referral.save()
-    _meet(referral, "L5", actor=actor, at=now)
+    meet_clocks(referral, "L5", actor=actor, at=now)
     _tell_sender(referral, key="result", title=f"【办理结果】{referral.letter.number}",
                  body=f"{referral.receiver.name}已回告办理结果（{letter.number}）。", now=now)  # fmt: skip
     audit_record(actor=actor, action="referral_result_notified", obj=referral, agency=referral.receiver,
