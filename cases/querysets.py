@@ -24,3 +24,24 @@ class ReferralQuerySet(models.QuerySet):
         if user.is_superuser:
             return self.all()
         return self.filter(agency_scope(user, "sender") | agency_scope(user, "receiver"))
+
+
+class ComplaintQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Complaints received by the user's agencies, and those of the regions they supervise (the complainant's
+        identity stays the receiving agency's: Complaint.identity_visible_to)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(agency_scope(user))
+
+
+class AssistanceQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Assistance letters the user's agencies sent or were asked, and those of the regions they supervise."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(agency_scope(user, "requester") | agency_scope(user, "assistant"))

@@ -27,18 +27,18 @@ def files_removed_on_failure():
         raise
 
 
-def evidence_store(*, lead: Lead, upload, check, actor, stored: list, prefix: str = "") -> Evidence:
-    """Write a checked upload read-only under evidence/<year>/<lead>/ and record it. A file the lead holds already
-    (the same bytes, e.g. the evidence attached again as the report) is not stored twice: its record is returned.
-    Callers hold the lead's row lock or have just created the lead, so two calls cannot race here."""
-    if earlier := Evidence.objects.filter(lead=lead, sha256=check.sha256).first():
+def evidence_store(*, owner, upload, check, actor, stored: list, prefix: str = "") -> Evidence:
+    """Write a checked upload read-only under evidence/<owner kind>/<owner id>/ and record it for its owner (a lead,
+    complaint or assistance letter). A file the owner holds already (the same bytes, e.g. the evidence attached
+    again as the report) is not stored twice: its record is returned. Callers hold the owner's row lock or have
+    just created it, so two calls cannot race here."""
+    field = _owner_field(owner)
+    if earlier := Evidence.objects.filter(**{field: owner}, sha256=check.sha256).first():
         return earlier
-    name = default_storage.save(
-        f"evidence/{lead.discovered_on.year}/{lead.pk}/{prefix}{check.sha256}", upload
-    )
+    name = default_storage.save(f"evidence/{field}/{owner.pk}/{prefix}{check.sha256}", upload)
     stored.append(name)
     return Evidence.objects.create(
-        lead=lead,
+        **{field: owner},
         file=name,
         original_name=upload.name[:255],
         mime_type=check.mime_type,
@@ -46,6 +46,13 @@ def evidence_store(*, lead: Lead, upload, check, actor, stored: list, prefix: st
         sha256=check.sha256,
         uploaded_by=actor,
     )
+
+
+def _owner_field(owner) -> str:
+    field = owner._meta.model_name.removesuffix("request")  # lead, complaint, assistance
+    if field not in Evidence.OWNERS:
+        raise TypeError(f"Evidence cannot belong to a {owner._meta.model_name}.")
+    return field
 
 
 @dataclass(frozen=True)
@@ -114,7 +121,7 @@ def _lead_create(
         for upload, check in checked:
             if check.sha256 not in seen:  # the same file attached twice is kept once
                 seen[check.sha256] = None
-                evidence_store(lead=lead, upload=upload, check=check, actor=actor, stored=stored)
+                evidence_store(owner=lead, upload=upload, check=check, actor=actor, stored=stored)
         # 宣恩 二(四)2: refer within 5 working days of receiving or finding it (rule L2).
         deadline_start(
             actor=actor,

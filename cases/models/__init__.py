@@ -1,10 +1,14 @@
 from .actions import CaseAction
+from .assistance import AssistanceRequest
+from .complaints import Complaint
 from .leads import Approval, Evidence, Lead, LeadParty, TradingProject, Verification
 from .referrals import Material, Referral
 
 __all__ = [
     "Approval",
+    "AssistanceRequest",
     "CaseAction",
+    "Complaint",
     "Evidence",
     "Lead",
     "LeadParty",

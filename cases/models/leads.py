@@ -116,6 +116,11 @@ class Lead(ConcurrentTransitionMixin, models.Model):
     def send_back(self):
         pass
 
+    @transition(field=state, source=State.FILED, target=State.APPROVED)
+    def approve_for_forwarding(self):
+        """A complaint outside the agency's remit (宣恩 二(四)2): the head's decision that it belongs elsewhere is the
+        approval to refer it; there is nothing of the agency's own to verify."""
+
     @transition(field=state, source=State.APPROVED, target=State.REFERRED)
     def refer(self):
         pass
@@ -154,16 +159,30 @@ class LeadParty(models.Model):
 
 class Evidence(models.Model):
     """A file kept as evidence: outside the web root (MEDIA_ROOT is never served), read only through a view that
-    checks who may see the lead, its SHA-256 recorded, read-only on disk."""
+    checks who may see what it belongs to, its SHA-256 recorded, read-only on disk. It belongs to one lead, one
+    complaint or one assistance letter."""
 
-    lead = models.ForeignKey(Lead, on_delete=models.PROTECT, related_name="evidence")
+    OWNERS = ("lead", "complaint", "assistance")
+
+    lead = models.ForeignKey(Lead, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence")
+    complaint = models.ForeignKey(
+        "Complaint", null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
+    assistance = models.ForeignKey(
+        "AssistanceRequest", null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
     file = models.FileField(_("file"), editable=False)
     original_name = models.CharField(_("file name"), max_length=255)
     mime_type = models.CharField(_("type"), max_length=120)
     size = models.PositiveBigIntegerField(_("size"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,  # a member of the public, online
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
@@ -172,8 +191,18 @@ class Evidence(models.Model):
         verbose_name_plural = _("evidence files")
         ordering = ["uploaded_at", "id"]
         constraints = [
-            # The same file twice on one lead (a double submit) is kept once.
+            # The same file twice on one owner (a double submit) is kept once.
             models.UniqueConstraint(fields=["lead", "sha256"], name="evidence_unique_file"),
+            models.UniqueConstraint(fields=["complaint", "sha256"], name="evidence_unique_complaint_file"),
+            models.UniqueConstraint(fields=["assistance", "sha256"], name="evidence_unique_assistance_file"),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(lead__isnull=False, complaint__isnull=True, assistance__isnull=True)
+                    | models.Q(lead__isnull=True, complaint__isnull=False, assistance__isnull=True)
+                    | models.Q(lead__isnull=True, complaint__isnull=True, assistance__isnull=False)
+                ),
+                name="evidence_one_owner",
+            ),
         ]
 
     def __str__(self):

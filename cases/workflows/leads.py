@@ -59,7 +59,7 @@ def lead_submit(*, actor, lead: Lead, report_file, request=None, seen_state=None
     check = check_evidence_file(report_file)
     with files_removed_on_failure() as stored:
         report = evidence_store(
-            lead=lead, upload=report_file, check=check, actor=actor, stored=stored, prefix="report-"
+            owner=lead, upload=report_file, check=check, actor=actor, stored=stored, prefix="report-"
         )
         before = lead.state
         lead.submit(report=report)
