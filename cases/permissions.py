@@ -30,6 +30,18 @@ RECEIVER_ALLOWED = {
     (HEAD, "concluded"): {"notify_result"},
 }
 
+# The receiving agency's decision on a complaint: (role, complaint state) → actions. Declining also approves the
+# matter for forwarding elsewhere, so it is the head's.
+COMPLAINT_ALLOWED = {
+    (H, "received"): {"accept"},
+    (HEAD, "received"): {"accept", "decline"},
+}
+# The agency asked in an assistance letter: (role, state) → actions. Returning it is the head's decision.
+ASSISTANCE_ALLOWED = {
+    (H, "sent"): {"assist"},
+    (HEAD, "sent"): {"assist", "return"},
+}
+
 
 def roles_in(user, agency) -> set[str]:
     return set(Membership.objects.active().filter(user=user, agency=agency).values_list("role", flat=True))
@@ -49,6 +61,14 @@ def lead_actions(roles: set[str], lead: Lead) -> set[str]:
 
 def referral_actions(roles: set[str], referral) -> set[str]:
     return set().union(*(RECEIVER_ALLOWED.get((role, referral.state), set()) for role in roles))
+
+
+def complaint_actions(roles: set[str], complaint) -> set[str]:
+    return set().union(*(COMPLAINT_ALLOWED.get((role, complaint.state), set()) for role in roles))
+
+
+def assistance_actions(roles: set[str], request) -> set[str]:
+    return set().union(*(ASSISTANCE_ALLOWED.get((role, request.state), set()) for role in roles))
 
 
 def allowed_actions(user, lead: Lead) -> set[str]:

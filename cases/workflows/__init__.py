@@ -5,6 +5,8 @@ The views pass `seen_state`, the state their page showed: a step on a case that 
 django-fsm's ConcurrentTransition (the view's 409), see docs/adr/0009-case-pages.md.
 """
 
+from .assistance import assistance_give, assistance_return, assistance_send
+from .complaints import complaint_accept, complaint_decline, complaint_record
 from .leads import lead_approve, lead_send_back, lead_submit, lead_verify
 from .referrals import (
     referral_accept,
@@ -18,6 +20,12 @@ from .referrals import (
 )
 
 __all__ = [
+    "assistance_give",
+    "assistance_return",
+    "assistance_send",
+    "complaint_accept",
+    "complaint_decline",
+    "complaint_record",
     "lead_approve",
     "lead_send_back",
     "lead_submit",
