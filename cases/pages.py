@@ -30,8 +30,8 @@ class ReferralPanel:
 
 
 def lead_page_context(request, lead: Lead, *, failed=None) -> dict:
-    """The template context of a case page. `failed` is (object, step, bound form) when a step's input was wrong:
-    that form is shown with its errors and what was typed."""
+    """The template context of a case page. `failed` is (object, step, bound form or None, error messages) when a
+    step was refused for its input: its form is shown with what was typed, the messages above everything."""
     user, now = request.user, timezone.now()
     lead = Lead.objects.select_related("project", "agency", "report").get(pk=lead.pk)
     referrals = list(
@@ -71,8 +71,8 @@ def lead_page_context(request, lead: Lead, *, failed=None) -> dict:
             extra = {"referral": referral} if form_class is ForwardForm else {}
             panel.forms[step] = form_class(auto_id=auto_id, **extra)
         panels.append(panel)
-    if failed:
-        obj, step, form = failed
+    if failed and failed[2] is not None:
+        obj, step, form, _errors = failed
         if isinstance(obj, Lead):
             forms[step] = form
         else:
@@ -83,7 +83,7 @@ def lead_page_context(request, lead: Lead, *, failed=None) -> dict:
         "lead": lead,
         "actions": actions,
         "forms": forms,
-        "step_errors": failed[2].non_field_errors() if failed and failed[2] else [],
+        "step_errors": failed[3] if failed else [],
         "parties": lead.parties.select_related("entity"),
         "evidence": lead.evidence.all(),
         "verifications": verifications,

@@ -43,6 +43,11 @@ ASSISTANCE_ALLOWED = {
 }
 
 
+def may_ever(roles: set[str], table: dict, action: str) -> bool:
+    """Whether the roles allow `action` in some state of `table` (if not, any attempt is a 403, never a 409)."""
+    return any(action in actions for (role, _state), actions in table.items() if role in roles)
+
+
 def roles_in(user, agency) -> set[str]:
     return set(Membership.objects.active().filter(user=user, agency=agency).values_list("role", flat=True))
 

@@ -34,7 +34,7 @@ from .forms import (
 )
 from .models import CaseAction, Evidence, Lead, Referral
 from .pages import lead_page_context
-from .permissions import allowed_actions
+from .permissions import ALLOWED, may_ever, roles_in
 from .services import Party, lead_file
 
 
@@ -174,18 +174,22 @@ def _run_step(request, lead, target: dict, name: str, step: Step, *, form_kwargs
                 seen_state=request.POST.get("seen_state") or None,
             )
         except (ConcurrentTransition, TransitionNotAllowed):
-            return TemplateResponse(request, "cases/conflict.html", {"lead": lead}, status=409)
+            return _conflict(request, lead)
         except ValidationError as error:
-            if form is None:
-                messages.error(request, " ".join(error.messages))
-                return redirect(lead)
-            form.add_error(None, error)
+            errors = error.messages
         else:
             messages.success(request, DONE[name])
             return redirect(lead)
+    else:
+        errors = form.non_field_errors()
     [obj] = target.values()
-    context = lead_page_context(request, lead, failed=(obj, name, form))
+    context = lead_page_context(request, lead, failed=(obj, name, form, errors))
     return TemplateResponse(request, "cases/lead_detail.html", context, status=400)
+
+
+def _conflict(request, lead):
+    """409: the case moved on since the page was shown; nothing was changed."""
+    return TemplateResponse(request, "cases/conflict.html", {"lead": lead}, status=409)
 
 
 @login_required
@@ -193,10 +197,11 @@ def lead_refer(request, pk):
     """The referral form: destination, receiving agency (proposed by the destination's kind), method, legal basis
     and the materials catalogue. Sending numbers the 移送函 and starts the receiver's clock."""
     lead = get_object_or_404(Lead.objects.visible_to(request.user).select_related("agency__region"), pk=pk)
-    if "refer" not in allowed_actions(request.user, lead):
-        if lead.state != Lead.State.APPROVED:
-            return TemplateResponse(request, "cases/conflict.html", {"lead": lead}, status=409)
+    roles = roles_in(request.user, lead.agency)
+    if not may_ever(roles, ALLOWED, "refer"):
         raise PermissionDenied(_("Your role does not allow referring this lead."))
+    if lead.state != Lead.State.APPROVED:
+        return _conflict(request, lead)
     form = ReferralForm(request.POST or None, lead=lead)
     materials = MaterialFormSet(request.POST or None, prefix="material")
     if request.method == "POST" and form.is_valid() and materials.is_valid():
@@ -211,10 +216,10 @@ def lead_refer(request, pk):
                 legal_basis=data["legal_basis"],
                 materials=[item for item in materials.cleaned_data if item],
                 request=request,
-                seen_state=Lead.State.APPROVED,
+                seen_state=request.POST.get("seen_state") or lead.page_token,
             )
         except (ConcurrentTransition, TransitionNotAllowed):
-            return TemplateResponse(request, "cases/conflict.html", {"lead": lead}, status=409)
+            return _conflict(request, lead)
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from ..querysets import AssistanceQuerySet
+from .revision import Revisioned
 
 
-class AssistanceRequest(ConcurrentTransitionMixin, models.Model):
+class AssistanceRequest(ConcurrentTransitionMixin, Revisioned):
     class State(models.TextChoices):
         SENT = "sent", _("Sent: awaiting the answer")
         RETURNED = "returned", _("Returned with reasons")

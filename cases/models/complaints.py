@@ -12,9 +12,10 @@ from documents.models import new_verification_code
 
 from ..querysets import ComplaintQuerySet
 from .leads import TradingProject
+from .revision import Revisioned
 
 
-class Complaint(ConcurrentTransitionMixin, models.Model):
+class Complaint(ConcurrentTransitionMixin, Revisioned):
     class Kind(models.TextChoices):
         COMPLAINT = "complaint", _("Complaint (投诉)")
         TIP_OFF = "tip_off", _("Tip-off (举报)")

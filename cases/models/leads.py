@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from ..querysets import LeadQuerySet
+from .revision import Revisioned
 
 
 class TradingProject(models.Model):
@@ -32,7 +33,7 @@ class TradingProject(models.Model):
         return self.name
 
 
-class Lead(ConcurrentTransitionMixin, models.Model):
+class Lead(ConcurrentTransitionMixin, Revisioned):
     """A lead (线索) on a suspected violation, filed by the agency that found or received it.
 
     Its clock L2 ("refer within 5 working days") starts on the discovery or receipt date. Verification, approval

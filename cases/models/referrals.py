@@ -7,9 +7,10 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from ..querysets import ReferralQuerySet
 from .leads import Lead
+from .revision import Revisioned
 
 
-class Referral(ConcurrentTransitionMixin, models.Model):
+class Referral(ConcurrentTransitionMixin, Revisioned):
     """A referral (移送) of a lead to the competent agency, from sending to the receiver's decision."""
 
     class Destination(models.TextChoices):

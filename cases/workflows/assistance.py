@@ -17,9 +17,9 @@ from notifications.services import Message, notify
 
 from ..evidence import check_evidence_file
 from ..models import AssistanceRequest
-from ..permissions import assistance_actions, roles_in
+from ..permissions import ASSISTANCE_ALLOWED, roles_in
 from ..services import evidence_store, files_removed_on_failure
-from .common import meet_clocks, refuse_if_moved_on
+from .common import check_step, meet_clocks
 
 
 def _tell(agency, *, key: str, title: str, body: str, now) -> None:
@@ -96,11 +96,14 @@ def _locked(assistance: AssistanceRequest, actor, action: str, seen_state) -> As
         .select_related("requester", "assistant", "letter")
         .get(pk=assistance.pk)
     )
-    refuse_if_moved_on(assistance, seen_state)
-    if action not in assistance_actions(roles_in(actor, assistance.assistant), assistance):
-        raise PermissionDenied(
-            _("Your role does not allow this step at this stage of the assistance letter.")
-        )
+    check_step(
+        assistance,
+        roles=roles_in(actor, assistance.assistant),
+        table=ASSISTANCE_ALLOWED,
+        action=action,
+        seen_state=seen_state,
+        refusal=_("Your role does not allow this step at this stage of the assistance letter."),
+    )
     return assistance
 
 

@@ -21,9 +21,9 @@ from notifications.services import Message, notify
 
 from ..evidence import check_evidence_file
 from ..models import Approval, Complaint, Evidence, Lead, TradingProject
-from ..permissions import complaint_actions, roles_in
+from ..permissions import COMPLAINT_ALLOWED, roles_in
 from ..services import Party, evidence_store, files_removed_on_failure, lead_file
-from .common import meet_clocks, refuse_if_moved_on
+from .common import check_step, meet_clocks
 
 
 def complaint_record(
@@ -101,9 +101,14 @@ def complaint_record(
 
 def _locked(complaint: Complaint, actor, action: str, seen_state) -> Complaint:
     complaint = Complaint.objects.select_for_update().select_related("agency").get(pk=complaint.pk)
-    refuse_if_moved_on(complaint, seen_state)
-    if action not in complaint_actions(roles_in(actor, complaint.agency), complaint):
-        raise PermissionDenied(_("Your role does not allow this step at this stage of the complaint."))
+    check_step(
+        complaint,
+        roles=roles_in(actor, complaint.agency),
+        table=COMPLAINT_ALLOWED,
+        action=action,
+        seen_state=seen_state,
+        refusal=_("Your role does not allow this step at this stage of the complaint."),
+    )
     return complaint
 
 

@@ -1,6 +1,6 @@
 """A lead's steps: verification by two or more staff, the written report, the head's decision (鄂尔多斯 第十一条)."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -8,29 +8,35 @@ from audit.services import audit_record
 
 from ..evidence import check_evidence_file
 from ..models import Approval, Lead, Verification
-from ..permissions import allowed_actions
+from ..permissions import ALLOWED, roles_in
 from ..services import evidence_store, files_removed_on_failure
-from .common import refuse_if_moved_on
+from .common import check_step
 
 MIN_VERIFIERS = 2  # 鄂尔多斯 第十一条: 2 名或者 2 名以上专人负责核实情况
 
 
-def locked_lead(lead: Lead, seen_state: str | None = None) -> Lead:
-    lead = Lead.objects.select_for_update().select_related("agency", "project").get(pk=lead.pk)
-    refuse_if_moved_on(lead, seen_state)
+def locked_lead(lead: Lead) -> Lead:
+    return Lead.objects.select_for_update().select_related("agency", "project").get(pk=lead.pk)
+
+
+def lead_for_step(lead: Lead, actor, action: str, seen_state: str | None) -> Lead:
+    """The lead, locked, once the actor may take `action` on the version of it their page showed."""
+    lead = locked_lead(lead)
+    check_step(
+        lead,
+        roles=roles_in(actor, lead.agency),
+        table=ALLOWED,
+        action=action,
+        seen_state=seen_state,
+        refusal=_("Your role does not allow this step at this stage of the lead."),
+    )
     return lead
-
-
-def require_lead_action(actor, lead: Lead, action: str) -> None:
-    if action not in allowed_actions(actor, lead):
-        raise PermissionDenied(_("Your role does not allow this step at this stage of the lead."))
 
 
 @transaction.atomic
 def lead_verify(*, actor, lead: Lead, findings: str, request=None, seen_state=None) -> Verification:
     """Record the actor's verification. One per person: a second by the same person is refused."""
-    lead = locked_lead(lead, seen_state)
-    require_lead_action(actor, lead, "verify")
+    lead = lead_for_step(lead, actor, "verify", seen_state)
     if not findings.strip():
         raise ValidationError(_("Write down what you verified."), code="findings_required")
     if lead.verifications.filter(verifier=actor).exists():
@@ -45,8 +51,7 @@ def lead_verify(*, actor, lead: Lead, findings: str, request=None, seen_state=No
 @transaction.atomic
 def lead_submit(*, actor, lead: Lead, report_file, request=None, seen_state=None) -> Lead:
     """Attach the written report and put the lead to the head, once at least two different people verified it."""
-    lead = locked_lead(lead, seen_state)
-    require_lead_action(actor, lead, "submit")
+    lead = lead_for_step(lead, actor, "submit", seen_state)
     count = lead.verifications.values("verifier").distinct().count()
     if count < MIN_VERIFIERS:
         raise ValidationError(
@@ -79,8 +84,7 @@ def lead_submit(*, actor, lead: Lead, report_file, request=None, seen_state=None
 @transaction.atomic
 def lead_approve(*, actor, lead: Lead, request=None, seen_state=None) -> Lead:
     """The head approves the referral. Nobody approves a lead they verified themselves."""
-    lead = locked_lead(lead, seen_state)
-    require_lead_action(actor, lead, "approve")
+    lead = lead_for_step(lead, actor, "approve", seen_state)
     if lead.verifications.filter(verifier=actor).exists():
         raise ValidationError(
             _("You verified this lead yourself; another head must approve it."), code="own_verification"
@@ -104,8 +108,7 @@ def lead_approve(*, actor, lead: Lead, request=None, seen_state=None) -> Lead:
 @transaction.atomic
 def lead_send_back(*, actor, lead: Lead, reasons: str, request=None, seen_state=None) -> Lead:
     """The head sends the lead back for more verification; the reasons are required and kept."""
-    lead = locked_lead(lead, seen_state)
-    require_lead_action(actor, lead, "send_back")
+    lead = lead_for_step(lead, actor, "send_back", seen_state)
     if not reasons.strip():
         raise ValidationError(_("Say why the lead is sent back."), code="reasons_required")
     before = lead.state

@@ -1,6 +1,6 @@
 """A referral's steps, from sending to the result reported back (宣恩 二(四)2-3)."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,9 +16,9 @@ from documents.services import document_issue
 from notifications.services import Message, notify
 
 from ..models import Lead, Material, Referral
-from ..permissions import receiver_actions
-from .common import meet_clocks, refuse_if_moved_on
-from .leads import locked_lead, require_lead_action
+from ..permissions import RECEIVER_ALLOWED, roles_in
+from .common import check_step, meet_clocks
+from .leads import lead_for_step, locked_lead
 
 
 @transaction.atomic
@@ -36,8 +36,7 @@ def referral_send(
 ) -> Referral:
     """Refer an approved lead (宣恩 二(四)2; 鄂尔多斯 第十一条), all in one transaction: number and queue the 移送函,
     meet clock L2, start the receiver's clock L3, tell the receiver's handlers, record the event."""
-    lead = locked_lead(lead, seen_state)
-    require_lead_action(actor, lead, "refer")
+    lead = lead_for_step(lead, actor, "refer", seen_state)
     if not legal_basis.strip():
         raise ValidationError(_("Give the legal basis of the referral."), code="legal_basis_required")
     if not materials:
@@ -159,9 +158,14 @@ def _locked_referral(referral: Referral, actor, action: str, seen_state: str | N
         .select_related("lead__project", "sender", "receiver", "letter")
         .get(pk=referral.pk)
     )
-    refuse_if_moved_on(referral, seen_state)
-    if action not in receiver_actions(actor, referral):
-        raise PermissionDenied(_("Your role does not allow this step at this stage of the referral."))
+    check_step(
+        referral,
+        roles=roles_in(actor, referral.receiver),
+        table=RECEIVER_ALLOWED,
+        action=action,
+        seen_state=seen_state,
+        refusal=_("Your role does not allow this step at this stage of the referral."),
+    )
     return referral
 
 

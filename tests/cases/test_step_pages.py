@@ -116,7 +116,9 @@ def test_someone_without_an_agency_cannot_file(client, django_user_model):
 
 def post_step(client, lead, step, **data):
     lead.refresh_from_db()
-    return client.post(reverse("cases:lead_step", args=[lead.pk, step]), {"seen_state": lead.state, **data})
+    return client.post(
+        reverse("cases:lead_step", args=[lead.pk, step]), {"seen_state": lead.page_token, **data}
+    )
 
 
 def test_two_colleagues_verify_then_the_head_approves(
@@ -181,6 +183,32 @@ def test_a_handler_sees_no_approval_buttons_and_is_refused_with_403(client_for, 
     assert post_step(client, approved, "approve").status_code == 403
 
 
+def test_a_click_on_an_older_version_in_the_same_state_gets_409(
+    client_for, file_lead, insider, second_handler, colleague
+):
+    """Sent back and submitted again: the head's page of the first report must not approve the second."""
+    lead = file_lead([])
+    post_step(client_for(insider), lead, "verify", findings="核实。")
+    post_step(client_for(second_handler), lead, "verify", findings="核实。")
+    post_step(client_for(insider), lead, "submit", report=SimpleUploadedFile("报告一.pdf", PDF))
+    lead.refresh_from_db()
+    first_page = lead.page_token
+    post_step(client_for(colleague), lead, "send_back", reasons="补充录像。")
+    post_step(client_for(insider), lead, "submit", report=SimpleUploadedFile("报告二.pdf", PDF + b"2"))
+    lead.refresh_from_db()
+    assert lead.state == "awaiting_approval"
+    url = reverse("cases:lead_step", args=[lead.pk, "approve"])
+    assert client_for(colleague).post(url, {"seen_state": first_page}).status_code == 409
+    lead.refresh_from_db()
+    assert lead.state == "awaiting_approval"
+
+
+def test_a_supervisor_posting_a_step_gets_403_however_old_the_page(client_for, approved, supervisor):
+    url = reverse("cases:lead_step", args=[approved.pk, "approve"])
+    assert client_for(supervisor).post(url, {"seen_state": "awaiting_approval.0"}).status_code == 403
+    assert client_for(supervisor).get(reverse("cases:refer", args=[approved.pk])).status_code == 403
+
+
 def test_a_stale_click_gets_409_and_changes_nothing(client_for, approved, colleague):
     client = client_for(colleague)
     response = client.post(
@@ -204,12 +232,14 @@ def test_two_heads_clicking_approve_at_once_one_gets_409(
     lead_verify(actor=second_handler, lead=lead, findings="核实。")
     lead_submit(actor=insider, lead=lead, report_file=SimpleUploadedFile("核实报告.pdf", PDF))
     heads = iter([colleague, MembershipFactory(agency=agency, role=Membership.Role.HEAD).user])
+    lead.refresh_from_db()
+    token = lead.page_token
 
     def click():
         client = Client()
         client.force_login(next(heads))
         url = reverse("cases:lead_step", args=[lead.pk, "approve"])
-        return client.post(url, {"seen_state": "awaiting_approval"}).status_code
+        return client.post(url, {"seen_state": token}).status_code
 
     assert sorted(run_concurrently(click, times=2)) == [302, 409]
     assert lead.approvals.count() == 1
@@ -300,7 +330,7 @@ def test_the_whole_referral_through_the_pages(
     def step(user, name, **data):
         referral.refresh_from_db()
         url = reverse("cases:referral_step", args=[referral.pk, name])
-        return client_for(user).post(url, {"seen_state": referral.state, **data})
+        return client_for(user).post(url, {"seen_state": referral.page_token, **data})
 
     assert step(receiver_handler, "receive").status_code == 302
     assert step(receiver_handler, "accept").status_code == 403  # deciding is the head's
@@ -325,9 +355,11 @@ def test_returning_through_the_page_needs_reasons_and_frees_the_lead(
 ):
     referral = referral_receive(actor=receiver_handler, referral=send(approved, insider, transport_bureau))
     url = reverse("cases:referral_step", args=[referral.pk, "return"])
-    response = client_for(receiver_head).post(url, {"seen_state": "received", "reasons": "   "})
+    response = client_for(receiver_head).post(url, {"seen_state": referral.page_token, "reasons": "   "})
     assert response.status_code == 400
-    response = client_for(receiver_head).post(url, {"seen_state": "received", "reasons": "不属本部门职责。"})
+    response = client_for(receiver_head).post(
+        url, {"seen_state": referral.page_token, "reasons": "不属本部门职责。"}
+    )
     assert response.status_code == 302
     approved.refresh_from_db()
     assert approved.state == Lead.State.APPROVED
@@ -342,7 +374,9 @@ def test_forwarding_offers_organs_of_the_same_kind(
     page = client_for(receiver_head).get(approved.get_absolute_url()).text
     assert competent.name in page
     url = reverse("cases:referral_step", args=[referral.pk, "forward"])
-    response = client_for(receiver_head).post(url, {"seen_state": "received", "competent": competent.pk})
+    response = client_for(receiver_head).post(
+        url, {"seen_state": referral.page_token, "competent": competent.pk}
+    )
     assert response.status_code == 302
     referral.refresh_from_db()
     assert referral.forwarded_to.receiver == competent
