@@ -159,9 +159,12 @@ def referral_step(request, pk, step):
     )
 
 
-def _run_step(request, lead, target: dict, name: str, step: Step, *, form_kwargs):
+def _run_step(request, lead, target: dict, name: str, step: Step, *, form_kwargs, done=DONE, page=None):
     """Validate the step's form, run its workflow, and answer: back to the case on success; the case page with the
-    form and its errors (400) when the input is wrong; 409 when the case moved on since the page was shown."""
+    form and its errors (400) when the input is wrong; 409 when the case moved on since the page was shown.
+
+    `lead` is the case whose page the step is on. Another kind of case page (a criminal referral) passes its own
+    `done` messages and `page`: a function of the failed step giving the page's template and context."""
     form = step.form(request.POST, request.FILES, **form_kwargs) if step.form else None
     if form is None or form.is_valid():
         arguments = {arg: form.cleaned_data[field] for arg, field in step.args.items()}
@@ -178,13 +181,17 @@ def _run_step(request, lead, target: dict, name: str, step: Step, *, form_kwargs
         except ValidationError as error:
             errors = error.messages
         else:
-            messages.success(request, DONE[name])
+            messages.success(request, done[name])
             return redirect(lead)
     else:
         errors = form.non_field_errors()
     [obj] = target.values()
-    context = lead_page_context(request, lead, failed=(obj, name, form, errors))
-    return TemplateResponse(request, "cases/lead_detail.html", context, status=400)
+    failed = (obj, name, form, errors)
+    if page is not None:
+        template, context = page(failed)
+    else:
+        template, context = "cases/lead_detail.html", lead_page_context(request, lead, failed=failed)
+    return TemplateResponse(request, template, context, status=400)
 
 
 def _conflict(request, lead):
