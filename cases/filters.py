@@ -5,13 +5,13 @@ the index from where the previous page ended, so page 500 is as quick as page 1 
 everything before it).
 """
 
+import re
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from django import forms
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
@@ -20,14 +20,13 @@ from config.forms import PortalForm
 from deadlines.board import clock_view
 from deadlines.models import Deadline
 
+from .clocks import case_types, of_cases
+from .forms import DateInput
 from .models import Lead, Referral, TradingProject
 
 PAGE_SIZE = 50
+EPOCH, MICROSECOND = datetime(1970, 1, 1, tzinfo=UTC), timedelta(microseconds=1)
 LEAD_PREFIX, REFERRAL_PREFIX = "lead:", "referral:"
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class CaseFilterForm(PortalForm):
@@ -83,82 +82,89 @@ class CasePage:
 def case_page(form: CaseFilterForm, user, *, after: str | None) -> CasePage:
     """The leads the filters select that `user` may see, PAGE_SIZE of them after the keyset `after`."""
     leads = Lead.objects.visible_to(user)
-    if form.is_bound and form.is_valid():
-        leads = _filtered(leads, form.cleaned_data)
+    referrals = Referral.objects.visible_to(user)  # a lead's referrals to others are not all mine to see
+    if form.is_bound:
+        # Invalid filters list nothing (the form says what is wrong) rather than everything.
+        leads = _filtered(leads, referrals, form.cleaned_data) if form.is_valid() else leads.none()
     if keyset := _parse_after(after):
         created_at, pk = keyset
         leads = leads.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk))
     rows = list(
         leads.select_related("project", "agency")
-        .annotate(last_referral_state=_last_referral("state"), last_receiver=_last_referral("receiver__name"))
+        .annotate(
+            last_referral_state=_last_referral(referrals, "state"),
+            last_receiver=_last_referral(referrals, "receiver__name"),
+        )
         .order_by("-created_at", "-pk")[: PAGE_SIZE + 1]
     )
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     labels = dict(Referral.State.choices)
-    clocks = _most_pressing_clocks(rows)
+    clocks = _most_pressing_clocks(rows, referrals)
     for row in rows:
         row.last_referral_label = labels.get(row.last_referral_state, "")
         row.clock = clocks.get(row.pk)
-    next_after = f"{rows[-1].created_at.isoformat()}_{rows[-1].pk}" if more else None
+    next_after = f"{(rows[-1].created_at - EPOCH) // MICROSECOND}.{rows[-1].pk}" if more else None
     return CasePage(rows, next_after)
 
 
-def _most_pressing_clocks(leads) -> dict:
-    """lead id → the running clock of the lead or its referrals that falls due first (two queries a page)."""
-    referral_leads = dict(Referral.objects.filter(lead__in=leads).values_list("pk", "lead_id"))
-    types = ContentType.objects.get_for_models(Lead, Referral)
-    running = Deadline.objects.running().filter(
-        Q(content_type=types[Lead], object_id__in=[lead.pk for lead in leads])
-        | Q(content_type=types[Referral], object_id__in=list(referral_leads))
-    )
+def _most_pressing_clocks(leads, referrals) -> dict:
+    """lead id → the running clock of the lead or its visible referrals that falls due first, a paused one only
+    when nothing else runs (two queries a page)."""
+    referral_leads = dict(referrals.filter(lead__in=leads).values_list("pk", "lead_id"))
+    lead_type = case_types()[Lead].pk
+    running = Deadline.objects.running().filter(of_cases([lead.pk for lead in leads], referral_leads))
     now, clocks = timezone.now(), {}
-    for deadline in running.select_related("rule").order_by("-due_at"):
-        is_lead = deadline.content_type_id == types[Lead].pk
+    preference = lambda deadline: (deadline.state == Deadline.State.PAUSED, deadline.due_at)  # noqa: E731
+    for deadline in sorted(running.select_related("rule"), key=preference, reverse=True):
+        is_lead = deadline.content_type_id == lead_type
         lead_id = deadline.object_id if is_lead else referral_leads[deadline.object_id]
-        clocks[lead_id] = clock_view(deadline, now=now)  # the earliest comes last and stays
+        clocks[lead_id] = clock_view(deadline, now=now)  # the most pressing comes last and stays
     return clocks
 
 
-def _last_referral(field):
-    """The latest referral's `field`, for the list's state column."""
-    return Subquery(
-        Referral.objects.filter(lead=OuterRef("pk")).order_by("-sent_at", "-pk").values(field)[:1]
-    )
+def _last_referral(referrals, field):
+    """The latest visible referral's `field`: the list's state column, and what the referral-state filter matches."""
+    return Subquery(referrals.filter(lead=OuterRef("pk")).order_by("-sent_at", "-pk").values(field)[:1])
 
 
 def _parse_after(after: str | None):
-    if not after or "_" not in after:
+    """The keyset in `after`: microseconds since the epoch and the id of the last lead shown. Anything else (a
+    hand-edited or truncated link) starts from the first page."""
+    match = re.fullmatch(r"(\d{1,20})\.(\d{1,19})", after or "")
+    if not match:
         return None
-    stamp, _, pk = after.rpartition("_")
-    moment = parse_datetime(stamp)
-    return (moment, int(pk)) if moment and pk.isdigit() else None
+    try:
+        return EPOCH + int(match[1]) * MICROSECOND, int(match[2])
+    except OverflowError:
+        return None
 
 
-def _filtered(leads, data):
+def _filtered(leads, referrals, data):
     if state := data["state"]:
         if state.startswith(LEAD_PREFIX):
             leads = leads.filter(state=state.removeprefix(LEAD_PREFIX))
         else:
-            state = state.removeprefix(REFERRAL_PREFIX)
-            leads = leads.filter(Exists(Referral.objects.filter(lead=OuterRef("pk"), state=state)))
+            leads = leads.alias(latest=_last_referral(referrals, "state")).filter(
+                latest=state.removeprefix(REFERRAL_PREFIX)
+            )
     if agency := data["agency"]:
         leads = leads.filter(
-            Q(agency=agency) | Exists(Referral.objects.filter(lead=OuterRef("pk"), receiver=agency))
+            Q(agency=agency) | Exists(referrals.filter(lead=OuterRef("pk"), receiver=agency))
         )
     if data["source"]:
         leads = leads.filter(source=data["source"])
     if data["category"]:
         leads = leads.filter(project__category=data["category"])
     if data["overdue"]:
-        types = ContentType.objects.get_for_models(Lead, Referral)
+        types = case_types()
         overdue = Deadline.objects.filter(state=Deadline.State.OVERDUE)
         leads = leads.filter(
             Exists(overdue.filter(content_type=types[Lead], object_id=OuterRef("pk")))
             | Exists(
                 overdue.filter(
                     content_type=types[Referral],
-                    object_id__in=Referral.objects.filter(lead=OuterRef(OuterRef("pk"))).values("pk"),
+                    object_id__in=referrals.filter(lead=OuterRef(OuterRef("pk"))).values("pk"),
                 )
             )
         )

@@ -3,8 +3,7 @@ may take now. A fixed number of queries whatever the case holds (tests/cases/tes
 
 from dataclasses import dataclass, field
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from audit.timeline import timeline_for
@@ -12,6 +11,7 @@ from deadlines.board import clock_view
 from deadlines.models import Deadline
 from documents.models import Document
 
+from .clocks import case_types, of_cases
 from .forms import FindingsForm, ForwardForm, ReasonsForm, ReportForm, ResultForm
 from .models import CaseAction, Lead, Material, Referral
 from .permissions import lead_actions, referral_actions, roles_by_agency
@@ -41,10 +41,8 @@ def lead_page_context(request, lead: Lead, *, failed=None) -> dict:
         .prefetch_related(Prefetch("materials", queryset=Material.objects.order_by("id")))
         .order_by("sent_at", "id")
     )
-    types = ContentType.objects.get_for_models(Lead, Referral)
-    of_case = Q(content_type=types[Lead], object_id=lead.pk) | Q(
-        content_type=types[Referral], object_id__in=[referral.pk for referral in referrals]
-    )
+    types = case_types()
+    of_case = of_cases([lead.pk], [referral.pk for referral in referrals])
     clocks = [
         clock_view(deadline, now=now)
         for deadline in Deadline.objects.filter(of_case).select_related("rule", "agency").order_by("due_at")

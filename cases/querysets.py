@@ -18,12 +18,15 @@ class LeadQuerySet(models.QuerySet):
 
 class ReferralQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Referrals the user's agencies sent or received, and those of the regions they supervise."""
+        """Referrals the user's agencies sent or received, every referral of a lead of theirs (the origin follows its
+        lead along a forwarding chain), and those of the regions they supervise."""
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
             return self.all()
-        return self.filter(agency_scope(user, "sender") | agency_scope(user, "receiver"))
+        return self.filter(
+            agency_scope(user, "sender") | agency_scope(user, "receiver") | agency_scope(user, "lead__agency")
+        )
 
 
 class ComplaintQuerySet(models.QuerySet):

@@ -2,8 +2,6 @@
 
 from dataclasses import dataclass
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -11,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 from deadlines.board import ClockView, clock_view
 from deadlines.models import Deadline
 
+from .clocks import case_types, of_cases
 from .models import Lead, Referral, Verification
 from .permissions import ALLOWED, RECEIVER_ALLOWED, lead_actions, referral_actions, roles_in
 
@@ -75,11 +74,8 @@ def tasks_for(user, agency, *, now=None) -> list[Task]:
 
 def _running_clocks(agency, leads, referrals, *, now) -> dict:
     """(model, pk) → the agency's most pressing running clock on it, in one query."""
-    types = ContentType.objects.get_for_models(Lead, Referral)
-    by_type = {ct.pk: model for model, ct in types.items()}
-    targets = Q(content_type=types[Lead], object_id__in=[lead.pk for lead in leads]) | Q(
-        content_type=types[Referral], object_id__in=[referral.pk for referral in referrals]
-    )
+    by_type = {ct.pk: model for model, ct in case_types().items()}
+    targets = of_cases([lead.pk for lead in leads], [referral.pk for referral in referrals])
     clocks = {}
     for deadline in (
         Deadline.objects.running().filter(targets, agency=agency).select_related("rule").order_by("-due_at")

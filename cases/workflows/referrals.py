@@ -183,9 +183,12 @@ def _letter_to_sender(referral: Referral, *, actor, title: str, body: list[str])
 
 
 def _tell_sender(referral: Referral, *, key: str, title: str, body: str, now) -> None:
-    people = members_in_role([referral.sender_id], Membership.Role.HANDLER).get(referral.sender_id, set())
+    """Tell the sender's handlers and, for a forwarded referral, the handlers of the agency the lead came from."""
+    agencies = {referral.sender_id, referral.lead.agency_id}
+    handlers = members_in_role(agencies, Membership.Role.HANDLER)
+    people = set().union(*handlers.values()) if handlers else set()
     notify(
-        [Message(recipient_ids=tuple(people), key=f"referral:{referral.pk}:{key}", title=title, body=body)],
+        [Message(recipient_ids=tuple(sorted(people)), key=f"referral:{referral.pk}:{key}", title=title, body=body)],
         now=now,
     )
 

@@ -140,3 +140,37 @@ def test_my_tasks_come_least_time_left_first(
     assert due == sorted(due)
     page = client_for(insider).get(reverse("dashboards:home")).text
     assert page.index(leads[0].project.name) < page.index(leads[2].project.name)
+
+
+@pytest.mark.parametrize("after", ["2026-13-01T00:00:00_5", "1.²", "99999999999999999999.1", "abc", "1+2"])
+def test_a_malformed_page_link_starts_from_the_first_page(client_for, insider, many_leads, after):
+    many_leads(2)
+    response = client_for(insider).get(reverse("cases:list"), {"after": after})
+    assert response.status_code == 200
+    assert names(response) == ["项目001", "项目000"]
+
+
+def test_invalid_filters_list_nothing_and_say_why(client_for, insider, many_leads):
+    many_leads(3)
+    response = client_for(insider).get(
+        reverse("cases:list"), {"source": "complaint", "date_from": "2026-10-02", "date_to": "2026-10-01"}
+    )
+    assert names(response) == []
+    assert "结束日期早于开始日期" in response.text
+
+
+def test_an_earlier_receiver_does_not_see_where_the_lead_went_next(
+    client_for, approved, insider, other_agency, receiver_handler, receiver_head, region
+):
+    referral = referral_receive(actor=receiver_handler, referral=send(approved, insider, other_agency))
+    referral_return(actor=receiver_head, referral=referral, reasons="不属本部门职责。")
+    third = AgencyFactory(region=region, name="宣恩县水利和湖泊局", doc_prefix="宣水")
+    send(approved, insider, third)
+    page = client_for(receiver_handler).get(reverse("cases:list")).context["page"]
+    [row] = page.leads  # the lead once referred to it, as it stood when it left
+    assert (row.last_receiver, row.last_referral_state) == (other_agency.name, "returned")
+    assert names(client_for(receiver_handler).get(reverse("cases:list"), {"agency": third.pk})) == []
+    assert names(client_for(insider).get(reverse("cases:list"), {"state": "referral:sent"})) == [
+        approved.project.name
+    ]
+    assert names(client_for(insider).get(reverse("cases:list"), {"state": "referral:returned"})) == []

@@ -3,12 +3,14 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from agencies.models import Membership
 from audit.models import AuditEvent
 from cases.models import Lead, Referral
 from cases.workflows import referral_receive, referral_send
 from deadlines.clocks import running_for
 from documents.models import Document
 from notifications.models import Notification
+from tests.factories import AgencyFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -197,3 +199,20 @@ def test_forwarding_refers_on_and_tells_the_origin(
     assert running_for(onward, "L3").get().agency == foreign_agency
     assert not running_for(referral, "L3").exists()
     assert Document.objects.filter(title__startswith="关于转送", addressee=approved.agency).exists()
+
+
+def test_the_origin_follows_its_lead_along_a_forwarding_chain(
+    approved, insider, other_agency, receiver_handler, receiver_head, foreign_region
+):
+    from cases.workflows import referral_forward, referral_return
+
+    competent = AgencyFactory(region=foreign_region, name="上级交通运输局", doc_prefix="上交")
+    competent_head = MembershipFactory(agency=competent, role=Membership.Role.HEAD).user
+    MembershipFactory(agency=competent, role=Membership.Role.HANDLER)
+    referral = referral_receive(actor=receiver_handler, referral=send(approved, insider, other_agency))
+    referral = referral_forward(actor=receiver_head, referral=referral, competent=competent)
+    onward = referral.forwarded_to
+    assert Referral.objects.visible_to(insider).filter(pk=onward.pk).exists()
+    onward = referral_receive(actor=MembershipFactory(agency=competent, role="handler").user, referral=onward)
+    referral_return(actor=competent_head, referral=onward, reasons="不属本局管辖。")
+    assert Notification.objects.filter(recipient=insider, key=f"referral:{onward.pk}:returned").exists()
