@@ -188,7 +188,14 @@ def _tell_sender(referral: Referral, *, key: str, title: str, body: str, now) ->
     handlers = members_in_role(agencies, Membership.Role.HANDLER)
     people = set().union(*handlers.values()) if handlers else set()
     notify(
-        [Message(recipient_ids=tuple(sorted(people)), key=f"referral:{referral.pk}:{key}", title=title, body=body)],
+        [
+            Message(
+                recipient_ids=tuple(sorted(people)),
+                key=f"referral:{referral.pk}:{key}",
+                title=title,
+                body=body,
+            )
+        ],
         now=now,
     )
 
