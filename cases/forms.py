@@ -12,18 +12,9 @@ from agencies.models import Agency
 from config.forms import PortalForm
 from credit.uscc import normalize, validate_uscc
 
+from .destinations import DESTINATION_KINDS, forward_candidates, receivers_for
 from .evidence import check_evidence_file
 from .models import Lead, LeadParty, Referral, TradingProject
-
-# Which kind of agency each destination of 鄂尔多斯 第十一条 / 宣恩 二(四)1 means. JOINT proposes every kind.
-DESTINATION_KINDS = {
-    Referral.Destination.SUPERVISORY: {Agency.Kind.SUPERVISORY},
-    Referral.Destination.FINANCE: {Agency.Kind.FINANCE},
-    Referral.Destination.COMPREHENSIVE: {Agency.Kind.COMPREHENSIVE, Agency.Kind.COMMITTEE},
-    Referral.Destination.POLICE: {Agency.Kind.POLICE},
-    Referral.Destination.PROCURATORATE_PIL: {Agency.Kind.PROCURATORATE},
-    Referral.Destination.DISCIPLINE: {Agency.Kind.DISCIPLINE},
-}
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -158,19 +149,6 @@ class ReferralForm(PortalForm):
         return data
 
 
-def receivers_for(lead: Lead, destination: str | None):
-    """The agencies a lead may be referred to: the other active agencies of its region and of the regions above
-    it (the competent organ may sit a level up), of the kind the destination names."""
-    regions, region = [], lead.agency.region
-    while region is not None:
-        regions.append(region.pk)
-        region = region.parent
-    agencies = Agency.objects.active().filter(region_id__in=regions).exclude(pk=lead.agency_id)
-    if kinds := DESTINATION_KINDS.get(destination):
-        agencies = agencies.filter(kind__in=kinds)
-    return agencies.select_related("region").in_kind_order()
-
-
 def receiver_label(agency: Agency, lead: Lead) -> str:
     """An agency of the lead's own region by its name; one a level up with its region, to tell them apart."""
     return (
@@ -205,16 +183,11 @@ MaterialFormSet = forms.formset_factory(
 
 
 class ForwardForm(PortalForm):
-    """Forwarding to the competent organ: an agency of the same kind, anywhere in the region tree."""
+    """Forwarding to the competent organ: an agency of the receiver's kind at another level of its region tree."""
 
     competent = forms.ModelChoiceField(label=_("competent organ"), queryset=Agency.objects.none())
 
     def __init__(self, *args, referral: Referral, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["competent"].queryset = (
-            Agency.objects.active()
-            .filter(kind=referral.receiver.kind)
-            .exclude(pk__in=[referral.receiver_id, referral.sender_id])
-            .select_related("region")
-            .order_by("region__code", "name")
-        )
+        self.fields["competent"].queryset = forward_candidates(referral)
+        self.fields["competent"].label_from_instance = lambda agency: f"{agency.name}（{agency.region.name}）"

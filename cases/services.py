@@ -82,7 +82,8 @@ def lead_file(
     `submission_key` makes filing idempotent: the same form submitted twice (a double click, a retry after a
     timeout, both at once) files one lead, and the second call returns it.
     """
-    if submission_key and (earlier := Lead.objects.filter(submission_key=submission_key).first()):
+    mine = Lead.objects.filter(submission_key=submission_key, created_by=actor, agency=agency)
+    if submission_key and (earlier := mine.first()):
         return earlier
     checked = [(upload, check_evidence_file(upload)) for upload in files]
     try:
@@ -93,7 +94,7 @@ def lead_file(
         )  # fmt: skip
     except IntegrityError:
         # The other submit of the same form committed while this one ran: its lead is the one filed.
-        if submission_key and (earlier := Lead.objects.filter(submission_key=submission_key).first()):
+        if submission_key and (earlier := mine.first()):
             return earlier
         raise
 

@@ -18,6 +18,7 @@ from audit.services import audit_record
 from credit.services import market_entity
 
 from . import workflows
+from .destinations import receivers_for
 from .filters import CaseFilterForm, case_page
 from .forms import (
     FindingsForm,
@@ -30,7 +31,6 @@ from .forms import (
     ReportForm,
     ResultForm,
     receiver_label,
-    receivers_for,
 )
 from .models import CaseAction, Evidence, Lead, Referral
 from .pages import lead_page_context
@@ -66,22 +66,23 @@ def lead_new(request):
     if request.method == "POST" and form.is_valid() and parties.is_valid():
         data = form.cleaned_data
         try:
-            lead = lead_file(
-                actor=request.user,
-                agency=agency,
-                source=data["source"],
-                project=form.project(),
-                facts=data["facts"],
-                discovered_on=data["discovered_on"],
-                parties=[
-                    Party(market_entity(party["uscc"], party["name"]), party["role"])
-                    for party in parties.cleaned_data
-                    if party
-                ],
-                files=data["files"],
-                request=request,
-                submission_key=data["submission_key"],
-            )
+            with transaction.atomic():  # the parties' entities are created with the lead or not at all
+                lead = lead_file(
+                    actor=request.user,
+                    agency=agency,
+                    source=data["source"],
+                    project=form.project(),
+                    facts=data["facts"],
+                    discovered_on=data["discovered_on"],
+                    parties=[
+                        Party(market_entity(party["uscc"], party["name"]), party["role"])
+                        for party in parties.cleaned_data
+                        if party
+                    ],
+                    files=data["files"],
+                    request=request,
+                    submission_key=data["submission_key"],
+                )
         except ValidationError as error:
             form.add_error("files", error)
         else:
@@ -93,7 +94,13 @@ def lead_new(request):
     return TemplateResponse(
         request,
         "cases/lead_form.html",
-        {"form": form, "parties": parties, "agency": agency, "max_evidence": settings.EVIDENCE_MAX_BYTES},
+        {
+            "form": form,
+            "parties": parties,
+            "agency": agency,
+            "max_evidence": settings.EVIDENCE_MAX_BYTES,
+            "files_dropped": bool(request.FILES),  # a refused form cannot give the chosen files back
+        },
         status=status,
     )
 
@@ -260,7 +267,6 @@ def evidence_download(request, pk):
     evidence = get_object_or_404(
         Evidence.objects.filter(lead__in=Lead.objects.visible_to(request.user)), pk=pk
     )
-    handle = evidence.file.open("rb")
     with transaction.atomic():
         audit_record(
             actor=request.user,
@@ -269,4 +275,10 @@ def evidence_download(request, pk):
             payload={"file": evidence.original_name, "sha256": evidence.sha256},
             request=request,
         )
-    return FileResponse(handle, as_attachment=True, filename=evidence.original_name)
+    # The type sniffed at upload, never one guessed from the name (an upload called x.html is not served as HTML).
+    return FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.mime_type,
+    )

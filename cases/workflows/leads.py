@@ -48,21 +48,23 @@ def lead_verify(*, actor, lead: Lead, findings: str, request=None, seen_state=No
     return verification
 
 
-@transaction.atomic
 def lead_submit(*, actor, lead: Lead, report_file, request=None, seen_state=None) -> Lead:
-    """Attach the written report and put the lead to the head, once at least two different people verified it."""
-    lead = lead_for_step(lead, actor, "submit", seen_state)
-    count = lead.verifications.values("verifier").distinct().count()
-    if count < MIN_VERIFIERS:
-        raise ValidationError(
-            _(
-                "%(count)d person has verified this lead; at least %(min)d different people must before it goes to the head."
-            )
-            % {"count": count, "min": MIN_VERIFIERS},
-            code="too_few_verifiers",
-        )
+    """Attach the written report and put the lead to the head, once at least two different people verified it.
+
+    The transaction sits inside files_removed_on_failure: a report written to disk by a transaction that then
+    fails, even at commit, is deleted again (no file without its row)."""
     check = check_evidence_file(report_file)
-    with files_removed_on_failure() as stored:
+    with files_removed_on_failure() as stored, transaction.atomic():
+        lead = lead_for_step(lead, actor, "submit", seen_state)
+        count = lead.verifications.values("verifier").distinct().count()
+        if count < MIN_VERIFIERS:
+            raise ValidationError(
+                _(
+                    "%(count)d person has verified this lead; at least %(min)d different people must before it goes to the head."
+                )
+                % {"count": count, "min": MIN_VERIFIERS},
+                code="too_few_verifiers",
+            )
         report = evidence_store(
             owner=lead, upload=report_file, check=check, actor=actor, stored=stored, prefix="report-"
         )

@@ -15,6 +15,7 @@ from documents.models import Document
 from documents.services import document_issue
 from notifications.services import Message, notify
 
+from ..destinations import DESTINATION_KINDS, forward_candidates
 from ..models import Lead, Material, Referral
 from ..permissions import RECEIVER_ALLOWED, roles_in
 from .common import check_step, meet_clocks
@@ -41,6 +42,12 @@ def referral_send(
         raise ValidationError(_("Give the legal basis of the referral."), code="legal_basis_required")
     if not materials:
         raise ValidationError(_("List the materials referred (移送材料清单)."), code="materials_required")
+    if (kinds := DESTINATION_KINDS.get(destination)) and receiver.kind not in kinds:
+        raise ValidationError(
+            _("%(agency)s is not an agency of the kind this destination names; choose one from the list.")
+            % {"agency": receiver.name},
+            code="receiver_kind",
+        )
     if receiver.pk == lead.agency_id or not receiver.is_active:
         raise ValidationError(
             _("Choose another agency: a lead is referred to an active agency other than your own."),
@@ -289,6 +296,12 @@ def referral_forward(*, actor, referral: Referral, competent, request=None, seen
     """Within the receiver's remit but not its level (属本部门职责但不属本级管辖): refer it on to the competent organ
     as a linked referral, and tell the origin in writing (宣恩 二(四)3). Clock L3 is met; the new one starts L3."""
     referral = _locked_referral(referral, actor, "forward", seen_state)
+    if not forward_candidates(referral).filter(pk=competent.pk).exists():
+        raise ValidationError(
+            _("%(agency)s cannot take this case over: choose an organ of the same kind at another level.")
+            % {"agency": competent.name},
+            code="competent",
+        )
     now = timezone.now()
     onward_letter = document_issue(
         actor=actor,

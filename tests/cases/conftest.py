@@ -67,3 +67,14 @@ def receiver_head(other_agency):
 @pytest.fixture
 def second_handler(agency):
     return MembershipFactory(agency=agency, role=Membership.Role.HANDLER, user__username="second").user
+
+
+@pytest.fixture
+def upper_region(region):
+    """The prefecture above the county: where a competent organ of another level sits."""
+    from tests.factories import RegionFactory
+
+    upper = RegionFactory(name="恩施土家族苗族自治州", code="422800")
+    region.parent = upper
+    region.save(update_fields=["parent"])
+    return upper

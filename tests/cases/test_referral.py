@@ -184,12 +184,11 @@ def test_the_whole_receiving_side_ends_with_the_result_reported(
 
 
 def test_forwarding_refers_on_and_tells_the_origin(
-    approved, insider, other_agency, receiver_handler, receiver_head, foreign_agency
+    approved, insider, other_agency, receiver_handler, receiver_head, upper_region
 ):
     from cases.workflows import referral_forward
 
-    foreign_agency.doc_prefix = "鄂建测"
-    foreign_agency.save()
+    foreign_agency = AgencyFactory(region=upper_region, name="恩施州交通运输局", doc_prefix="恩交")
     referral = referral_receive(actor=receiver_handler, referral=send(approved, insider, other_agency))
     referral = referral_forward(actor=receiver_head, referral=referral, competent=foreign_agency)
     assert referral.state == Referral.State.FORWARDED
@@ -202,11 +201,11 @@ def test_forwarding_refers_on_and_tells_the_origin(
 
 
 def test_the_origin_follows_its_lead_along_a_forwarding_chain(
-    approved, insider, other_agency, receiver_handler, receiver_head, foreign_region
+    approved, insider, other_agency, receiver_handler, receiver_head, upper_region
 ):
     from cases.workflows import referral_forward, referral_return
 
-    competent = AgencyFactory(region=foreign_region, name="上级交通运输局", doc_prefix="上交")
+    competent = AgencyFactory(region=upper_region, name="恩施州交通运输局", doc_prefix="恩交")
     competent_head = MembershipFactory(agency=competent, role=Membership.Role.HEAD).user
     MembershipFactory(agency=competent, role=Membership.Role.HANDLER)
     referral = referral_receive(actor=receiver_handler, referral=send(approved, insider, other_agency))

@@ -367,13 +367,28 @@ def test_returning_through_the_page_needs_reasons_and_frees_the_lead(
 
 
 def test_forwarding_offers_organs_of_the_same_kind(
-    client_for, approved, insider, transport_bureau, receiver_handler, receiver_head, foreign_region
+    client_for,
+    approved,
+    insider,
+    transport_bureau,
+    receiver_handler,
+    receiver_head,
+    upper_region,
+    foreign_region,
 ):
-    competent = AgencyFactory(region=foreign_region, name="上级交通运输局", kind=Agency.Kind.SUPERVISORY)
+    competent = AgencyFactory(region=upper_region, name="恩施州交通运输局", kind=Agency.Kind.SUPERVISORY)
+    elsewhere = AgencyFactory(
+        region=foreign_region, name="鄂尔多斯市交通运输局", kind=Agency.Kind.SUPERVISORY
+    )
     referral = referral_receive(actor=receiver_handler, referral=send(approved, insider, transport_bureau))
     page = client_for(receiver_head).get(approved.get_absolute_url()).text
     assert competent.name in page
+    assert elsewhere.name not in page  # another jurisdiction is not another level
     url = reverse("cases:referral_step", args=[referral.pk, "forward"])
+    response = client_for(receiver_head).post(
+        url, {"seen_state": referral.page_token, "competent": elsewhere.pk}
+    )
+    assert response.status_code == 400
     response = client_for(receiver_head).post(
         url, {"seen_state": referral.page_token, "competent": competent.pk}
     )
