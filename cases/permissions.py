@@ -84,3 +84,43 @@ def allowed_actions(user, lead: Lead) -> set[str]:
 def receiver_actions(user, referral) -> set[str]:
     """The actions `user` may take on `referral` now, as a member of the receiving agency."""
     return referral_actions(roles_in(user, referral.receiver), referral)
+
+
+# A criminal referral under Decree 310, both sides: (side, role in that side's agency, state) → actions. The side is
+# AGENCY (the administrative agency that transfers the case) or POLICE; the state None is a lead with no criminal
+# referral under way (starting one). Deciding is the heads': the agency's head approves or refuses the transfer
+# (Art. 5), the police head opens the case or not and decides a reconsideration (Arts. 8-9). The procuratorate
+# takes no step here: it reads the case once its supervision is requested.
+AGENCY, POLICE = "agency", "police"
+CRIMINAL_ALLOWED = {
+    (AGENCY, H, None): {"start"},
+    (AGENCY, HEAD, None): {"start"},
+    (AGENCY, H, "preparing"): {"submit"},
+    (AGENCY, HEAD, "preparing"): {"submit"},
+    (AGENCY, HEAD, "awaiting_decision"): {"approve", "refuse"},
+    (AGENCY, H, "approved"): {"transfer"},
+    (AGENCY, HEAD, "approved"): {"transfer"},
+    (POLICE, H, "transferred"): {"receive"},
+    (POLICE, HEAD, "transferred"): {"receive"},
+    (POLICE, HEAD, "received"): {"open_case", "decline"},
+    (AGENCY, H, "not_opened"): {"request_reconsideration", "request_supervision"},
+    (AGENCY, HEAD, "not_opened"): {"request_reconsideration", "request_supervision", "accept_refusal"},
+    (POLICE, HEAD, "reconsideration"): {"overturn", "uphold"},
+    (AGENCY, H, "refusal_upheld"): {"request_supervision"},
+    (AGENCY, HEAD, "refusal_upheld"): {"request_supervision", "accept_refusal"},
+    (POLICE, HEAD, "supervision"): {"open_case"},
+    (AGENCY, H, "case_opened"): {"hand_over"},
+    (AGENCY, HEAD, "case_opened"): {"hand_over"},
+}
+
+
+def criminal_sides(roles: dict[int, set[str]], criminal) -> dict[str, set[str]]:
+    """The user's roles on each side of `criminal`, from roles_by_agency(user)."""
+    return {AGENCY: roles.get(criminal.agency_id, set()), POLICE: roles.get(criminal.police_id, set())}
+
+
+def criminal_actions(sides: dict[str, set[str]], state: str | None) -> set[str]:
+    """The actions the roles on each side allow in `state` (None: starting one on a lead)."""
+    return set().union(
+        *(CRIMINAL_ALLOWED.get((side, role, state), set()) for side, roles in sides.items() for role in roles)
+    )

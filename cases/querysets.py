@@ -48,3 +48,23 @@ class AssistanceQuerySet(models.QuerySet):
         if user.is_superuser:
             return self.all()
         return self.filter(agency_scope(user, "requester") | agency_scope(user, "assistant"))
+
+
+class CriminalReferralQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Criminal referrals (Decree 310) of the user's agencies; those transferred to the user's police agency; those
+        whose supervision the user's procuratorate was asked for. Not the supervisors of the region: the same case is
+        visible to both sides only (issue 6), and the police see nothing of the agency's deliberation before the
+        transfer (a refused transfer stays the agency's)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        from agencies.querysets import member_agency_ids
+
+        mine = member_agency_ids(user)
+        return self.filter(
+            models.Q(agency_id__in=mine)
+            | models.Q(police_id__in=mine, transferred_at__isnull=False)
+            | models.Q(procuratorate_id__in=mine)
+        )

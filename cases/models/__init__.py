@@ -1,6 +1,7 @@
 from .actions import CaseAction
 from .assistance import AssistanceRequest
 from .complaints import Complaint
+from .criminal import CriminalReferral
 from .leads import Approval, Evidence, Lead, LeadParty, TradingProject, Verification
 from .referrals import Material, Referral
 
@@ -9,6 +10,7 @@ __all__ = [
     "AssistanceRequest",
     "CaseAction",
     "Complaint",
+    "CriminalReferral",
     "Evidence",
     "Lead",
     "LeadParty",

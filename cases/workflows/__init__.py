@@ -5,6 +5,7 @@ The views pass `seen_state`, the state their page showed: a step on a case that 
 django-fsm's ConcurrentTransition (the view's 409), see docs/adr/0009-case-pages.md.
 """
 
+from . import criminal  # Decree 310: criminal.criminal_start … criminal.criminal_hand_over
 from .assistance import assistance_give, assistance_return, assistance_send
 from .complaints import complaint_accept, complaint_decline, complaint_record
 from .leads import lead_approve, lead_send_back, lead_submit, lead_verify
@@ -26,6 +27,7 @@ __all__ = [
     "complaint_accept",
     "complaint_decline",
     "complaint_record",
+    "criminal",
     "lead_approve",
     "lead_send_back",
     "lead_submit",
