@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import criminal_views, views
 
 app_name = "cases"
 urlpatterns = [
@@ -12,4 +12,8 @@ urlpatterns = [
     path("leads/<int:pk>/<slug:step>/", views.lead_step, name="lead_step"),
     path("referrals/<int:pk>/<slug:step>/", views.referral_step, name="referral_step"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
+    path("criminal/lead/<int:pk>/", criminal_views.criminal_lead_card, name="criminal_lead_card"),
+    path("criminal/lead/<int:pk>/new/", criminal_views.criminal_new, name="criminal_new"),
+    path("criminal/<int:pk>/", criminal_views.criminal_detail, name="criminal"),
+    path("criminal/<int:pk>/<slug:step>/", criminal_views.criminal_step, name="criminal_step"),
 ]
