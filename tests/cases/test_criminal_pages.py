@@ -4,12 +4,15 @@ region's supervisors included."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from agencies.models import Membership
 from audit.models import AuditEvent
 from cases.models import CriminalReferral
+from cases.workflows import criminal as steps
 from documents.models import Document
 from tests.concurrency import run_concurrently, transactional
 from tests.factories import AgencyFactory, MembershipFactory
@@ -318,3 +321,21 @@ def test_an_unknown_step_is_refused_and_steps_are_post_only(client_for, criminal
     client = client_for(insider)
     assert client.post(reverse("cases:criminal_step", args=[criminal.pk, "delete"])).status_code == 403
     assert client.get(reverse("cases:criminal_step", args=[criminal.pk, "submit"])).status_code == 405
+
+
+def test_the_page_takes_as_many_queries_with_more_documents_events_and_clocks(
+    client_for, criminal, team, colleague, cast
+):
+    def queries(user) -> int:
+        client = client_for(user)
+        client.get(criminal.get_absolute_url())  # sessions and the like settled
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(criminal.get_absolute_url()).status_code == 200
+        return len(captured)
+
+    criminal = advance(criminal, State.TRANSFERRED, team=team, head=colleague, cast=cast)
+    early = queries(cast.police_head)
+    criminal = advance(criminal, State.SUPERVISION, team=team, head=colleague, cast=cast)
+    criminal = steps.criminal_open_case(actor=cast.police_head, criminal=criminal)
+    criminal = steps.criminal_hand_over(actor=team[0], criminal=criminal, note="投标文件原件。")
+    assert queries(cast.police_head) == early
