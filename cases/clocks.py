@@ -1,4 +1,4 @@
-"""The clocks of cases: which deadlines belong to which leads and referrals (they target them generically)."""
+"""The clocks of cases: which deadlines belong to which cases (deadlines, like documents, target them generically)."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
@@ -11,9 +11,14 @@ def case_types() -> dict:
     return ContentType.objects.get_for_models(Lead, Referral)
 
 
+def of_targets(ids_by_model: dict) -> Q:
+    """The condition on Deadline (or Document, or any row with a generic target) for {model: [ids]}."""
+    types = ContentType.objects.get_for_models(*ids_by_model)
+    condition = Q(pk__in=[])
+    for model, ids in ids_by_model.items():
+        condition |= Q(content_type=types[model], object_id__in=list(ids))
+    return condition
+
+
 def of_cases(lead_ids=(), referral_ids=()) -> Q:
-    """The condition on Deadline (or Document, or any row with a generic target) for these leads and referrals."""
-    types = case_types()
-    return Q(content_type=types[Lead], object_id__in=list(lead_ids)) | Q(
-        content_type=types[Referral], object_id__in=list(referral_ids)
-    )
+    return of_targets({Lead: lead_ids, Referral: referral_ids})

@@ -44,3 +44,39 @@ def forward_candidates(referral: Referral):
         .select_related("region")
         .order_by("region__code", "name")
     )
+
+
+# Words that show an agency oversees a category of trading (in its name or its published duty items).
+CATEGORY_WORDS = {
+    "construction": ["住房", "建设", "交通", "水利", "工程"],
+    "procurement": ["财政", "政府采购"],
+    "land_mining": ["自然资源", "国土", "土地", "矿"],
+    "state_assets": ["国有资产", "国资", "国有产权"],
+    "other": [],
+}
+
+
+def competent_candidates(complaint) -> list:
+    """The departments a complaint outside the receiver's remit may belong to: the other active supervisory,
+    finance and comprehensive departments of its region and the regions above, those whose name or duty list
+    speaks of the complaint's category first (the proposal), then the rest by name."""
+    regions, region = [], complaint.agency.region
+    while region is not None:
+        regions.append(region.pk)
+        region = region.parent
+    kinds = [Agency.Kind.SUPERVISORY, Agency.Kind.FINANCE, Agency.Kind.COMPREHENSIVE, Agency.Kind.COMMITTEE]
+    agencies = list(
+        Agency.objects.active()
+        .filter(region_id__in=regions, kind__in=kinds)
+        .exclude(pk=complaint.agency_id)
+        .select_related("region")
+        .prefetch_related("duty_items")
+        .order_by("region__code", "name")
+    )
+    words = CATEGORY_WORDS.get(complaint.category, [])
+
+    def matches(agency) -> bool:
+        text = agency.name + "".join(item.name for item in agency.duty_items.all())
+        return any(word in text for word in words)
+
+    return sorted(agencies, key=lambda agency: not matches(agency))

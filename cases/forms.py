@@ -12,9 +12,9 @@ from agencies.models import Agency
 from config.forms import PortalForm
 from credit.uscc import normalize, validate_uscc
 
-from .destinations import DESTINATION_KINDS, forward_candidates, receivers_for
+from .destinations import DESTINATION_KINDS, competent_candidates, forward_candidates, receivers_for
 from .evidence import check_evidence_file
-from .models import Lead, LeadParty, Referral, TradingProject
+from .models import Complaint, Lead, LeadParty, Referral, TradingProject
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -191,3 +191,151 @@ class ForwardForm(PortalForm):
         super().__init__(*args, **kwargs)
         self.fields["competent"].queryset = forward_candidates(referral)
         self.fields["competent"].label_from_instance = lambda agency: f"{agency.name}（{agency.region.name}）"
+
+
+class ComplaintDetailsForm(PortalForm):
+    """What a complaint or tip-off is about and who makes it: the fields staff and the public both fill in."""
+
+    kind = forms.ChoiceField(label=_("kind"), choices=Complaint.Kind.choices, widget=forms.RadioSelect)
+    anonymous = forms.BooleanField(label=_("Report anonymously (tip-offs only)"), required=False)
+    complainant_name = forms.CharField(label=_("complainant's name"), max_length=100, required=False)
+    complainant_phone = forms.CharField(label=_("telephone"), max_length=30, required=False)
+    complainant_address = forms.CharField(label=_("address or email"), max_length=200, required=False)
+    project_name = forms.CharField(label=_("project name"), max_length=200)
+    project_code = forms.CharField(label=_("project code"), max_length=60, required=False)
+    category = forms.ChoiceField(label=_("category"), choices=TradingProject.Category.choices)
+    respondent_name = forms.CharField(label=_("complained-about party"), max_length=200, required=False)
+    respondent_uscc = forms.CharField(
+        label=_("its unified social credit code"), max_length=40, required=False
+    )
+    facts = forms.CharField(label=_("facts and request"), widget=forms.Textarea(attrs={"rows": 6}))
+    files = EvidenceFilesField(label=_("attachments"), required=False)
+
+    DETAIL_FIELDS = [
+        "anonymous",
+        "complainant_name",
+        "complainant_phone",
+        "complainant_address",
+        "project_name",
+        "project_code",
+        "category",
+        "respondent_name",
+        "respondent_uscc",
+        "facts",
+    ]
+
+    def clean_respondent_uscc(self):
+        code = normalize(self.cleaned_data["respondent_uscc"])
+        if code:
+            validate_uscc(code)
+        return code
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == Complaint.Kind.COMPLAINT:
+            if data.get("anonymous"):
+                self.add_error(
+                    "anonymous", _("A complaint cannot be anonymous; choose tip-off to report anonymously.")
+                )
+            for name in ("complainant_name", "complainant_phone"):
+                if not data.get(name):
+                    self.add_error(name, _("A complaint needs the complainant's name and telephone."))
+        elif not data.get("anonymous") and not data.get("complainant_phone"):
+            self.add_error("complainant_phone", _("Give a telephone number, or report anonymously."))
+        if data.get("anonymous"):
+            data["complainant_name"] = data["complainant_phone"] = data["complainant_address"] = ""
+        return data
+
+    def details(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.DETAIL_FIELDS}
+
+
+class ComplaintRecordForm(ComplaintDetailsForm):
+    """Staff recording a complaint received by telephone, letter or visit."""
+
+    channel = forms.ChoiceField(
+        label=_("channel"),
+        choices=[
+            (value, label) for value, label in Complaint.Channel.choices if value != Complaint.Channel.ONLINE
+        ],
+    )
+    received_at = forms.DateTimeField(
+        label=_("received at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+    def clean_received_at(self):
+        moment = self.cleaned_data["received_at"]
+        if moment > timezone.now():
+            raise ValidationError(_("The date cannot be in the future."), code="future")
+        return moment
+
+
+class DeclineForm(PortalForm):
+    """Not the agency's: name the competent department, and say whether the matter moves there too."""
+
+    competent = forms.ModelChoiceField(label=_("competent department"), queryset=Agency.objects.none())
+    refer = forms.BooleanField(
+        label=_("Also refer the matter there (a lead approved for referral; clock L2)"), required=False
+    )
+
+    def __init__(self, *args, complaint: Complaint, **kwargs):
+        super().__init__(*args, **kwargs)
+        candidates = competent_candidates(complaint)
+        self.fields["competent"].queryset = Agency.objects.filter(pk__in=[a.pk for a in candidates])
+        self.fields["competent"].choices = [("", "---------")] + [
+            (agency.pk, f"{agency.name}（{agency.region.name}）") for agency in candidates
+        ]
+
+
+class FeedbackForm(PortalForm):
+    feedback = forms.CharField(label=_("What was done to assist"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class AssistanceForm(PortalForm):
+    assistant = forms.ModelChoiceField(label=_("agency asked"), queryset=Agency.objects.none())
+    lead = forms.ModelChoiceField(label=_("case"), queryset=Lead.objects.none(), required=False)
+    case_summary = forms.CharField(label=_("case basics"), widget=forms.Textarea(attrs={"rows": 3}))
+    matters = forms.CharField(label=_("matters requested"), widget=forms.Textarea(attrs={"rows": 3}))
+    reasons = forms.CharField(label=_("reasons for the request"), widget=forms.Textarea(attrs={"rows": 2}))
+    files = EvidenceFilesField(label=_("evidence files"), required=False)
+
+    def __init__(self, *args, agency: Agency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assistant"].queryset = (
+            Agency.objects.active().exclude(pk=agency.pk).select_related("region").in_kind_order()
+        )
+        self.fields["assistant"].label_from_instance = lambda a: f"{a.name}（{a.region.name}）"
+        self.fields["lead"].queryset = Lead.objects.filter(agency=agency).select_related("project")
+        self.fields["lead"].label_from_instance = lambda lead: (
+            f"{lead.project.name}（{lead.discovered_on:%Y-%m-%d}）"
+        )
+
+
+class OnlineComplaintForm(ComplaintDetailsForm):
+    """The public's form (鄂尔多斯 第九条): the department to complain to, and the details."""
+
+    agency = forms.ModelChoiceField(label=_("Department"), queryset=Agency.objects.none())
+    ONLINE_KINDS = [
+        Agency.Kind.SUPERVISORY,
+        Agency.Kind.FINANCE,
+        Agency.Kind.COMPREHENSIVE,
+        Agency.Kind.TRADING_CENTER,
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = (
+            Agency.objects.active()
+            .filter(kind__in=self.ONLINE_KINDS)
+            .select_related("region")
+            .order_by("region__code", "name")
+        )
+        self.fields["agency"].label_from_instance = lambda agency: f"{agency.region.name} · {agency.name}"
+        self.fields["files"].help_text = _("Up to 5 files: PDF, scans, photos, Word, Excel, OFD, recordings.")
+        self.order_fields(["agency"])
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        if len(files) > 5:
+            raise ValidationError(_("Attach at most 5 files."), code="too_many_files")
+        return files

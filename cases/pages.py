@@ -3,6 +3,7 @@ may take now. A fixed number of queries whatever the case holds (tests/cases/tes
 
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -96,4 +97,35 @@ def lead_page_context(request, lead: Lead, *, failed=None) -> dict:
             related=referrals,
             parties=sorted(parties),
         ),
+    }
+
+
+def single_case_context(request, obj, *, agency_ids, roles_agency, table: dict, form_factories: dict, failed):
+    """The context of a complaint's or an assistance letter's page: its clocks, documents and trail (shared by the
+    agencies in `agency_ids`), the steps the user may take in `roles_agency` by the allow-list `table`, and their
+    forms (`form_factories`: step → a function of the auto_id giving the empty form; the failed step's kept)."""
+    now = timezone.now()
+    of_obj = {"content_type": ContentType.objects.get_for_model(obj), "object_id": obj.pk}
+    roles = roles_by_agency(request.user).get(roles_agency.pk, set())
+    actions = set().union(*(table.get((role, obj.state), set()) for role in roles))
+    forms = {}
+    for step in actions & form_factories.keys():
+        forms[step] = form_factories[step](f"id_{step}_%s")
+    if failed and failed[2] is not None:
+        forms[failed[1]] = failed[2]
+    return {
+        "obj": obj,
+        "actions": actions,
+        "forms": forms,
+        "step_errors": failed[3] if failed else [],
+        "clocks": [
+            clock_view(deadline, now=now)
+            for deadline in Deadline.objects.filter(**of_obj)
+            .select_related("rule", "agency")
+            .order_by("due_at")
+        ],
+        "documents": list(
+            Document.objects.visible_to(request.user).filter(**of_obj).order_by("created_at", "id")
+        ),
+        "timeline": timeline_for(obj, request.user, labels=[CaseAction, type(obj).State], parties=agency_ids),
     }

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -9,9 +10,18 @@ from django.utils.translation import pgettext_lazy
 from deadlines.board import ClockView, clock_view
 from deadlines.models import Deadline
 
-from .clocks import case_types, of_cases
-from .models import Lead, Referral, Verification
-from .permissions import ALLOWED, RECEIVER_ALLOWED, lead_actions, referral_actions, roles_in
+from .clocks import of_targets
+from .models import AssistanceRequest, Complaint, Lead, Referral, Verification
+from .permissions import (
+    ALLOWED,
+    ASSISTANCE_ALLOWED,
+    COMPLAINT_ALLOWED,
+    RECEIVER_ALLOWED,
+    lead_actions,
+    may_ever,
+    referral_actions,
+    roles_in,
+)
 
 LEAD_STEPS = {
     "verify": pgettext_lazy("case step", "Verify"),  # not the public page's "Verify" (核验) of a document
@@ -37,8 +47,8 @@ class Task:
 
 
 def tasks_for(user, agency, *, now=None) -> list[Task]:
-    """The lead and referral steps `user` may take for `agency` now, the least time left first, then those
-    without a clock (a fixed number of queries)."""
+    """The case steps `user` may take for `agency` now (leads, referrals, complaints, assistance letters), the
+    least time left first, then those without a clock (a fixed number of queries)."""
     if agency is None:
         return []
     now = now or timezone.now()
@@ -54,7 +64,23 @@ def tasks_for(user, agency, *, now=None) -> list[Task]:
     verified = set(
         Verification.objects.filter(verifier=user, lead__in=leads).values_list("lead_id", flat=True)
     )
-    clocks = _running_clocks(agency, leads, referrals, now=now)
+    complaints = list(
+        Complaint.objects.filter(agency=agency, state=Complaint.State.RECEIVED)
+        if may_ever(roles, COMPLAINT_ALLOWED, "accept")
+        else []
+    )
+    letters = list(
+        AssistanceRequest.objects.filter(assistant=agency, state=AssistanceRequest.State.SENT).select_related(
+            "requester"
+        )
+        if may_ever(roles, ASSISTANCE_ALLOWED, "assist")
+        else []
+    )
+    clocks = _running_clocks(
+        agency,
+        {Lead: leads, Referral: referrals, Complaint: complaints, AssistanceRequest: letters},
+        now=now,
+    )
     tasks = []
     for lead in leads:
         actions = lead_actions(roles, lead)
@@ -69,13 +95,23 @@ def tasks_for(user, agency, *, now=None) -> list[Task]:
         if step:
             clock = clocks.get((Referral, referral.pk))
             tasks.append(Task(step, referral.lead.project.name, referral.lead.get_absolute_url(), clock))
+    for complaint in complaints:
+        tasks.append(
+            Task(_("Decide on competence"), complaint.project_name, complaint.get_absolute_url(),
+                 clocks.get((Complaint, complaint.pk)))
+        )  # fmt: skip
+    for letter in letters:
+        tasks.append(
+            Task(_("Answer the assistance letter"), f"{letter.requester.name}：{letter.matters[:40]}",
+                 letter.get_absolute_url(), clocks.get((AssistanceRequest, letter.pk)))
+        )  # fmt: skip
     return sorted(tasks, key=lambda task: (task.clock is None, task.clock and task.clock.deadline.due_at))
 
 
-def _running_clocks(agency, leads, referrals, *, now) -> dict:
+def _running_clocks(agency, objects_by_model: dict, *, now) -> dict:
     """(model, pk) → the agency's most pressing running clock on it, in one query."""
-    by_type = {ct.pk: model for model, ct in case_types().items()}
-    targets = of_cases([lead.pk for lead in leads], [referral.pk for referral in referrals])
+    by_type = {ct.pk: model for model, ct in ContentType.objects.get_for_models(*objects_by_model).items()}
+    targets = of_targets({model: [obj.pk for obj in objs] for model, objs in objects_by_model.items()})
     clocks = {}
     for deadline in (
         Deadline.objects.running().filter(targets, agency=agency).select_related("rule").order_by("-due_at")

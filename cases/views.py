@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from agencies.models import Membership
+from agencies.querysets import member_agency_ids
 from audit.services import audit_record
 from credit.services import market_entity
 
@@ -32,7 +34,7 @@ from .forms import (
     ResultForm,
     receiver_label,
 )
-from .models import CaseAction, Evidence, Lead, Referral
+from .models import AssistanceRequest, CaseAction, Evidence, Lead, Referral
 from .pages import lead_page_context
 from .permissions import ALLOWED, may_ever, roles_in
 from .services import Party, lead_file
@@ -263,15 +265,22 @@ def lead_receivers(request, pk):
 
 @login_required
 def evidence_download(request, pk):
-    """An evidence file, to those who may see its lead; recorded in the trail."""
+    """An evidence file, to those who may see what it belongs to; recorded in the trail. A complaint's attachments
+    are the receiving agency's alone (they may show who complained)."""
+    user = request.user
     evidence = get_object_or_404(
-        Evidence.objects.filter(lead__in=Lead.objects.visible_to(request.user)), pk=pk
+        Evidence.objects.filter(
+            Q(lead__in=Lead.objects.visible_to(user))
+            | Q(complaint__agency_id__in=member_agency_ids(user))
+            | Q(assistance__in=AssistanceRequest.objects.visible_to(user))
+        ).select_related("lead", "complaint", "assistance"),
+        pk=pk,
     )
     with transaction.atomic():
         audit_record(
-            actor=request.user,
+            actor=user,
             action=CaseAction.EVIDENCE_DOWNLOADED,
-            obj=evidence.lead,
+            obj=evidence.lead or evidence.complaint or evidence.assistance,
             payload={"file": evidence.original_name, "sha256": evidence.sha256},
             request=request,
         )

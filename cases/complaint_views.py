@@ -1,0 +1,240 @@
+"""Staff pages of complaints and tip-offs, and of assistance letters: record or send, list, the page with its
+steps. Steps run through cases.views._run_step (400 with the form kept, 409 on a stale page, 403 by the
+allow-list)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from agencies.models import Membership
+
+from . import workflows
+from .forms import AssistanceForm, ComplaintRecordForm, DeclineForm, FeedbackForm, ReasonsForm
+from .models import AssistanceRequest, Complaint
+from .pages import single_case_context
+from .permissions import ASSISTANCE_ALLOWED, COMPLAINT_ALLOWED
+from .views import Step, _run_step
+
+PAGE = 50
+
+COMPLAINT_STEPS = {
+    "accept": Step(None, workflows.complaint_accept),
+    "decline": Step(DeclineForm, workflows.complaint_decline, {"competent": "competent", "refer": "refer"}),
+}
+COMPLAINT_DONE = {
+    "accept": gettext_lazy("Accepted: the complaint is now a lead of your agency."),
+    "decline": gettext_lazy("The notice (告知书) is being prepared; the complainant is told where to turn."),
+}
+ASSISTANCE_STEPS = {
+    "assist": Step(FeedbackForm, workflows.assistance_give, {"feedback": "feedback"}),
+    "return": Step(ReasonsForm, workflows.assistance_return, {"reasons": "reasons"}),
+}
+ASSISTANCE_DONE = {
+    "assist": gettext_lazy("Your feedback is sent to the requesting agency."),
+    "return": gettext_lazy("Returned: the letter with your reasons is being prepared."),
+}
+
+
+def _acting_member(request):
+    agency = request.agency or None
+    if agency is None or not Membership.objects.active().filter(user=request.user, agency=agency).exists():
+        raise PermissionDenied(_("Choose the agency you act for first."))
+    return agency
+
+
+# Complaints -----------------------------------------------------------------------------------------------------
+
+
+@login_required
+def complaint_list(request):
+    complaints = (
+        Complaint.objects.visible_to(request.user)
+        .select_related("agency", "competent_agency")
+        .order_by("-received_at")
+    )
+    state = request.GET.get("state")
+    if state in Complaint.State.values:
+        complaints = complaints.filter(state=state)
+    return TemplateResponse(
+        request,
+        "cases/complaint_list.html",
+        {"complaints": complaints[:PAGE], "states": Complaint.State.choices, "state": state},
+    )
+
+
+@login_required
+def complaint_new(request):
+    """Record a complaint received by telephone, letter or visit; clock L1 starts from its reception."""
+    agency = _acting_member(request)
+    form = ComplaintRecordForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            complaint = workflows.complaint_record(
+                actor=request.user,
+                agency=agency,
+                kind=data["kind"],
+                channel=data["channel"],
+                details=form.details(),
+                files=data["files"],
+                received_at=data["received_at"],
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("Recorded. Decide within 3 working days whether it is your agency's.")
+            )
+            return redirect(complaint)
+    return TemplateResponse(
+        request,
+        "cases/complaint_form.html",
+        {"form": form, "agency": agency, "files_dropped": bool(request.FILES)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _complaint_page(request, complaint, failed=None):
+    context = single_case_context(
+        request,
+        complaint,
+        agency_ids=[complaint.agency_id],
+        roles_agency=complaint.agency,
+        table=COMPLAINT_ALLOWED,
+        form_factories={"decline": lambda auto_id: DeclineForm(complaint=complaint, auto_id=auto_id)},
+        failed=failed,
+    )
+    context["show_identity"] = complaint.identity_visible_to(request.user)
+    return "cases/complaint_detail.html", context
+
+
+@login_required
+def complaint_detail(request, pk):
+    """A complaint. The complainant's identity shows only to the receiving agency's staff."""
+    complaint = get_object_or_404(
+        Complaint.objects.visible_to(request.user).select_related(
+            "agency", "competent_agency", "lead", "notice"
+        ),
+        pk=pk,
+    )
+    template, context = _complaint_page(request, complaint)
+    return TemplateResponse(request, template, context)
+
+
+@login_required
+@require_POST
+def complaint_step(request, pk, step):
+    complaint = get_object_or_404(Complaint.objects.visible_to(request.user).select_related("agency"), pk=pk)
+    if step not in COMPLAINT_STEPS:
+        raise PermissionDenied
+    return _run_step(
+        request,
+        complaint,
+        {"complaint": complaint},
+        step,
+        COMPLAINT_STEPS[step],
+        form_kwargs={"complaint": complaint} if step == "decline" else {},
+        done=COMPLAINT_DONE,
+        page=lambda failed: _complaint_page(request, complaint, failed),
+    )
+
+
+# Assistance letters ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def assistance_list(request):
+    letters = (
+        AssistanceRequest.objects.visible_to(request.user)
+        .select_related("requester", "assistant", "letter")
+        .order_by("-sent_at")
+    )
+    return TemplateResponse(request, "cases/assistance_list.html", {"letters": letters[:PAGE]})
+
+
+@login_required
+def assistance_new(request):
+    """Ask another agency for help with a case: the numbered 协助办理函 and clock L6 for the agency asked."""
+    agency = _acting_member(request)
+    form = AssistanceForm(request.POST or None, request.FILES or None, agency=agency)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            assistance = workflows.assistance_send(
+                actor=request.user,
+                requester=agency,
+                assistant=data["assistant"],
+                lead=data["lead"],
+                case_summary=data["case_summary"],
+                matters=data["matters"],
+                reasons=data["reasons"],
+                files=data["files"],
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("Sent: the letter is numbered and the agency asked has 5 working days.")
+            )
+            return redirect(assistance)
+    return TemplateResponse(
+        request,
+        "cases/assistance_form.html",
+        {"form": form, "agency": agency, "files_dropped": bool(request.FILES)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _assistance_page(request, assistance, failed=None):
+    context = single_case_context(
+        request,
+        assistance,
+        agency_ids=[assistance.requester_id, assistance.assistant_id],
+        roles_agency=assistance.assistant,
+        table=ASSISTANCE_ALLOWED,
+        form_factories={
+            "assist": lambda auto_id: FeedbackForm(auto_id=auto_id),
+            "return": lambda auto_id: ReasonsForm(auto_id=auto_id),
+        },
+        failed=failed,
+    )
+    return "cases/assistance_detail.html", context
+
+
+@login_required
+def assistance_detail(request, pk):
+    assistance = get_object_or_404(
+        AssistanceRequest.objects.visible_to(request.user).select_related(
+            "requester", "assistant", "lead__project", "letter", "answer_letter"
+        ),
+        pk=pk,
+    )
+    template, context = _assistance_page(request, assistance)
+    return TemplateResponse(request, template, context)
+
+
+@login_required
+@require_POST
+def assistance_step(request, pk, step):
+    assistance = get_object_or_404(
+        AssistanceRequest.objects.visible_to(request.user).select_related("requester", "assistant"), pk=pk
+    )
+    if step not in ASSISTANCE_STEPS:
+        raise PermissionDenied
+    return _run_step(
+        request,
+        assistance,
+        {"assistance": assistance},
+        step,
+        ASSISTANCE_STEPS[step],
+        form_kwargs={},
+        done=ASSISTANCE_DONE,
+        page=lambda failed: _assistance_page(request, assistance, failed),
+    )

@@ -1,0 +1,63 @@
+"""The public online channel for complaints and tip-offs (鄂尔多斯 第九条), without login: file one, print the
+acknowledgement, look up its stage by query code. Nothing else about a complaint is ever shown here."""
+
+from axes.helpers import get_client_ip_address
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from cases.forms import OnlineComplaintForm
+from cases.models import Complaint
+from cases.workflows import complaint_record
+
+from .limits import take_submission_place
+
+
+def complaint_online(request):
+    form = OnlineComplaintForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        address = get_client_ip_address(request) or "127.0.0.1"  # unknown addresses share one window
+        if not take_submission_place(address):
+            form.add_error(
+                None,
+                _(
+                    "Too many submissions from your network in this hour. Please try again later, or telephone the department."
+                ),
+            )
+            return TemplateResponse(request, "portal/complaint_form.html", {"form": form}, status=429)
+        data = form.cleaned_data
+        try:
+            complaint = complaint_record(
+                actor=None,
+                agency=data["agency"],
+                kind=data["kind"],
+                channel=Complaint.Channel.ONLINE,
+                details=form.details(),
+                files=data["files"],
+                submitted_from=address,
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("portal:complaint_ack", code=complaint.query_code)
+    return TemplateResponse(
+        request,
+        "portal/complaint_form.html",
+        {"form": form, "files_dropped": bool(request.FILES)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def complaint_ack(request, code):
+    """The printable acknowledgement: query code, department, kind and time received."""
+    complaint = get_object_or_404(Complaint.objects.select_related("agency"), query_code=code.strip().upper())
+    return TemplateResponse(request, "portal/complaint_ack.html", {"complaint": complaint})
+
+
+def complaint_status(request):
+    """The stage and dates of a complaint, by its query code; nothing else."""
+    code = request.GET.get("code", "").strip().upper()
+    complaint = Complaint.objects.select_related("agency").filter(query_code=code).first() if code else None
+    return TemplateResponse(request, "portal/complaint_status.html", {"code": code, "complaint": complaint})

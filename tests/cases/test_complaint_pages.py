@@ -1,0 +1,230 @@
+"""Complaints and assistance letters as staff and the public use them: forms, steps, the online channel's limits,
+the public lookup, who sees the complainant, and outsiders."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from agencies.models import Agency, Membership
+from cases.models import AssistanceRequest, Complaint, Lead
+from cases.todo import tasks_for
+from tests.concurrency import run_concurrently, transactional
+from tests.factories import AgencyFactory, MembershipFactory
+
+from .files import PDF
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _prefixes(agency, other_agency):
+    agency.doc_prefix, other_agency.doc_prefix = "宣住建", "宣交运"
+    agency.save()
+    other_agency.save()
+
+
+def details(**changes):
+    data = {
+        "kind": "complaint",
+        "complainant_name": "张三",
+        "complainant_phone": "13800000000",
+        "complainant_address": "宣恩县珠山镇",
+        "project_name": "宣恩县某道路改造工程",
+        "category": "construction",
+        "respondent_name": "某建设集团有限公司",
+        "respondent_uscc": "91110000600037341L",
+        "facts": "中标人项目经理有在建工程。",
+    }
+    data.update(changes)
+    return data
+
+
+def online(client, agency, **changes):
+    return client.post(reverse("portal:complaint_new"), {"agency": agency.pk, **details(**changes)})
+
+
+def test_the_public_files_online_and_gets_a_query_code(client, agency, insider):
+    response = client.post(
+        reverse("portal:complaint_new"),
+        {"agency": agency.pk, **details(), "files": [SimpleUploadedFile("照片.pdf", PDF)]},
+    )
+    complaint = Complaint.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("portal:complaint_ack", args=[complaint.query_code])
+    assert (complaint.channel, complaint.agency, complaint.recorded_by) == ("online", agency, None)
+    assert complaint.attachments.get().uploaded_by is None
+    ack = client.get(response.url).text
+    assert complaint.query_code in ack
+    assert "张三" not in ack
+
+
+def test_the_online_form_says_what_is_wrong_and_keeps_the_input(client, agency):
+    response = online(client, agency, complainant_phone="", respondent_uscc="91110000600037341A")
+    assert response.status_code == 400
+    assert "校验码应为 L" in response.text
+    assert "中标人项目经理有在建工程。" in response.text
+    assert not Complaint.objects.exists()
+
+
+def test_an_anonymous_complaint_must_be_a_tip_off(client, agency):
+    response = online(client, agency, anonymous="on", complainant_name="", complainant_phone="")
+    assert response.status_code == 400
+    tip_off = online(
+        client, agency, kind="tip_off", anonymous="on", complainant_name="", complainant_phone=""
+    )
+    assert tip_off.status_code == 302
+    assert Complaint.objects.get().anonymous
+
+
+def test_the_online_channel_takes_a_limited_number_per_address_and_hour(client, agency, settings):
+    settings.ONLINE_COMPLAINTS_PER_HOUR = 2
+    assert [online(client, agency).status_code for _ in range(3)] == [302, 302, 429]
+    assert Complaint.objects.count() == 2
+    other = client.post(
+        reverse("portal:complaint_new"), {"agency": agency.pk, **details()}, REMOTE_ADDR="203.0.113.9"
+    )
+    assert other.status_code == 302
+
+
+@transactional
+def test_two_submissions_at_once_cannot_both_take_the_last_place(agency, settings):
+    from django.test import Client
+
+    settings.ONLINE_COMPLAINTS_PER_HOUR = 1
+    outcomes = run_concurrently(lambda: online(Client(), agency).status_code, times=3)
+    assert sorted(outcomes) == [302, 429, 429]
+    assert Complaint.objects.count() == 1
+
+
+def test_the_public_lookup_shows_the_stage_and_dates_only(client, agency):
+    online(client, agency)
+    complaint = Complaint.objects.get()
+    page = client.get(reverse("portal:complaint_status"), {"code": complaint.query_code.lower()}).text
+    assert "已收到，正在判断管辖" in page
+    for secret in ("张三", "13800000000", "中标人项目经理", "某建设集团有限公司"):
+        assert secret not in page
+    assert "没有查到" in client.get(reverse("portal:complaint_status"), {"code": "NOPE"}).text
+
+
+# Staff ------------------------------------------------------------------------------------------------------
+
+
+def test_staff_record_a_complaint_received_by_telephone(client_for, insider):
+    response = client_for(insider).post(
+        reverse("cases:complaint_new"), {**details(), "channel": "phone", "received_at": "2026-11-20T09:30"}
+    )
+    complaint = Complaint.objects.get()
+    assert response.status_code == 302
+    assert (complaint.channel, complaint.recorded_by) == ("phone", insider)
+
+
+def test_the_complainant_is_seen_only_by_the_receiving_agency(
+    client_for, client, agency, insider, supervisor
+):
+    online(client, agency)
+    complaint = Complaint.objects.get()
+    assert "13800000000" in client_for(insider).get(complaint.get_absolute_url()).text
+    supervisor_page = client_for(supervisor).get(complaint.get_absolute_url())
+    assert supervisor_page.status_code == 200
+    assert "13800000000" not in supervisor_page.text
+    assert "张三" not in supervisor_page.text
+
+
+def test_declining_through_the_page_sends_the_notice_and_readies_the_referral(
+    client, client_for, agency, other_agency, colleague
+):
+    online(client, agency)
+    complaint = Complaint.objects.get()
+    page = client_for(colleague).get(complaint.get_absolute_url()).text
+    assert other_agency.name in page  # proposed as competent
+    url = reverse("cases:complaint_step", args=[complaint.pk, "decline"])
+    response = client_for(colleague).post(
+        url, {"seen_state": complaint.page_token, "competent": other_agency.pk, "refer": "on"}
+    )
+    assert response.status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.state == Complaint.State.NOTIFIED
+    assert complaint.lead.state == Lead.State.APPROVED
+    assert 'href="/cases/leads/' in client_for(colleague).get(complaint.get_absolute_url()).text
+    again = client_for(colleague).post(url, {"seen_state": "received.0", "competent": other_agency.pk})
+    assert again.status_code == 409
+
+
+def test_a_handler_accepts_but_may_not_decline(client, client_for, agency, other_agency, insider):
+    online(client, agency)
+    complaint = Complaint.objects.get()
+    base = {"seen_state": complaint.page_token}
+    decline = reverse("cases:complaint_step", args=[complaint.pk, "decline"])
+    assert client_for(insider).post(decline, {**base, "competent": other_agency.pk}).status_code == 403
+    accept = reverse("cases:complaint_step", args=[complaint.pk, "accept"])
+    assert client_for(insider).post(accept, base).status_code == 302
+
+
+def test_my_tasks_show_the_decision_with_its_clock(client, agency, insider):
+    online(client, agency)
+    [task] = [task for task in tasks_for(insider, agency) if task.title == "宣恩县某道路改造工程"]
+    assert task.clock.deadline.rule.code == "L1"
+
+
+@pytest.fixture
+def stranger(region):
+    elsewhere = AgencyFactory(region=region, name="宣恩县水利和湖泊局")
+    return MembershipFactory(agency=elsewhere, role=Membership.Role.HANDLER, user__username="stranger").user
+
+
+def test_outsiders_get_404_on_complaints_and_their_attachments(client, client_for, agency, stranger):
+    client.post(
+        reverse("portal:complaint_new"),
+        {"agency": agency.pk, **details(), "files": [SimpleUploadedFile("照片.pdf", PDF)]},
+    )
+    complaint = Complaint.objects.get()
+    outsider = client_for(stranger)
+    assert outsider.get(complaint.get_absolute_url()).status_code == 404
+    step = reverse("cases:complaint_step", args=[complaint.pk, "accept"])
+    assert outsider.post(step, {"seen_state": complaint.page_token}).status_code == 404
+    attachment = reverse("cases:evidence", args=[complaint.attachments.get().pk])
+    assert outsider.get(attachment).status_code == 404
+    assert complaint.project_name not in outsider.get(reverse("cases:complaints")).text
+
+
+def test_a_supervisor_cannot_download_a_complaints_attachments(client, client_for, agency, supervisor):
+    client.post(
+        reverse("portal:complaint_new"),
+        {"agency": agency.pk, **details(), "files": [SimpleUploadedFile("照片.pdf", PDF)]},
+    )
+    attachment = Complaint.objects.get().attachments.get()
+    assert client_for(supervisor).get(reverse("cases:evidence", args=[attachment.pk])).status_code == 404
+
+
+# Assistance letters -------------------------------------------------------------------------------------------
+
+
+def test_an_assistance_letter_through_the_pages(client_for, insider, agency, other_agency, stranger):
+    other_agency.kind = Agency.Kind.SUPERVISORY
+    other_agency.save()
+    head = MembershipFactory(agency=other_agency, role=Membership.Role.HEAD).user
+    handler = MembershipFactory(agency=other_agency, role=Membership.Role.HANDLER).user
+    response = client_for(insider).post(
+        reverse("cases:assistance_new"),
+        {
+            "assistant": other_agency.pk,
+            "case_summary": "某道路改造工程涉嫌串通投标。",
+            "matters": "请提供项目经理在建工程信息。",
+            "reasons": "核实项目经理是否有在建工程。",
+        },
+    )
+    assert response.status_code == 302
+    letter = AssistanceRequest.objects.get()
+    assert letter.get_absolute_url() == response.url
+    assert client_for(stranger).get(letter.get_absolute_url()).status_code == 404
+    url = reverse("cases:assistance_step", args=[letter.pk, "return"])
+    assert client_for(handler).post(url, {"seen_state": letter.page_token, "reasons": "x"}).status_code == 403
+    assert client_for(head).post(url, {"seen_state": letter.page_token, "reasons": ""}).status_code == 400
+    url = reverse("cases:assistance_step", args=[letter.pk, "assist"])
+    assert (
+        client_for(handler).post(url, {"seen_state": letter.page_token, "feedback": "已提供。"}).status_code
+        == 302
+    )
+    letter.refresh_from_db()
+    assert letter.state == AssistanceRequest.State.ASSISTED
+    assert "已提供。" in client_for(insider).get(letter.get_absolute_url()).text
