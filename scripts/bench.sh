@@ -8,21 +8,25 @@
 #   audit      bench/audit.py: what audit_record adds to a transaction (BENCH_AUDIT_TRANSACTIONS, default 2,000,
 #              with and without it) and verify_audit's time per 1,000,000 events (BENCH_AUDIT_EVENTS chained
 #              events, default 1,000,000)
+#   cases      bench/cases.py: with BENCH_REFERRALS (default 1,000,000) referrals, the case list and a lead's page
+#              next to a bare Django view: requests per second, ratio to the bare view, p50 and p95
+#              (BENCH_REQUESTS a page, default 300)
 # e.g. a quick run: make bench ARGS=deadlines BENCH_DEADLINES=100000
 set -euo pipefail
 
 # Runtime packages (see run.sh) and PostgreSQL for the throwaway cluster.
 . "$(dirname "$0")/bootstrap.sh" libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext postgresql
 
-restart=false deadlines=false documents=false audit=false
-[ $# -gt 0 ] || set -- restart documents deadlines audit
+restart=false deadlines=false documents=false audit=false cases=false
+[ $# -gt 0 ] || set -- restart documents deadlines audit cases
 for benchmark in "$@"; do
     case "$benchmark" in
         restart) restart=true ;;
         deadlines) deadlines=true ;;
         documents) documents=true ;;
         audit) audit=true ;;
-        *) die "Unknown benchmark '$benchmark' (choose from: restart documents deadlines audit)." ;;
+        cases) cases=true ;;
+        *) die "Unknown benchmark '$benchmark' (choose from: restart documents deadlines audit cases)." ;;
     esac
 done
 
@@ -36,7 +40,7 @@ if $documents; then
     DEBUG=true python -m bench.documents  # no database needed: the document is built in memory
 fi
 
-if $deadlines || $audit; then
+if $deadlines || $audit || $cases; then
     # Always a cluster of its own: the benchmarks load a million rows, never into the caller's DATABASE_URL.
     unset DATABASE_URL
     WORK=$(mktemp -d /tmp/portal-bench.XXXXXX)
@@ -73,4 +77,14 @@ if $audit; then
     fresh_database
     say "Benchmark: audit"
     python -m bench.audit
+fi
+
+if $cases; then
+    fresh_database
+    # The pages are served as in production (DEBUG off): from collected static files, with the broker's folders
+    # for the renders the workflows queue (no worker takes them: the letters stay 生成中).
+    python manage.py collectstatic --noinput -v 0
+    mkdir -p "$DATA_DIR/broker/queue" "$DATA_DIR/broker/control" "$DATA_DIR/broker/processed"
+    say "Benchmark: cases"
+    python -m bench.cases
 fi
