@@ -12,8 +12,10 @@ class LeadQuerySet(models.QuerySet):
             return self.all()
         from .models import Referral
 
-        referred_to_mine = Referral.objects.filter(agency_scope(user, "receiver")).values("lead_id")
-        return self.filter(agency_scope(user) | models.Q(pk__in=referred_to_mine))
+        # Correlated EXISTS, not pk IN (…): a million referrals are too many to hash, and the planner then costs
+        # the IN as a scan per row (bench/cases.py).
+        referred_to_mine = Referral.objects.filter(agency_scope(user, "receiver"), lead=models.OuterRef("pk"))
+        return self.filter(agency_scope(user) | models.Exists(referred_to_mine))
 
 
 class ReferralQuerySet(models.QuerySet):

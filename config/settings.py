@@ -121,6 +121,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Pages run short queries; PostgreSQL's JIT compiler costs a second on a plan it misjudges as large (the case
+    # list over a million referrals, bench/cases.py) and never pays back here.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Authentication and sessions (等保 8.1.4.1: complexity, lock-out, idle timeout) -----------------------------

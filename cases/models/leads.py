@@ -172,7 +172,7 @@ class Evidence(models.Model):
     assistance = models.ForeignKey(
         "AssistanceRequest", null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
     )
-    file = models.FileField(_("file"), editable=False)
+    file = models.FileField(_("file"), max_length=255, editable=False)
     original_name = models.CharField(_("file name"), max_length=255)
     mime_type = models.CharField(_("type"), max_length=120)
     size = models.PositiveBigIntegerField(_("size"))
