@@ -1,5 +1,5 @@
 """Staff pages of complaints and tip-offs, and of assistance letters: record or send, list, the page with its
-steps. Steps run through cases.views._run_step (400 with the form kept, 409 on a stale page, 403 by the
+steps; and the list of criminal referrals (their pages are in cases/criminal_views.py). Steps run through cases.views._run_step (400 with the form kept, 409 on a stale page, 403 by the
 allow-list)."""
 
 from django.contrib import messages
@@ -15,7 +15,7 @@ from agencies.models import Membership
 
 from . import workflows
 from .forms import AssistanceForm, ComplaintRecordForm, DeclineForm, FeedbackForm, ReasonsForm
-from .models import AssistanceRequest, Complaint
+from .models import AssistanceRequest, Complaint, CriminalReferral
 from .pages import single_case_context
 from .permissions import ASSISTANCE_ALLOWED, COMPLAINT_ALLOWED
 from .views import Step, _run_step
@@ -238,3 +238,14 @@ def assistance_step(request, pk, step):
         done=ASSISTANCE_DONE,
         page=lambda failed: _assistance_page(request, assistance, failed),
     )
+
+
+@login_required
+def criminal_list(request):
+    """Criminal referrals (Decree 310) of the user's two sides only: the supervisors of the region see none."""
+    criminals = (
+        CriminalReferral.objects.visible_to(request.user)
+        .select_related("agency", "police", "lead__project")
+        .order_by("-created_at")
+    )
+    return TemplateResponse(request, "cases/criminal_list.html", {"criminals": criminals[:PAGE]})

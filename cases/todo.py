@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -11,12 +12,14 @@ from deadlines.board import ClockView, clock_view
 from deadlines.models import Deadline
 
 from .clocks import of_targets
-from .models import AssistanceRequest, Complaint, Lead, Referral, Verification
+from .models import AssistanceRequest, Complaint, CriminalReferral, Lead, Referral, Verification
 from .permissions import (
     ALLOWED,
     ASSISTANCE_ALLOWED,
     COMPLAINT_ALLOWED,
     RECEIVER_ALLOWED,
+    criminal_actions,
+    criminal_sides,
     lead_actions,
     may_ever,
     referral_actions,
@@ -28,6 +31,17 @@ LEAD_STEPS = {
     "submit": _("Submit the written report"),
     "approve": _("Approve or send back"),
     "refer": _("Refer"),
+}
+CRIMINAL_STEPS = {  # the first of a state's actions names the task
+    "submit": _("Submit the written report"),
+    "approve": _("Decide on the transfer to the police"),
+    "transfer": _("Transfer to the police within 24 hours"),
+    "receive": _("Sign for the transfer"),
+    "open_case": _("Decide whether to open a case"),
+    "request_reconsideration": _("Request reconsideration, ask for supervision, or accept"),
+    "request_supervision": _("Ask for supervision, or accept"),
+    "overturn": _("Decide on the reconsideration"),
+    "hand_over": _("Hand over the items"),
 }
 REFERRAL_STEPS = {
     "receive": _("Sign for it"),
@@ -76,9 +90,21 @@ def tasks_for(user, agency, *, now=None) -> list[Task]:
         if may_ever(roles, ASSISTANCE_ALLOWED, "assist")
         else []
     )
+    criminals = list(
+        CriminalReferral.objects.filter(Q(agency=agency) | Q(police=agency, transferred_at__isnull=False))
+        .exclude(state__in=CriminalReferral.ENDED)
+        .select_related("lead__project")
+        .prefetch_related("team")
+    )
     clocks = _running_clocks(
         agency,
-        {Lead: leads, Referral: referrals, Complaint: complaints, AssistanceRequest: letters},
+        {
+            Lead: leads,
+            Referral: referrals,
+            Complaint: complaints,
+            AssistanceRequest: letters,
+            CriminalReferral: criminals,
+        },
         now=now,
     )
     tasks = []
@@ -105,6 +131,19 @@ def tasks_for(user, agency, *, now=None) -> list[Task]:
             Task(_("Answer the assistance letter"), f"{letter.requester.name}：{letter.matters[:40]}",
                  letter.get_absolute_url(), clocks.get((AssistanceRequest, letter.pk)))
         )  # fmt: skip
+    for criminal in criminals:
+        actions = criminal_actions(criminal_sides({agency.pk: roles}, criminal), criminal.state)
+        on_team = any(member.pk == user.pk for member in criminal.team.all())
+        if not on_team:
+            actions.discard("submit")  # the team's report
+        else:
+            actions -= {"approve", "refuse"}  # a head on the team does not decide on its own report
+        step = next((CRIMINAL_STEPS[a] for a in CRIMINAL_STEPS if a in actions), None)
+        if step:
+            tasks.append(
+                Task(step, criminal.lead.project.name, criminal.get_absolute_url(),
+                     clocks.get((CriminalReferral, criminal.pk)))
+            )  # fmt: skip
     return sorted(tasks, key=lambda task: (task.clock is None, task.clock and task.clock.deadline.due_at))
 
 

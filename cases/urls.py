@@ -22,6 +22,7 @@ urlpatterns = [
     path("assistance/<int:pk>/<slug:step>/", complaint_views.assistance_step, name="assistance_step"),
     path("criminal/lead/<int:pk>/", criminal_views.criminal_lead_card, name="criminal_lead_card"),
     path("criminal/lead/<int:pk>/new/", criminal_views.criminal_new, name="criminal_new"),
+    path("criminal/", complaint_views.criminal_list, name="criminal_list"),
     path("criminal/<int:pk>/", criminal_views.criminal_detail, name="criminal"),
     path("criminal/<int:pk>/<slug:step>/", criminal_views.criminal_step, name="criminal_step"),
 ]

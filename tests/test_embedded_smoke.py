@@ -25,7 +25,11 @@ agency = Agency.objects.get(short_name="县住建局")
 deadline_start(rule="C3", target=agency, agency=agency, triggered_at=timezone.now() - timedelta(hours=25))
 sweep_deadlines_task.delay()
 """
-READ_STATE = "from deadlines.models import Deadline; print(Deadline.objects.get().state)"
+# The clock started above: the one on the agency itself (the demo cases have clocks of their own).
+READ_STATE = (
+    "from deadlines.models import Deadline; from agencies.models import Agency; "
+    "print(Deadline.objects.get(rule__code='C3', object_id=Agency.objects.get(short_name='县住建局').pk).state)"
+)
 
 
 def free_port() -> int:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from agencies.models import Membership
 from audit.models import AuditEvent
 from cases.models import CriminalReferral
+from cases.todo import tasks_for
 from cases.workflows import criminal as steps
 from documents.models import Document
 from tests.concurrency import run_concurrently, transactional
@@ -339,3 +340,19 @@ def test_the_page_takes_as_many_queries_with_more_documents_events_and_clocks(
     criminal = steps.criminal_open_case(actor=cast.police_head, criminal=criminal)
     criminal = steps.criminal_hand_over(actor=team[0], criminal=criminal, note="投标文件原件。")
     assert queries(cast.police_head) == early
+
+
+def test_the_criminal_list_and_my_tasks_show_each_side_its_own(
+    client_for, criminal, team, insider, colleague, cast, supervisor
+):
+    url = reverse("cases:criminal_list")
+    assert criminal.lead.project.name in client_for(insider).get(url).text
+    assert criminal.lead.project.name not in client_for(supervisor).get(url).text
+    [task] = [task for task in tasks_for(insider, criminal.agency) if task.url == criminal.get_absolute_url()]
+    assert task.label == "提交书面报告"
+    assert not [
+        task for task in tasks_for(colleague, criminal.agency) if task.url == criminal.get_absolute_url()
+    ]
+    criminal = advance(criminal, State.TRANSFERRED, team=team, head=colleague, cast=cast)
+    police_tasks = tasks_for(cast.police_handler, cast.police)
+    assert [task.label for task in police_tasks if task.url == criminal.get_absolute_url()] == ["签收"]
