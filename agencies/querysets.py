@@ -18,13 +18,19 @@ def member_agency_ids(user):
 
 
 def supervised_region_ids(user) -> set[int]:
-    """Return the ids of the regions the user supervises: each 督办 agency's region and all regions below it."""
-    from .models import Membership, Region
+    """Return the ids of the regions the user supervises: each 督办 agency's region and all regions below it.
 
-    roots = Membership.objects.filter(
-        user_id=user.pk, is_active=True, role=Membership.Role.SUPERVISOR, agency__is_active=True
-    ).values_list("agency__region_id", flat=True)
-    return Region.objects.subtree_ids(roots)
+    Worked out once per user object, i.e. once per request (a page asks for it in every visible_to it runs);
+    a membership change shows from the next request on."""
+    cached = user.__dict__.get("_supervised_region_ids")
+    if cached is None:
+        from .models import Membership, Region
+
+        roots = Membership.objects.filter(
+            user_id=user.pk, is_active=True, role=Membership.Role.SUPERVISOR, agency__is_active=True
+        ).values_list("agency__region_id", flat=True)
+        cached = user.__dict__["_supervised_region_ids"] = frozenset(Region.objects.subtree_ids(roots))
+    return set(cached)
 
 
 def agency_scope(user, field: str = "agency") -> models.Q:
