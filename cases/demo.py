@@ -1,4 +1,4 @@
-"""Demo cases for `make run`: leads of the 宣恩 trading center at each stage, made through the real workflows so that
+"""Demo cases for `make run`: leads of the 宣恩 trading center at each stage, a complaint and an assistance letter, made through the real workflows so that
 their clocks, documents, notifications and trail are what a real case would have. Demo only (seed_demo_cases)."""
 
 from datetime import timedelta
@@ -12,9 +12,11 @@ from agencies.models import Agency
 from credit.services import market_entity
 from deadlines.due import LEGAL_TZ
 
-from .models import Lead, TradingProject
+from .models import Complaint, Lead, TradingProject
 from .services import Party, lead_file
 from .workflows import (
+    assistance_send,
+    complaint_record,
     lead_approve,
     lead_submit,
     lead_verify,
@@ -92,4 +94,32 @@ def seed_demo_cases() -> int:
             continue
         referral = referral_accept(actor=housing_head, referral=referral)
         referral_notify_acceptance(actor=housing_handler, referral=referral)
-    return len(CASES)
+    # A complaint filed online with 住建局, awaiting its decision on competence (L1), and an assistance letter
+    # from 住建局 to 交通运输局 awaiting the answer (L6).
+    complaint_record(
+        actor=None,
+        agency=housing,
+        kind=Complaint.Kind.COMPLAINT,
+        channel=Complaint.Channel.ONLINE,
+        details={
+            "complainant_name": "刘某",
+            "complainant_phone": "13900000000",
+            "project_name": "宣恩县高罗镇农村公路安防工程",
+            "project_code": DEMO_CODE + "C01",
+            "category": "construction",
+            "respondent_name": "恩施某路桥建设有限公司",
+            "respondent_uscc": bidder.uscc,
+            "facts": "中标人拟派项目经理同时在其他在建工程任职，请依法查处并答复。",
+        },
+        files=[],
+    )
+    assistance_send(
+        actor=housing_handler,
+        requester=housing,
+        assistant=Agency.objects.get(name="宣恩县交通运输局"),
+        case_summary="宣恩县第二中学教学楼建设项目监理服务招标中，招标代理机构涉嫌泄露评标委员会名单。",
+        matters="请提供该招标代理机构近两年在交通运输工程项目中的从业记录。",
+        reasons="核实该机构是否存在同类违法行为。",
+        files=[],
+    )
+    return len(CASES) + 2

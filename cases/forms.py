@@ -196,7 +196,9 @@ class ForwardForm(PortalForm):
 class ComplaintDetailsForm(PortalForm):
     """What a complaint or tip-off is about and who makes it: the fields staff and the public both fill in."""
 
-    kind = forms.ChoiceField(label=_("kind"), choices=Complaint.Kind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label=_("Complaint or tip-off"), choices=Complaint.Kind.choices, widget=forms.RadioSelect
+    )
     anonymous = forms.BooleanField(label=_("Report anonymously (tip-offs only)"), required=False)
     complainant_name = forms.CharField(label=_("complainant's name"), max_length=100, required=False)
     complainant_phone = forms.CharField(label=_("telephone"), max_length=30, required=False)
