@@ -10,11 +10,17 @@ Later apps build their own `visible_to` from `agency_scope` (or the two facts un
 from django.db import models
 
 
-def member_agency_ids(user):
-    """Return a subquery of the ids of the agencies the user actively belongs to."""
-    from .models import Membership
+def member_agency_ids(user) -> list[int]:
+    """Return the ids of the agencies the user actively belongs to, worked out once per user object, i.e. once per
+    request (a page's every visible_to needs them; plain ids also make simpler, faster SQL than a subquery)."""
+    cached = user.__dict__.get("_member_agency_ids")
+    if cached is None:
+        from .models import Membership
 
-    return Membership.objects.filter(user_id=user.pk, is_active=True).values("agency_id")
+        cached = user.__dict__["_member_agency_ids"] = tuple(
+            Membership.objects.filter(user_id=user.pk, is_active=True).values_list("agency_id", flat=True)
+        )
+    return list(cached)
 
 
 def supervised_region_ids(user) -> set[int]:

@@ -62,7 +62,7 @@ def document_download(request, pk):
 def document_retry_view(request, pk):
     """Try a failed render again. Only the issuing agency's people may; others who can see it get 403."""
     document = _visible(request, pk)
-    if document.agency_id not in set(member_agency_ids(request.user).values_list("agency_id", flat=True)):
+    if document.agency_id not in member_agency_ids(request.user):
         raise PermissionDenied
     document_retry(actor=request.user, document=document)
     if request.htmx:
