@@ -104,7 +104,13 @@ def _locked(deadline: Deadline) -> Deadline:
 
 @transaction.atomic
 def deadline_start(
-    *, actor=None, rule: str | DeadlineRule, target, agency: Agency, triggered_at: datetime | None = None
+    *,
+    actor=None,
+    rule: str | DeadlineRule,
+    target,
+    agency: Agency,
+    triggered_at: datetime | None = None,
+    confidential: bool = False,
 ) -> Deadline:
     """Start the clock of `rule` (a code or a rule) on `target` for `agency`, counting from `triggered_at`.
 
@@ -133,6 +139,7 @@ def deadline_start(
         triggered_at=triggered_at,
         due_at=due_at,
         provisional=provisional,
+        confidential=confidential,
     )
     deadline.next_reminder_at, deadline.reminder_step = next_reminder(deadline, triggered_at)
     deadline.save()

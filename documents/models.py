@@ -78,6 +78,9 @@ class Document(models.Model):
     content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     target = GenericForeignKey("content_type", "object_id")
+    # Confidential documents (a suspected crime's 移送书) are read by the issuing and the addressed agencies only,
+    # not by the supervisors of their regions.
+    confidential = models.BooleanField(_("confidential"), default=False, editable=False)
     verification_code = models.CharField(
         _("verification code"),
         max_length=CODE_LENGTH,

@@ -47,6 +47,7 @@ def document_issue(
     addressee=None,
     target=None,
     issued_on: date | None = None,
+    confidential: bool = False,
 ) -> Document:
     """Number a document and store it for rendering, in the caller's transaction; queue the render on commit.
 
@@ -74,6 +75,7 @@ def document_issue(
             content_type_id=_content_type_id(target),
             object_id=getattr(target, "pk", None),
             created_by=actor,
+            confidential=confidential,
         )
         audit_record(
             actor=actor,

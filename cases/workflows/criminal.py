@@ -187,7 +187,14 @@ def criminal_submit(
         before = criminal.state
         criminal.submit(report=report, at=now)
         criminal.save()
-        deadline_start(actor=actor, rule="C2", target=criminal, agency=criminal.agency, triggered_at=now)
+        deadline_start(
+            actor=actor,
+            rule="C2",
+            target=criminal,
+            agency=criminal.agency,
+            triggered_at=now,
+            confidential=True,
+        )
         _tell(criminal, criminal.agency_id, [HEAD], key="submitted",
               title=f"【待审批】涉嫌犯罪案件移送：{criminal.lead.project.name}",
               body=f"专案组已提交{_case_name(criminal)}的书面报告，请在3日内作出批准或者不批准移送的决定。", now=now)  # fmt: skip
@@ -207,7 +214,9 @@ def criminal_approve(*, actor, criminal: CriminalReferral, request=None, seen_st
     criminal.approve(by=actor, at=now)
     criminal.save()
     meet_clocks(criminal, "C2", actor=actor, at=now)
-    deadline_start(actor=actor, rule="C3", target=criminal, agency=criminal.agency, triggered_at=now)
+    deadline_start(
+        actor=actor, rule="C3", target=criminal, agency=criminal.agency, triggered_at=now, confidential=True
+    )
     _tell(criminal, criminal.agency_id, [H], key="approved",
           title=f"【已批准移送】{criminal.lead.project.name}",
           body=f"负责人已批准移送{_case_name(criminal)}，请在24小时内向{criminal.police.name}移送。", now=now)  # fmt: skip
@@ -281,6 +290,7 @@ def criminal_transfer(
     )
     now = timezone.now()
     letter = document_issue(
+        confidential=True,
         actor=actor,
         agency=criminal.agency,
         addressee=criminal.police,
@@ -344,6 +354,7 @@ def criminal_receive(*, actor, criminal: CriminalReferral, request=None, seen_st
     local = timezone.localtime(now, LEGAL_TZ)
     letter = criminal.transfer_letter
     receipt = document_issue(
+        confidential=True,
         actor=actor,
         agency=criminal.police,
         addressee=criminal.agency,
@@ -366,7 +377,9 @@ def criminal_receive(*, actor, criminal: CriminalReferral, request=None, seen_st
     before = criminal.state
     criminal.receive(by=actor, at=now, receipt=receipt)
     criminal.save()
-    deadline_start(actor=actor, rule="C6", target=criminal, agency=criminal.police, triggered_at=now)
+    deadline_start(
+        actor=actor, rule="C6", target=criminal, agency=criminal.police, triggered_at=now, confidential=True
+    )
     _tell(criminal, criminal.agency_id, [H, HEAD], key="received", title=f"【已签收】{letter.number}",
           body=f"{criminal.police.name}已签收你单位移送的{_case_name(criminal)}（回执{receipt.number}）。", now=now)  # fmt: skip
     _record(criminal, actor=actor, action="criminal_received", agency=criminal.police, before=before,
@@ -377,6 +390,7 @@ def criminal_receive(*, actor, criminal: CriminalReferral, request=None, seen_st
 def _notice(criminal: CriminalReferral, *, actor, title: str, body: list[str]) -> Document:
     """A numbered written notice from the police to the transferring agency about this case."""
     return document_issue(
+        confidential=True,
         actor=actor,
         agency=criminal.police,
         addressee=criminal.agency,
@@ -398,7 +412,9 @@ def _opened(criminal: CriminalReferral, *, actor, now, title: str, reason: str) 
             f"请自接到本通知书之日起3日内将涉案物品以及与案件有关的其他材料移交我局，并办结交接手续（{DECREE}第十二条）。",
         ],
     )
-    deadline_start(actor=actor, rule="C12", target=criminal, agency=criminal.agency, triggered_at=now)
+    deadline_start(
+        actor=actor, rule="C12", target=criminal, agency=criminal.agency, triggered_at=now, confidential=True
+    )
     _tell(criminal, criminal.agency_id, [H, HEAD], key=f"opened-{notice.pk}", title=f"【已立案】{notice.number}",
           body=f"{criminal.police.name}已对{_case_name(criminal)}立案，请在3日内移交涉案物品及有关材料。", now=now)  # fmt: skip
     return notice
@@ -446,7 +462,9 @@ def criminal_decline(
     criminal.decline(at=now, reasons=reasons)
     criminal.save()
     meet_clocks(criminal, "C6", actor=actor, at=now)
-    deadline_start(actor=actor, rule="C9", target=criminal, agency=criminal.agency, triggered_at=now)
+    deadline_start(
+        actor=actor, rule="C9", target=criminal, agency=criminal.agency, triggered_at=now, confidential=True
+    )
     _tell(criminal, criminal.agency_id, [H, HEAD], key="declined", title=f"【不予立案】{notice.number}",
           body=f"{criminal.police.name}决定对{_case_name(criminal)}不予立案，理由：{reasons}。如有异议，可在3日内提请复议或者建议检察院立案监督。", now=now)  # fmt: skip
     _record(criminal, actor=actor, action="criminal_declined", agency=criminal.police, before=before,
@@ -464,6 +482,7 @@ def criminal_request_reconsideration(
     grounds = _required(grounds, _("Say why the decision should be reconsidered."), "grounds_required")
     now = timezone.now()
     letter = document_issue(
+        confidential=True,
         actor=actor,
         agency=criminal.agency,
         addressee=criminal.police,
@@ -483,7 +502,9 @@ def criminal_request_reconsideration(
     criminal.request_reconsideration(grounds=grounds)
     criminal.save()
     meet_clocks(criminal, "C9", actor=actor, at=now)
-    deadline_start(actor=actor, rule="C10", target=criminal, agency=criminal.police, triggered_at=now)
+    deadline_start(
+        actor=actor, rule="C10", target=criminal, agency=criminal.police, triggered_at=now, confidential=True
+    )
     _tell(criminal, criminal.police_id, [HEAD], key="reconsideration", title=f"【提请复议】{letter.number}",
           body=f"{criminal.agency.name}对{_case_name(criminal)}的不予立案决定提请复议，请在3日内作出复议决定。", now=now)  # fmt: skip
     _record(criminal, actor=actor, action="criminal_reconsideration_requested", agency=criminal.agency,
@@ -533,7 +554,9 @@ def criminal_uphold(
     criminal.uphold(at=now, reasons=reasons)
     criminal.save()
     meet_clocks(criminal, "C10", actor=actor, at=now)
-    deadline_start(actor=actor, rule="C11", target=criminal, agency=criminal.agency, triggered_at=now)
+    deadline_start(
+        actor=actor, rule="C11", target=criminal, agency=criminal.agency, triggered_at=now, confidential=True
+    )
     _tell(criminal, criminal.agency_id, [H, HEAD], key="upheld", title=f"【复议维持】{notice.number}",
           body=f"{criminal.police.name}复议维持对{_case_name(criminal)}的不予立案决定。仍有异议的，可在3日内建议检察院立案监督。", now=now)  # fmt: skip
     _record(criminal, actor=actor, action="criminal_upheld", agency=criminal.police, before=before,
@@ -573,6 +596,7 @@ def criminal_request_supervision(
         .values_list("number", flat=True)
     )
     letter = document_issue(
+        confidential=True,
         actor=actor,
         agency=criminal.agency,
         addressee=procuratorate,

@@ -356,3 +356,23 @@ def test_the_criminal_list_and_my_tasks_show_each_side_its_own(
     criminal = advance(criminal, State.TRANSFERRED, team=team, head=colleague, cast=cast)
     police_tasks = tasks_for(cast.police_handler, cast.police)
     assert [task.label for task in police_tasks if task.url == criminal.get_absolute_url()] == ["签收"]
+
+
+def test_the_supervisor_sees_the_clocks_timing_but_neither_documents_nor_what_they_concern(
+    client_for, criminal, team, colleague, cast, supervisor, insider
+):
+    from deadlines.models import Deadline
+    from documents.models import Document
+
+    criminal = advance(criminal, State.TRANSFERRED, team=team, head=colleague, cast=cast)
+    letter = Document.objects.get(pk=criminal.transfer_letter_id)
+    assert letter.confidential
+    assert client_for(supervisor).get(letter.get_absolute_url()).status_code == 404
+    assert client_for(cast.police_handler).get(letter.get_absolute_url()).status_code == 200
+    clock = Deadline.objects.filter(object_id=criminal.pk, rule__code="C3").get()
+    assert clock.confidential
+    page = client_for(supervisor).get(reverse("deadlines:detail", args=[clock.pk]))
+    assert page.status_code == 200
+    assert criminal.suspected_offence not in page.text
+    own = client_for(insider).get(reverse("deadlines:detail", args=[clock.pk]))
+    assert criminal.suspected_offence in own.text
