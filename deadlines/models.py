@@ -159,7 +159,7 @@ class Deadline(ConcurrentTransitionMixin, models.Model):
     triggered_at = models.DateTimeField(_("triggered at"))
     # The clock of a confidential matter (a suspected crime): supervisors see the clock, its rule, agency and due
     # time (they watch every clock), but not what it concerns.
-    confidential = models.BooleanField(_("confidential"), default=False, editable=False)
+    confidential = models.BooleanField(_("confidential"), default=False, db_default=False, editable=False)
     due_at = models.DateTimeField(_("due at"))
     provisional = models.BooleanField(
         _("provisional"),

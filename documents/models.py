@@ -80,7 +80,7 @@ class Document(models.Model):
     target = GenericForeignKey("content_type", "object_id")
     # Confidential documents (a suspected crime's 移送书) are read by the issuing and the addressed agencies only,
     # not by the supervisors of their regions.
-    confidential = models.BooleanField(_("confidential"), default=False, editable=False)
+    confidential = models.BooleanField(_("confidential"), default=False, db_default=False, editable=False)
     verification_code = models.CharField(
         _("verification code"),
         max_length=CODE_LENGTH,
