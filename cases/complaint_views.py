@@ -1,5 +1,5 @@
 """Staff pages of complaints and tip-offs, and of assistance letters: record or send, list, the page with its
-steps; and the list of criminal referrals (their pages are in cases/criminal_views.py). Steps run through cases.views._run_step (400 with the form kept, 409 on a stale page, 403 by the
+steps; and the list of criminal referrals (their pages are in cases/criminal_views.py). Steps run through cases.views.run_step (400 with the form kept, 409 on a stale page, 403 by the
 allow-list)."""
 
 from django.contrib import messages
@@ -18,7 +18,7 @@ from .forms import AssistanceForm, ComplaintRecordForm, DeclineForm, FeedbackFor
 from .models import AssistanceRequest, Complaint, CriminalReferral
 from .pages import single_case_context
 from .permissions import ASSISTANCE_ALLOWED, COMPLAINT_ALLOWED
-from .views import Step, _run_step
+from .views import Step, run_step
 
 PAGE = 50
 
@@ -133,7 +133,7 @@ def complaint_step(request, pk, step):
     complaint = get_object_or_404(Complaint.objects.visible_to(request.user).select_related("agency"), pk=pk)
     if step not in COMPLAINT_STEPS:
         raise PermissionDenied
-    return _run_step(
+    return run_step(
         request,
         complaint,
         {"complaint": complaint},
@@ -228,7 +228,7 @@ def assistance_step(request, pk, step):
     )
     if step not in ASSISTANCE_STEPS:
         raise PermissionDenied
-    return _run_step(
+    return run_step(
         request,
         assistance,
         {"assistance": assistance},

@@ -1,5 +1,5 @@
 """The pages of criminal referrals under Decree 310: starting one from a lead, its page with the steps each side may
-take now, and the card on the lead's page. Steps run through cases.views._run_step like every case step.
+take now, and the card on the lead's page. Steps run through cases.views.run_step like every case step.
 
 Only the two sides see any of it (CriminalReferral.objects.visible_to); everyone else gets 404, the region's
 supervisors included. Starting one, and the card, are for the members of the lead's agency.
@@ -31,7 +31,7 @@ from documents.models import Document
 from .forms import ReasonsForm, ReportForm
 from .models import CaseAction, CriminalReferral, Lead
 from .permissions import AGENCY, criminal_actions, criminal_sides, roles_by_agency
-from .views import Step, _conflict, _run_step
+from .views import Step, conflict_page, run_step
 from .workflows import criminal as steps
 
 # Forms --------------------------------------------------------------------------------------------------------------
@@ -215,7 +215,7 @@ def criminal_new(request, pk):
                 request=request,
             )
         except (ConcurrentTransition, TransitionNotAllowed):
-            return _conflict(request, lead)
+            return conflict_page(request, lead)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -253,7 +253,7 @@ def criminal_lead_card(request, pk):
 
 def criminal_page_context(request, criminal: CriminalReferral, *, failed=None) -> dict:
     """The template context of a criminal referral's page. `failed` is (object, step, bound form or None, error
-    messages) when a step was refused for its input (cases.views._run_step)."""
+    messages) when a step was refused for its input (cases.views.run_step)."""
     user, now = request.user, timezone.now()
     criminal = CriminalReferral.objects.select_related(
         "lead__project",
@@ -324,7 +324,7 @@ def criminal_step(request, pk, step):
     )
     if step not in CRIMINAL_STEPS:
         raise PermissionDenied
-    return _run_step(
+    return run_step(
         request,
         criminal,
         {"criminal": criminal},

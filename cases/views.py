@@ -153,7 +153,7 @@ def lead_step(request, pk, step):
     lead = get_object_or_404(Lead.objects.visible_to(request.user), pk=pk)
     if step not in LEAD_STEPS:
         raise PermissionDenied
-    return _run_step(request, lead, {"lead": lead}, step, LEAD_STEPS[step], form_kwargs={})
+    return run_step(request, lead, {"lead": lead}, step, LEAD_STEPS[step], form_kwargs={})
 
 
 @login_required
@@ -163,12 +163,12 @@ def referral_step(request, pk, step):
     if step not in REFERRAL_STEPS:
         raise PermissionDenied
     form_kwargs = {"referral": referral} if step == "forward" else {}
-    return _run_step(
+    return run_step(
         request, referral.lead, {"referral": referral}, step, REFERRAL_STEPS[step], form_kwargs=form_kwargs
     )
 
 
-def _run_step(request, lead, target: dict, name: str, step: Step, *, form_kwargs, done=DONE, page=None):
+def run_step(request, lead, target: dict, name: str, step: Step, *, form_kwargs, done=DONE, page=None):
     """Validate the step's form, run its workflow, and answer: back to the case on success; the case page with the
     form and its errors (400) when the input is wrong; 409 when the case moved on since the page was shown.
 
@@ -186,7 +186,7 @@ def _run_step(request, lead, target: dict, name: str, step: Step, *, form_kwargs
                 seen_state=request.POST.get("seen_state") or None,
             )
         except (ConcurrentTransition, TransitionNotAllowed):
-            return _conflict(request, lead)
+            return conflict_page(request, lead)
         except ValidationError as error:
             errors = error.messages
         else:
@@ -203,7 +203,7 @@ def _run_step(request, lead, target: dict, name: str, step: Step, *, form_kwargs
     return TemplateResponse(request, template, context, status=400)
 
 
-def _conflict(request, lead):
+def conflict_page(request, lead):
     """409: the case moved on since the page was shown; nothing was changed."""
     return TemplateResponse(request, "cases/conflict.html", {"lead": lead}, status=409)
 
@@ -217,7 +217,7 @@ def lead_refer(request, pk):
     if not may_ever(roles, ALLOWED, "refer"):
         raise PermissionDenied(_("Your role does not allow referring this lead."))
     if lead.state != Lead.State.APPROVED:
-        return _conflict(request, lead)
+        return conflict_page(request, lead)
     form = ReferralForm(request.POST or None, lead=lead)
     materials = MaterialFormSet(request.POST or None, prefix="material")
     if request.method == "POST" and form.is_valid() and materials.is_valid():
@@ -235,7 +235,7 @@ def lead_refer(request, pk):
                 seen_state=request.POST.get("seen_state") or lead.page_token,
             )
         except (ConcurrentTransition, TransitionNotAllowed):
-            return _conflict(request, lead)
+            return conflict_page(request, lead)
         except ValidationError as error:
             form.add_error(None, error)
         else:
