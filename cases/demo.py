@@ -1,4 +1,4 @@
-"""Demo cases for `make run`: leads of the 宣恩 trading center at each stage, a complaint and an assistance letter, made through the real workflows so that
+"""Demo cases for `make run`: leads of the 宣恩 trading center at each stage, a complaint, an assistance letter and a suspected crime with the police, made through the real workflows so that
 their clocks, documents, notifications and trail are what a real case would have. Demo only (seed_demo_cases)."""
 
 from datetime import timedelta
@@ -25,6 +25,7 @@ from .workflows import (
     referral_receive,
     referral_send,
 )
+from .workflows import criminal as criminal_workflows
 
 DEMO_CODE = "DEMO-XE-"  # project codes of the demo cases: seeding is skipped once they exist
 # Stand-ins for a scanned record and the written report (two files: the same bytes would be kept once).
@@ -60,6 +61,7 @@ def seed_demo_cases() -> int:
     housing_handler, housing_head = _user("xe_handler"), _user("xe_head")
     bidder = market_entity("91110000600037341L", "恩施某路桥建设有限公司")
     today = timezone.localdate(timezone.now(), LEGAL_TZ)
+    leads = []
     for suffix, name, category, amount, facts, days_ago, stage in CASES:
         lead = lead_file(
             actor=clerk,
@@ -71,6 +73,7 @@ def seed_demo_cases() -> int:
             parties=[Party(bidder, "bidder")],
             files=[_pdf("开标现场记录.pdf")],
         )
+        leads.append(lead)
         lead_verify(actor=clerk, lead=lead, findings="调取开标记录和投标文件，情况属实。")
         if stage == "filed":
             continue
@@ -122,4 +125,20 @@ def seed_demo_cases() -> int:
         reasons="核实该机构是否存在同类违法行为。",
         files=[],
     )
-    return len(CASES) + 2
+    # The first lead (identical machine codes, prices in arithmetic progression) looks like 串通投标罪: transferred
+    # to the county police, who have yet to sign for it.
+    criminal = criminal_workflows.criminal_start(
+        actor=clerk,
+        lead=leads[0],
+        team=[clerk, clerk2],
+        police=Agency.objects.get(name="宣恩县公安局"),
+        suspected_offence="串通投标罪（《刑法》第二百二十三条）",
+    )
+    criminal = criminal_workflows.criminal_submit(
+        actor=clerk, criminal=criminal, report_file=_pdf("专案组调查报告.pdf")
+    )
+    criminal = criminal_workflows.criminal_approve(actor=center_head, criminal=criminal)
+    criminal_workflows.criminal_transfer(
+        actor=clerk, criminal=criminal, investigation_report=True, items_list=False, expert_opinion=False
+    )
+    return len(CASES) + 3

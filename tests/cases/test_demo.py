@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from cases.models import AssistanceRequest, Complaint, Lead, Referral
+from cases.models import AssistanceRequest, Complaint, CriminalReferral, Lead, Referral
 
 pytestmark = pytest.mark.django_db
 
@@ -18,3 +18,4 @@ def test_demo_cases_cover_the_stages_and_are_seeded_once(settings, monkeypatch):
     assert sorted(Referral.objects.values_list("state", flat=True)) == ["acceptance_notified", "received"]
     assert Complaint.objects.get().state == Complaint.State.RECEIVED
     assert AssistanceRequest.objects.get().state == AssistanceRequest.State.SENT
+    assert CriminalReferral.objects.get().state == CriminalReferral.State.TRANSFERRED
