@@ -1,4 +1,5 @@
 from .models import Agency, Membership
+from .people import roles_of
 
 
 def current_agency(request):
@@ -7,17 +8,13 @@ def current_agency(request):
     if user is None or not user.is_authenticated:
         return {}
     agency = request.agency
-    roles = []
-    if agency:
-        roles = [
-            Membership.Role(role).label
-            for role in Membership.objects.active()
-            .filter(user=user, agency=agency)
-            .order_by("role")
-            .values_list("role", flat=True)
-        ]
+    mine = roles_of(user)
+    roles = [Membership.Role(role).label for role in sorted(mine.get(agency.pk, ()))] if agency else []
     return {
         "current_agency": agency,
         "current_roles": roles,
-        "my_agencies": Agency.objects.of_user(user).order_by("id"),
+        # The switcher shows only for people in several agencies: no query for everyone else.
+        "my_agencies": Agency.objects.filter(id__in=mine).order_by("id")
+        if len(mine) > 1
+        else [agency] * bool(agency),
     }

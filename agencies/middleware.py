@@ -1,6 +1,7 @@
 from django.utils.functional import SimpleLazyObject
 
 from .models import Agency
+from .people import roles_of
 
 SESSION_KEY = "current_agency_id"
 
@@ -9,12 +10,11 @@ def current_agency(request) -> Agency | None:
     """Return the agency the user is acting for: the one chosen in the switcher, else their home agency."""
     if not request.user.is_authenticated:
         return None
-    agencies = Agency.objects.of_user(request.user).select_related("region__coordinator")
+    mine = list(roles_of(request.user))  # in the order joined: the first is the home agency
+    if not mine:
+        return None
     chosen = request.session.get(SESSION_KEY)
-    if chosen and (agency := agencies.filter(id=chosen).first()):
-        return agency
-    # The home agency is that of the person's first membership.
-    return agencies.filter(memberships__user=request.user).order_by("memberships__id").first()
+    return Agency.objects.select_related("region__coordinator").get(pk=chosen if chosen in mine else mine[0])
 
 
 class CurrentAgencyMiddleware:

@@ -34,10 +34,11 @@ def lead_page_context(request, lead: Lead, *, failed=None) -> dict:
     """The template context of a case page. `failed` is (object, step, bound form or None, error messages) when a
     step was refused for its input: its form is shown with what was typed, the messages above everything."""
     user, now = request.user, timezone.now()
-    lead = Lead.objects.select_related("project", "agency", "report").get(pk=lead.pk)
+    roles = roles_by_agency(user)
+    # The lead's own agency sees all its referrals (ReferralQuerySet.visible_to); others only theirs.
+    referrals = Referral.objects.all() if lead.agency_id in roles else Referral.objects.visible_to(user)
     referrals = list(
-        Referral.objects.visible_to(user)
-        .filter(lead=lead)
+        referrals.filter(lead=lead)
         .select_related("receiver", "sender", "letter", "receipt", "received_by", "forwarded_to__receiver")
         .prefetch_related(Prefetch("materials", queryset=Material.objects.order_by("id")))
         .order_by("sent_at", "id")
@@ -52,7 +53,6 @@ def lead_page_context(request, lead: Lead, *, failed=None) -> dict:
     for document in Document.objects.visible_to(user).filter(of_case).order_by("created_at", "id"):
         documents.setdefault((document.content_type_id, document.object_id), []).append(document)
 
-    roles = roles_by_agency(user)
     verifications = list(lead.verifications.select_related("verifier"))
     actions = lead_actions(roles.get(lead.agency_id, set()), lead)
     if any(verification.verifier_id == user.pk for verification in verifications):

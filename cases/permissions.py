@@ -5,6 +5,7 @@ twice, nobody approves their own verification), are checked in cases/workflows.p
 """
 
 from agencies.models import Membership
+from agencies.people import roles_of
 
 from .models import Lead
 
@@ -53,11 +54,8 @@ def roles_in(user, agency) -> set[str]:
 
 
 def roles_by_agency(user) -> dict[int, set[str]]:
-    """The user's active roles in each of their agencies, in one query (a page asks once, not per referral)."""
-    roles = {}
-    for agency_id, role in Membership.objects.active().filter(user=user).values_list("agency_id", "role"):
-        roles.setdefault(agency_id, set()).add(role)
-    return roles
+    """The user's active roles in each of their agencies, once per request (a page asks once, not per referral)."""
+    return roles_of(user)
 
 
 def lead_actions(roles: set[str], lead: Lead) -> set[str]:

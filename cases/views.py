@@ -53,7 +53,9 @@ def case_list(request):
 def lead_detail(request, pk):
     """A case: the lead with its parties, evidence, verifications, referrals, live clocks, documents, trail, and
     the forms of the steps the user may take now. Others get 404."""
-    lead = get_object_or_404(Lead.objects.visible_to(request.user), pk=pk)
+    lead = get_object_or_404(
+        Lead.objects.visible_to(request.user).select_related("project", "agency", "report"), pk=pk
+    )
     return TemplateResponse(request, "cases/lead_detail.html", lead_page_context(request, lead))
 
 
@@ -150,7 +152,9 @@ DONE = {  # what the page says after each step
 @login_required
 @require_POST
 def lead_step(request, pk, step):
-    lead = get_object_or_404(Lead.objects.visible_to(request.user), pk=pk)
+    lead = get_object_or_404(
+        Lead.objects.visible_to(request.user).select_related("project", "agency", "report"), pk=pk
+    )
     if step not in LEAD_STEPS:
         raise PermissionDenied
     return run_step(request, lead, {"lead": lead}, step, LEAD_STEPS[step], form_kwargs={})
@@ -159,7 +163,12 @@ def lead_step(request, pk, step):
 @login_required
 @require_POST
 def referral_step(request, pk, step):
-    referral = get_object_or_404(Referral.objects.visible_to(request.user).select_related("lead"), pk=pk)
+    referral = get_object_or_404(
+        Referral.objects.visible_to(request.user).select_related(
+            "lead__project", "lead__agency", "lead__report"
+        ),
+        pk=pk,
+    )
     if step not in REFERRAL_STEPS:
         raise PermissionDenied
     form_kwargs = {"referral": referral} if step == "forward" else {}
