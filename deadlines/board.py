@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import workdays
 from .due import HOURS, local_date
@@ -27,6 +29,28 @@ class ClockView:
     @property
     def working_days_late(self) -> int:
         return max(-self.working_days_left, 0)
+
+    @property
+    def label(self) -> str:
+        """What the badge says: 剩 3 个工作日, 逾期 1 个工作日, 按时完成 … (built here, not in the template: lists
+        show dozens of badges)."""
+        state = self.deadline.state
+        if state == Deadline.State.MET:
+            return _("Met late") if self.is_overdue else _("Met in time")
+        if state == Deadline.State.CANCELLED:
+            return _("Cancelled")
+        if state == Deadline.State.PAUSED:
+            return _("Paused")
+        if self.is_overdue:
+            days = self.working_days_late
+            return ngettext("%(days)s working day late", "%(days)s working days late", days) % {"days": days}
+        if self.hours_left is not None:
+            hours = self.hours_left
+            return ngettext("%(hours)s hour left", "%(hours)s hours left", hours) % {"hours": hours}
+        if self.working_days_left == 0:
+            return _("Due today")
+        days = self.working_days_left
+        return ngettext("%(days)s working day", "%(days)s working days", days) % {"days": days}
 
 
 def clock_view(deadline: Deadline, *, now: datetime) -> ClockView:
