@@ -84,6 +84,7 @@ def complaint_new(request):
                 files=data["files"],
                 received_at=data["received_at"],
                 request=request,
+                submission_key=data["submission_key"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -176,6 +177,7 @@ def assistance_new(request):
                 reasons=data["reasons"],
                 files=data["files"],
                 request=request,
+                submission_key=data["submission_key"],
             )
         except ValidationError as error:
             form.add_error(None, error)

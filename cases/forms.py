@@ -47,10 +47,20 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class LeadForm(PortalForm):
-    """Filing a lead: its source and date, the trading project, the facts and the evidence."""
+class SubmittedOnce(PortalForm):
+    """A form whose object is created once however often it is sent: it carries a random key (a hidden field) that
+    the service stores with the object (cases.services.created_once)."""
 
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["submission_key"].initial = uuid.uuid4()
+
+
+class LeadForm(SubmittedOnce):
+    """Filing a lead: its source and date, the trading project, the facts and the evidence."""
+
     source = forms.ChoiceField(label=_("source"), choices=Lead.Source.choices)
     discovered_on = forms.DateField(label=_("found or received on"), widget=DateInput)
     project_name = forms.CharField(label=_("project name"), max_length=200)
@@ -61,10 +71,6 @@ class LeadForm(PortalForm):
     )
     facts = forms.CharField(label=_("facts"), widget=forms.Textarea(attrs={"rows": 5}))
     files = EvidenceFilesField(label=_("evidence files"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["submission_key"].initial = uuid.uuid4()
 
     def clean_discovered_on(self):
         day = self.cleaned_data["discovered_on"]
@@ -193,7 +199,7 @@ class ForwardForm(PortalForm):
         self.fields["competent"].label_from_instance = lambda agency: f"{agency.name}（{agency.region.name}）"
 
 
-class ComplaintDetailsForm(PortalForm):
+class ComplaintDetailsForm(SubmittedOnce):
     """What a complaint or tip-off is about and who makes it: the fields staff and the public both fill in."""
 
     kind = forms.ChoiceField(
@@ -293,7 +299,7 @@ class FeedbackForm(PortalForm):
     feedback = forms.CharField(label=_("What was done to assist"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class AssistanceForm(PortalForm):
+class AssistanceForm(SubmittedOnce):
     assistant = forms.ModelChoiceField(label=_("agency asked"), queryset=Agency.objects.none())
     lead = forms.ModelChoiceField(label=_("case"), queryset=Lead.objects.none(), required=False)
     case_summary = forms.CharField(label=_("case basics"), widget=forms.Textarea(attrs={"rows": 3}))

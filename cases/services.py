@@ -82,19 +82,28 @@ def lead_file(
     `submission_key` makes filing idempotent: the same form submitted twice (a double click, a retry after a
     timeout, both at once) files one lead, and the second call returns it.
     """
-    mine = Lead.objects.filter(submission_key=submission_key, created_by=actor, agency=agency)
-    if submission_key and (earlier := mine.first()):
-        return earlier
-    checked = [(upload, check_evidence_file(upload)) for upload in files]
-    try:
-        return _lead_create(
+    return created_once(
+        Lead.objects.filter(created_by=actor, agency=agency),
+        submission_key,
+        lambda: _lead_create(
             actor=actor, agency=agency, source=source, project=project, facts=facts,
-            discovered_on=discovered_on, parties=parties, checked=checked, request=request,
-            submission_key=submission_key,
-        )  # fmt: skip
+            discovered_on=discovered_on, parties=parties, request=request, submission_key=submission_key,
+            checked=[(upload, check_evidence_file(upload)) for upload in files],
+        ),
+    )  # fmt: skip
+
+
+def created_once(mine, submission_key, create):
+    """Create with `create()` what a form submits, once per `submission_key` (a unique field): a second submit of
+    the same form, after the first or at the same moment, gets the first one's object. `mine` limits the lookup to
+    the submitter's own (a key is no way into another's); `create` must run in a transaction of its own."""
+    if submission_key and (earlier := mine.filter(submission_key=submission_key).first()):
+        return earlier
+    try:
+        return create()
     except IntegrityError:
-        # The other submit of the same form committed while this one ran: its lead is the one filed.
-        if submission_key and (earlier := mine.first()):
+        # The other submit of the same form committed while this one ran: its object is the one created.
+        if submission_key and (earlier := mine.filter(submission_key=submission_key).first()):
             return earlier
         raise
 

@@ -18,7 +18,9 @@ def complaint_online(request):
     form = OnlineComplaintForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         address = get_client_ip_address(request) or "127.0.0.1"  # unknown addresses share one window
-        if not take_submission_place(address):
+        key = form.cleaned_data["submission_key"]
+        resent = Complaint.objects.filter(submission_key=key, submitted_from=address).exists()
+        if not resent and not take_submission_place(address):
             form.add_error(
                 None,
                 _(
@@ -37,6 +39,7 @@ def complaint_online(request):
                 files=data["files"],
                 submitted_from=address,
                 request=request,
+                submission_key=key,
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -49,6 +49,8 @@ class AssistanceRequest(ConcurrentTransitionMixin, Revisioned):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    # The key of the form that created it: a second submit of the same form finds this one (cases.services).
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = AssistanceQuerySet.as_manager()
 

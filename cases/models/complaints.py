@@ -92,6 +92,8 @@ class Complaint(ConcurrentTransitionMixin, Revisioned):
         related_name="+",
     )  # empty when the public filed it online
     submitted_from = models.GenericIPAddressField(null=True, blank=True, editable=False)  # online: the limit
+    # The key of the form that created it: a second submit of the same form finds this one (cases.services).
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = ComplaintQuerySet.as_manager()
 

@@ -18,7 +18,7 @@ from notifications.services import Message, notify
 from ..evidence import check_evidence_file
 from ..models import AssistanceRequest
 from ..permissions import ASSISTANCE_ALLOWED, roles_in
-from ..services import evidence_store, files_removed_on_failure
+from ..services import created_once, evidence_store, files_removed_on_failure
 from .common import check_step, meet_clocks
 
 
@@ -27,7 +27,6 @@ def _tell(agency, *, key: str, title: str, body: str, now) -> None:
     notify([Message(recipient_ids=tuple(handlers), key=key, title=title, body=body)], now=now)
 
 
-@transaction.atomic
 def assistance_send(
     *,
     actor,
@@ -39,9 +38,24 @@ def assistance_send(
     files: list,
     lead=None,
     request=None,
+    submission_key=None,
 ) -> AssistanceRequest:
     """Ask `assistant` for help with a case of `requester`: the numbered letter, the evidence, clock L6 for the
-    agency asked, a message to its handlers."""
+    agency asked, a message to its handlers. Sent once per `submission_key`."""
+    return created_once(
+        AssistanceRequest.objects.filter(requester=requester, sent_by=actor),
+        submission_key,
+        lambda: _assistance_create(
+            actor=actor, requester=requester, assistant=assistant, case_summary=case_summary, matters=matters,
+            reasons=reasons, files=files, lead=lead, request=request, submission_key=submission_key,
+        ),
+    )  # fmt: skip
+
+
+@transaction.atomic
+def _assistance_create(
+    *, actor, requester, assistant, case_summary, matters, reasons, files, lead, request, submission_key
+) -> AssistanceRequest:
     if not roles_in(actor, requester):
         raise PermissionDenied(_("Only staff of the requesting agency send its assistance letters."))
     if assistant.pk == requester.pk or not assistant.is_active:
@@ -78,6 +92,7 @@ def assistance_send(
             letter=letter,
             sent_by=actor,
             sent_at=now,
+            submission_key=submission_key,
         )
         for upload, check in checked:
             evidence_store(owner=assistance, upload=upload, check=check, actor=actor, stored=stored)

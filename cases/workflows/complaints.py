@@ -22,7 +22,7 @@ from notifications.services import Message, notify
 from ..evidence import check_evidence_file
 from ..models import Approval, Complaint, Evidence, Lead, TradingProject
 from ..permissions import COMPLAINT_ALLOWED, roles_in
-from ..services import Party, evidence_store, files_removed_on_failure, lead_file
+from ..services import Party, created_once, evidence_store, files_removed_on_failure, lead_file
 from .common import check_step, meet_clocks
 
 
@@ -37,6 +37,7 @@ def complaint_record(
     received_at: datetime | None = None,
     submitted_from: str | None = None,
     request=None,
+    submission_key=None,
 ) -> Complaint:
     """Record a complaint or tip-off received by `agency` (by staff: `actor`; online: actor None), with its
     attachments checked like evidence, and start clock L1. `details` holds the Complaint fields typed in
@@ -50,7 +51,22 @@ def complaint_record(
             ),
             code="complaint_identity",
         )
-    checked = [(upload, check_evidence_file(upload)) for upload in files]
+    recorder = actor if actor is not None and actor.is_authenticated else None
+    mine = Complaint.objects.filter(agency=agency, recorded_by=recorder, submitted_from=submitted_from)
+    return created_once(
+        mine,
+        submission_key,
+        lambda: _complaint_create(
+            agency=agency, kind=kind, channel=channel, details=details, recorder=recorder,
+            checked=[(upload, check_evidence_file(upload)) for upload in files], received_at=received_at,
+            submitted_from=submitted_from, request=request, submission_key=submission_key,
+        ),
+    )  # fmt: skip
+
+
+def _complaint_create(
+    *, agency, kind, channel, details, recorder, checked, received_at, submitted_from, request, submission_key
+) -> Complaint:
     now = timezone.now()
     with files_removed_on_failure() as stored, transaction.atomic():
         complaint = Complaint(
@@ -58,8 +74,9 @@ def complaint_record(
             kind=kind,
             channel=channel,
             received_at=received_at or now,
-            recorded_by=actor if actor is not None and actor.is_authenticated else None,
+            recorded_by=recorder,
             submitted_from=submitted_from,
+            submission_key=submission_key,
             **details,
         )
         complaint.full_clean(exclude=["query_code", "state"])  # state: protected, set by the FSM

@@ -1,6 +1,8 @@
 """Complaints and assistance letters as staff and the public use them: forms, steps, the online channel's limits,
 the public lookup, who sees the complainant, and outsiders."""
 
+import uuid
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -25,6 +27,7 @@ def _prefixes(agency, other_agency):
 
 def details(**changes):
     data = {
+        "submission_key": str(uuid.uuid4()),
         "kind": "complaint",
         "complainant_name": "张三",
         "complainant_phone": "13800000000",
@@ -207,6 +210,7 @@ def test_an_assistance_letter_through_the_pages(client_for, insider, agency, oth
     response = client_for(insider).post(
         reverse("cases:assistance_new"),
         {
+            "submission_key": str(uuid.uuid4()),
             "assistant": other_agency.pk,
             "case_summary": "某道路改造工程涉嫌串通投标。",
             "matters": "请提供项目经理在建工程信息。",
@@ -228,3 +232,38 @@ def test_an_assistance_letter_through_the_pages(client_for, insider, agency, oth
     letter.refresh_from_db()
     assert letter.state == AssistanceRequest.State.ASSISTED
     assert "已提供。" in client_for(insider).get(letter.get_absolute_url()).text
+
+
+def test_a_form_sent_twice_creates_one_complaint_and_one_letter(
+    client, client_for, agency, other_agency, insider
+):
+    data = {"agency": agency.pk, **details()}
+    first, second = (client.post(reverse("portal:complaint_new"), data) for _ in range(2))
+    assert first.url == second.url
+    assert Complaint.objects.count() == 1
+    staff = {**details(), "channel": "phone", "received_at": "2026-11-20T09:30"}
+    assert client_for(insider).post(reverse("cases:complaint_new"), staff).status_code == 302
+    assert client_for(insider).post(reverse("cases:complaint_new"), staff).status_code == 302
+    assert Complaint.objects.count() == 2
+    letter = {
+        "submission_key": str(uuid.uuid4()),
+        "assistant": other_agency.pk,
+        "case_summary": "案情。",
+        "matters": "请提供资料。",
+        "reasons": "核实。",
+    }
+    for _ in range(2):
+        client_for(insider).post(reverse("cases:assistance_new"), letter)
+    assert AssistanceRequest.objects.count() == 1
+
+
+@transactional
+def test_two_online_submits_of_one_form_at_once_file_one_complaint(agency):
+    from django.test import Client
+
+    data = {"agency": agency.pk, **details()}
+    outcomes = run_concurrently(
+        lambda: Client().post(reverse("portal:complaint_new"), data).status_code, times=2
+    )
+    assert outcomes == [302, 302]
+    assert Complaint.objects.count() == 1
