@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from agencies.querysets import supervised_region_ids
 from audit.timeline import timeline_for
 from deadlines.board import clock_view
 from deadlines.models import Deadline
@@ -90,14 +91,38 @@ def lead_page_context(request, lead: Lead, *, failed=None) -> dict:
         "lead_documents": documents.get((types[Lead].pk, lead.pk), []),
         "panels": panels,
         "clocks": clocks,
-        "timeline": timeline_for(
+        "timeline": _as_far_as_shared(
+            timeline_for(
+                lead,
+                user,
+                labels=[CaseAction, Lead.State, Referral.State],
+                related=referrals,
+                parties=sorted(parties),
+            ),
             lead,
+            referrals,
             user,
-            labels=[CaseAction, Lead.State, Referral.State],
-            related=referrals,
-            parties=sorted(parties),
+            roles,
         ),
     }
+
+
+def _as_far_as_shared(timeline, lead, referrals, user, roles):
+    """An agency that sees the lead only because it was referred to it sees the lead's own history up to its
+    latest referral: what the sending agency does with the lead afterwards (after a return, say) is not its
+    business. Members of the lead's agency and the supervisors over it see everything."""
+    if lead.agency_id in roles or lead.agency.region_id in supervised_region_ids(user):
+        return timeline
+    handed_over = [r.sent_at for r in referrals if r.receiver_id in roles]
+    cutoff = max(handed_over, default=None)
+    lead_type = case_types()[Lead].pk
+    return [
+        entry
+        for entry in timeline
+        if cutoff is None
+        or not (entry.event.content_type_id == lead_type and entry.event.object_id == lead.pk)
+        or entry.event.at <= cutoff
+    ]
 
 
 def single_case_context(request, obj, *, agency_ids, roles_agency, table: dict, form_factories: dict, failed):

@@ -97,3 +97,24 @@ def test_the_receiving_agency_sees_a_lead_referred_to_it(file_lead, other_agency
         legal_basis="依据", letter=letter, sent_by=lead.created_by, sent_at="2026-11-23T10:00+08:00",
     )  # fmt: skip
     assert Lead.objects.visible_to(receiver).filter(pk=lead.pk).exists()
+
+
+def test_an_earlier_receiver_does_not_follow_the_leads_later_history(
+    client_for, approved, insider, other_agency, receiver_handler, receiver_head, agency
+):
+    from audit.services import audit_record
+    from cases.workflows import referral_receive, referral_return
+
+    from .test_referral import send
+
+    referral = referral_receive(actor=receiver_handler, referral=send(approved, insider, other_agency))
+    referral_return(actor=receiver_head, referral=referral, reasons="不属本部门职责。")
+    audit_record(actor=insider, action="lead_verified", obj=approved, agency=agency)  # the sender, afterwards
+    mine = [e.event.action for e in client_for(insider).get(approved.get_absolute_url()).context["timeline"]]
+    theirs = [
+        e.event.action
+        for e in client_for(receiver_handler).get(approved.get_absolute_url()).context["timeline"]
+    ]
+    assert mine[-1] == "lead_verified"
+    assert theirs[-1] != "lead_verified"
+    assert "referral_returned" in theirs
