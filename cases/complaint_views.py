@@ -12,12 +12,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from agencies.models import Membership
+from agencies.people import roles_of
 
 from . import workflows
 from .forms import AssistanceForm, ComplaintRecordForm, DeclineForm, FeedbackForm, ReasonsForm
 from .models import AssistanceRequest, Complaint, CriminalReferral
 from .pages import single_case_context
-from .permissions import ASSISTANCE_ALLOWED, COMPLAINT_ALLOWED
+from .permissions import ASSISTANCE_ALLOWED, COMPLAINT_ALLOWED, may_ever
 from .views import Step, run_step
 
 PAGE = 50
@@ -132,8 +133,10 @@ def complaint_detail(request, pk):
 @require_POST
 def complaint_step(request, pk, step):
     complaint = get_object_or_404(Complaint.objects.visible_to(request.user).select_related("agency"), pk=pk)
-    if step not in COMPLAINT_STEPS:
-        raise PermissionDenied
+    if step not in COMPLAINT_STEPS or not may_ever(
+        roles_of(request.user).get(complaint.agency_id, set()), COMPLAINT_ALLOWED, step
+    ):
+        raise PermissionDenied  # before the form: a role that never may gets 403, not a form error
     return run_step(
         request,
         complaint,
@@ -207,6 +210,7 @@ def _assistance_page(request, assistance, failed=None):
         },
         failed=failed,
     )
+    context["is_requester"] = assistance.requester_id in roles_of(request.user)
     return "cases/assistance_detail.html", context
 
 
@@ -228,8 +232,10 @@ def assistance_step(request, pk, step):
     assistance = get_object_or_404(
         AssistanceRequest.objects.visible_to(request.user).select_related("requester", "assistant"), pk=pk
     )
-    if step not in ASSISTANCE_STEPS:
-        raise PermissionDenied
+    if step not in ASSISTANCE_STEPS or not may_ever(
+        roles_of(request.user).get(assistance.assistant_id, set()), ASSISTANCE_ALLOWED, step
+    ):
+        raise PermissionDenied  # before the form: a role that never may gets 403, not a form error
     return run_step(
         request,
         assistance,

@@ -1,7 +1,9 @@
 """Where a case may go: the agencies a referral's destination proposes, and the organs a receiver may forward to.
 The forms offer these lists and the workflows check against them (a hand-made POST gets no further)."""
 
-from agencies.models import Agency, Region
+from django.db.models import Prefetch
+
+from agencies.models import Agency, DutyItem, Region
 
 from .models import Lead, Referral
 
@@ -70,7 +72,7 @@ def competent_candidates(complaint) -> list:
         .filter(region_id__in=regions, kind__in=kinds)
         .exclude(pk=complaint.agency_id)
         .select_related("region")
-        .prefetch_related("duty_items")
+        .prefetch_related(Prefetch("duty_items", queryset=DutyItem.objects.published()))
         .order_by("region__code", "name")
     )
     words = CATEGORY_WORDS.get(complaint.category, [])

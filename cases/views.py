@@ -15,9 +15,11 @@ from django.views.decorators.http import require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from agencies.models import Membership
+from agencies.people import roles_of
 from agencies.querysets import member_agency_ids
 from audit.services import audit_record
 from credit.services import market_entity
+from documents.services import DocumentError
 
 from . import workflows
 from .destinations import receivers_for
@@ -36,7 +38,7 @@ from .forms import (
 )
 from .models import AssistanceRequest, CaseAction, Evidence, Lead, Referral
 from .pages import lead_page_context
-from .permissions import ALLOWED, may_ever, roles_in
+from .permissions import ALLOWED, RECEIVER_ALLOWED, may_ever, roles_in
 from .services import Party, lead_file
 
 
@@ -155,8 +157,10 @@ def lead_step(request, pk, step):
     lead = get_object_or_404(
         Lead.objects.visible_to(request.user).select_related("project", "agency", "report"), pk=pk
     )
-    if step not in LEAD_STEPS:
-        raise PermissionDenied
+    if step not in LEAD_STEPS or not may_ever(
+        roles_of(request.user).get(lead.agency_id, set()), ALLOWED, step
+    ):
+        raise PermissionDenied  # before the form: a role that never may gets 403, not a form error
     return run_step(request, lead, {"lead": lead}, step, LEAD_STEPS[step], form_kwargs={})
 
 
@@ -169,8 +173,10 @@ def referral_step(request, pk, step):
         ),
         pk=pk,
     )
-    if step not in REFERRAL_STEPS:
-        raise PermissionDenied
+    if step not in REFERRAL_STEPS or not may_ever(
+        roles_of(request.user).get(referral.receiver_id, set()), RECEIVER_ALLOWED, step
+    ):
+        raise PermissionDenied  # before the form: a role that never may gets 403, not a form error
     form_kwargs = {"referral": referral} if step == "forward" else {}
     return run_step(
         request, referral.lead, {"referral": referral}, step, REFERRAL_STEPS[step], form_kwargs=form_kwargs
@@ -198,6 +204,8 @@ def run_step(request, lead, target: dict, name: str, step: Step, *, form_kwargs,
             return conflict_page(request, lead)
         except ValidationError as error:
             errors = error.messages
+        except DocumentError as error:  # the agency cannot issue documents yet (no 机关代字)
+            errors = [str(error)]
         else:
             messages.success(request, done[name])
             return redirect(lead)

@@ -159,7 +159,10 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = (
+    "config.client_ip.client_ip"  # trusts X-Forwarded-For only as far as PROXY_COUNT says
+)
 
 # django-guardian holds only explicit per-object grants; agency rules are relational (see visible_to).
 ANONYMOUS_USER_NAME = None

@@ -10,6 +10,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from audit.services import audit_record
@@ -55,7 +56,10 @@ def document_issue(
     """
     if not agency.doc_prefix:
         raise DocumentError(
-            f"{agency.name} has no document code (机关代字): an administrator must enter it before it can issue documents."
+            _(
+                "%(agency)s has no document code (机关代字) yet, so it cannot issue documents: ask the administrator to enter it."
+            )
+            % {"agency": agency.name}
         )
     issued_on = issued_on or timezone.localdate()
     series = SERIES_MARKS[kind]

@@ -5,6 +5,7 @@ from axes.helpers import get_client_ip_address
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cases.forms import OnlineComplaintForm
@@ -13,13 +14,15 @@ from cases.workflows import complaint_record
 
 from .limits import take_submission_place
 
+FILED = "filed_complaints"  # session key: the query codes this browser filed
+
 
 def complaint_online(request):
     form = OnlineComplaintForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         address = get_client_ip_address(request) or "127.0.0.1"  # unknown addresses share one window
         key = form.cleaned_data["submission_key"]
-        resent = Complaint.objects.filter(submission_key=key, submitted_from=address).exists()
+        resent = Complaint.objects.filter(submission_key=key).exists()
         if not resent and not take_submission_place(address):
             form.add_error(
                 None,
@@ -44,6 +47,9 @@ def complaint_online(request):
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            # The acknowledgement (kind, department) is for the browser that filed it; the code alone shows the stage.
+            request.session.setdefault(FILED, [])
+            request.session[FILED] = [*request.session[FILED][-9:], complaint.query_code]
             return redirect("portal:complaint_ack", code=complaint.query_code)
     return TemplateResponse(
         request,
@@ -54,8 +60,12 @@ def complaint_online(request):
 
 
 def complaint_ack(request, code):
-    """The printable acknowledgement: query code, department, kind and time received."""
-    complaint = get_object_or_404(Complaint.objects.select_related("agency"), query_code=code.strip().upper())
+    """The printable acknowledgement: query code, department, kind and time received, to the browser that filed
+    the complaint; anyone else with the code is sent to the status lookup (stage and dates only)."""
+    code = code.strip().upper()
+    if code not in request.session.get(FILED, []):
+        return redirect(f"{reverse('portal:complaint_status')}?code={code}")
+    complaint = get_object_or_404(Complaint.objects.select_related("agency"), query_code=code)
     return TemplateResponse(request, "portal/complaint_ack.html", {"complaint": complaint})
 
 

@@ -20,7 +20,7 @@ from documents.services import document_issue
 from notifications.services import Message, notify
 
 from ..evidence import check_evidence_file
-from ..models import Approval, Complaint, Evidence, Lead, TradingProject
+from ..models import Approval, Complaint, Lead, TradingProject
 from ..permissions import COMPLAINT_ALLOWED, roles_in
 from ..services import Party, created_once, evidence_store, files_removed_on_failure, lead_file
 from .common import check_step, meet_clocks
@@ -52,7 +52,8 @@ def complaint_record(
             code="complaint_identity",
         )
     recorder = actor if actor is not None and actor.is_authenticated else None
-    mine = Complaint.objects.filter(agency=agency, recorded_by=recorder, submitted_from=submitted_from)
+    # The key is a 122-bit secret of one form: a resend from another network (Wi-Fi, then 4G) still finds it.
+    mine = Complaint.objects.filter(agency=agency, recorded_by=recorder)
     return created_once(
         mine,
         submission_key,
@@ -79,7 +80,9 @@ def _complaint_create(
             submission_key=submission_key,
             **details,
         )
-        complaint.full_clean(exclude=["query_code", "state"])  # state: protected, set by the FSM
+        complaint.full_clean(
+            exclude=["query_code", "state", "submission_key"]
+        )  # state: protected, set by the FSM
         complaint.save()
         for upload, check in checked:
             evidence_store(
@@ -130,7 +133,9 @@ def _locked(complaint: Complaint, actor, action: str, seen_state) -> Complaint:
 
 
 def _lead_from(complaint: Complaint, actor, request) -> Lead:
-    """A lead of the receiving agency with the complaint's project, respondent and attachments (the same files)."""
+    """A lead of the receiving agency with the complaint's project and respondent. The attachments stay with the
+    complaint: they may show who complained, and the lead is seen by supervisors and by the agency it is referred
+    to. Staff attach to the lead what the case needs (the complaint page links the lead)."""
     parties = []
     if complaint.respondent_uscc:
         parties.append(Party(market_entity(complaint.respondent_uscc, complaint.respondent_name), "other"))
@@ -146,20 +151,6 @@ def _lead_from(complaint: Complaint, actor, request) -> Lead:
         parties=parties,
         files=[],
         request=request,
-    )
-    Evidence.objects.bulk_create(
-        [
-            Evidence(
-                lead=lead,
-                file=item.file.name,
-                original_name=item.original_name,
-                mime_type=item.mime_type,
-                size=item.size,
-                sha256=item.sha256,
-                uploaded_by=item.uploaded_by,
-            )
-            for item in complaint.attachments.all()
-        ]
     )
     return lead
 
@@ -193,11 +184,14 @@ def complaint_decline(
         )
     now = timezone.now()
     received = timezone.localtime(complaint.received_at, LEGAL_TZ)
-    recipient = "举报人" if complaint.anonymous else complaint.complainant_name
+    recipient = (
+        complaint.complainant_name if not complaint.anonymous and complaint.complainant_name else "举报人"
+    )
     notice = document_issue(
         actor=actor,
         agency=complaint.agency,
         kind=Document.Kind.NOTICE,
+        confidential=True,  # addressed to the complainant by name: the agency's alone
         title="投诉（举报）事项告知书",
         context={
             "recipient": recipient,

@@ -267,3 +267,48 @@ def test_two_online_submits_of_one_form_at_once_file_one_complaint(agency):
     )
     assert outcomes == [302, 302]
     assert Complaint.objects.count() == 1
+
+
+def test_the_notice_names_the_complainant_so_supervisors_cannot_open_it(
+    client, client_for, agency, other_agency, colleague, supervisor
+):
+    online(client, agency)
+    complaint = Complaint.objects.get()
+    url = reverse("cases:complaint_step", args=[complaint.pk, "decline"])
+    client_for(colleague).post(url, {"seen_state": complaint.page_token, "competent": other_agency.pk})
+    complaint.refresh_from_db()
+    assert complaint.notice.confidential
+    assert client_for(supervisor).get(complaint.notice.get_absolute_url()).status_code == 404
+    assert client_for(colleague).get(complaint.notice.get_absolute_url()).status_code == 200
+
+
+def test_the_acknowledgement_is_for_the_browser_that_filed(client, agency):
+    from django.test import Client
+
+    online(client, agency)
+    code = Complaint.objects.get().query_code
+    other = Client().get(reverse("portal:complaint_ack", args=[code]))
+    assert other.status_code == 302
+    assert other.url == f"{reverse('portal:complaint_status')}?code={code}"
+
+
+def test_a_supervisor_posting_a_decision_gets_403_before_any_form_error(
+    client, client_for, agency, supervisor
+):
+    online(client, agency)
+    complaint = Complaint.objects.get()
+    url = reverse("cases:complaint_step", args=[complaint.pk, "decline"])
+    assert client_for(supervisor).post(url, {"seen_state": complaint.page_token}).status_code == 403
+
+
+def test_an_agency_without_a_document_code_is_told_so(client, client_for, agency, other_agency, colleague):
+    online(client, agency)
+    complaint = Complaint.objects.get()
+    agency.doc_prefix = ""
+    agency.save()
+    url = reverse("cases:complaint_step", args=[complaint.pk, "decline"])
+    response = client_for(colleague).post(
+        url, {"seen_state": complaint.page_token, "competent": other_agency.pk}
+    )
+    assert response.status_code == 400
+    assert "尚未设置发文机关代字" in response.text

@@ -44,7 +44,7 @@ def test_an_agency_without_a_document_code_is_told_what_to_do(issue, agency):
 
     agency.doc_prefix = ""
     agency.save()
-    with pytest.raises(DocumentError, match="has no document code"):
+    with pytest.raises(DocumentError, match="尚未设置发文机关代字"):
         issue()
 
 
