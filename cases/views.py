@@ -235,7 +235,9 @@ def lead_refer(request, pk):
         raise PermissionDenied(_("Your role does not allow referring this lead."))
     if lead.state != Lead.State.APPROVED:
         return conflict_page(request, lead)
-    form = ReferralForm(request.POST or None, lead=lead)
+    # A complaint declined to another department is referred there: the form proposes the department named.
+    named = lead.complaints.exclude(competent_agency=None).values_list("competent_agency", flat=True).first()
+    form = ReferralForm(request.POST or None, lead=lead, initial={"receiver": named} if named else {})
     materials = MaterialFormSet(request.POST or None, prefix="material")
     if request.method == "POST" and form.is_valid() and materials.is_valid():
         data = form.cleaned_data

@@ -21,4 +21,6 @@ app.conf.beat_schedule = {
     "send-due-emails": {"task": "notifications.tasks.send_due_emails_task", "schedule": 60.0},
     # */10 * * * *  the audit chain's end, recorded outside the database
     "audit-checkpoint": {"task": "audit.tasks.checkpoint_write_task", "schedule": 600.0},
+    # 0 * * * *  online complainants' addresses kept no longer than needed
+    "forget-complaint-addresses": {"task": "portal.tasks.forget_addresses_task", "schedule": 3600.0},
 }

@@ -197,6 +197,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", 50, minimum=1) * 1024 * 1024
 # Online complaints from one address per clock hour (the public channel needs no login).
 ONLINE_COMPLAINTS_PER_HOUR = env_int("ONLINE_COMPLAINTS_PER_HOUR", 5, minimum=1)
+# Days an online complaint keeps the address it came from (for abuse enquiries), then it is forgotten.
+COMPLAINT_ADDRESS_DAYS = env_int("COMPLAINT_ADDRESS_DAYS", 30, minimum=1)
 # Stored files (documents, evidence) are never rewritten: read-only from the moment they are written.
 FILE_UPLOAD_PERMISSIONS = 0o440
 

@@ -44,13 +44,19 @@ def complaint_record(
     (complainant, project, respondent, facts)."""
     if actor is not None and actor.is_authenticated and not roles_in(actor, agency):
         raise PermissionDenied(_("Only the receiving agency's staff record its complaints."))
-    if kind == Complaint.Kind.COMPLAINT and (details.get("anonymous") or not details.get("complainant_name")):
+    if kind == Complaint.Kind.COMPLAINT and (
+        details.get("anonymous")
+        or not details.get("complainant_name")
+        or not details.get("complainant_phone")
+    ):
         raise ValidationError(
             _(
                 "A complaint needs the complainant's name and telephone; anonymous reports are tip-offs (举报)."
             ),
             code="complaint_identity",
         )
+    if details.get("anonymous"):  # nothing that could identify an anonymous tipster is kept
+        details = {**details, "complainant_name": "", "complainant_phone": "", "complainant_address": ""}
     recorder = actor if actor is not None and actor.is_authenticated else None
     # The key is a 122-bit secret of one form: a resend from another network (Wi-Fi, then 4G) still finds it.
     mine = Complaint.objects.filter(agency=agency, recorded_by=recorder)

@@ -149,6 +149,8 @@ def test_declining_through_the_page_sends_the_notice_and_readies_the_referral(
     assert complaint.state == Complaint.State.NOTIFIED
     assert complaint.lead.state == Lead.State.APPROVED
     assert 'href="/cases/leads/' in client_for(colleague).get(complaint.get_absolute_url()).text
+    refer = client_for(colleague).get(reverse("cases:refer", args=[complaint.lead.pk])).text
+    assert f'<option value="{other_agency.pk}" selected>' in refer  # the department the notice named
     again = client_for(colleague).post(url, {"seen_state": "received.0", "competent": other_agency.pk})
     assert again.status_code == 409
 
