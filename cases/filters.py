@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from django import forms
 from django.db.models import Exists, OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,7 @@ from .forms import DateInput
 from .models import Lead, Referral, TradingProject
 
 PAGE_SIZE = 50
+URL_SENTINEL = 987654321987654321  # stands for a lead's id in the one URL reversed per page
 EPOCH, MICROSECOND = datetime(1970, 1, 1, tzinfo=UTC), timedelta(microseconds=1)
 LEAD_PREFIX, REFERRAL_PREFIX = "lead:", "referral:"
 
@@ -101,9 +103,11 @@ def case_page(form: CaseFilterForm, user, *, after: str | None) -> CasePage:
     rows = rows[:PAGE_SIZE]
     labels = dict(Referral.State.choices)
     clocks = _most_pressing_clocks(rows, referrals)
+    url = reverse("cases:lead", args=[URL_SENTINEL])
     for row in rows:
         row.last_referral_label = labels.get(row.last_referral_state, "")
         row.clock = clocks.get(row.pk)
+        row.url = url.replace(str(URL_SENTINEL), str(row.pk))  # one reverse() a page, not one a row
     next_after = f"{(rows[-1].created_at - EPOCH) // MICROSECOND}.{rows[-1].pk}" if more else None
     return CasePage(rows, next_after)
 
