@@ -91,20 +91,24 @@ def case_page(form: CaseFilterForm, user, *, after: str | None) -> CasePage:
     if keyset := _parse_after(after):
         created_at, pk = keyset
         leads = leads.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk))
-    rows = list(
-        leads.select_related("project", "agency")
-        .annotate(
-            last_referral_state=_last_referral(referrals, "state"),
-            last_receiver=_last_referral(referrals, "receiver__name"),
-        )
-        .order_by("-created_at", "-pk")[: PAGE_SIZE + 1]
-    )
+    rows = list(leads.select_related("project", "agency").order_by("-created_at", "-pk")[: PAGE_SIZE + 1])
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
+    # The page's visible referrals in one narrow query, newest first per lead: the latest gives the state column,
+    # all of them the clocks.
+    page_referrals = list(
+        referrals.filter(lead__in=rows)
+        .order_by("lead_id", "-sent_at", "-pk")
+        .values_list("pk", "lead_id", "state", "receiver__name")
+    )
+    latest = {}
+    for _pk, lead_id, state, receiver in page_referrals:
+        latest.setdefault(lead_id, (state, receiver))
     labels = dict(Referral.State.choices)
-    clocks = _most_pressing_clocks(rows, referrals)
+    clocks = _most_pressing_clocks(rows, {pk: lead_id for pk, lead_id, _state, _receiver in page_referrals})
     url = reverse("cases:lead", args=[URL_SENTINEL])
     for row in rows:
+        row.last_referral_state, row.last_receiver = latest.get(row.pk, ("", ""))
         row.last_referral_label = labels.get(row.last_referral_state, "")
         row.clock = clocks.get(row.pk)
         row.url = url.replace(str(URL_SENTINEL), str(row.pk))  # one reverse() a page, not one a row
@@ -112,11 +116,10 @@ def case_page(form: CaseFilterForm, user, *, after: str | None) -> CasePage:
     return CasePage(rows, next_after)
 
 
-def _most_pressing_clocks(leads, referrals) -> dict:
-    """lead id → the running clock of the lead or its visible referrals that falls due first, a paused one only
-    when nothing else runs. Three narrow queries a page: the candidates are compared as plain rows, and only the
-    chosen clocks (one per lead at most) are loaded as objects."""
-    referral_leads = dict(referrals.filter(lead__in=leads).values_list("pk", "lead_id"))
+def _most_pressing_clocks(leads, referral_leads: dict) -> dict:
+    """lead id → the running clock of the lead or its visible referrals (`referral_leads`: referral id → lead id)
+    that falls due first, a paused one only when nothing else runs. Two narrow queries: the candidates are compared
+    as plain rows, and only the chosen clocks (one per lead at most) are loaded as objects."""
     lead_type = case_types()[Lead].pk
     running = Deadline.objects.running().filter(of_cases([lead.pk for lead in leads], referral_leads))
     best = {}  # lead id → (preference, deadline id)
