@@ -2,16 +2,14 @@
 steps; and the list of criminal referrals (their pages are in cases/criminal_views.py). Steps run through cases.views.run_step (400 with the form kept, 409 on a stale page, 403 by the
 allow-list)."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from agencies.models import Membership
 from agencies.people import roles_of
 
 from . import workflows
@@ -19,7 +17,7 @@ from .forms import AssistanceForm, ComplaintRecordForm, DeclineForm, FeedbackFor
 from .models import AssistanceRequest, Complaint, CriminalReferral
 from .pages import single_case_context
 from .permissions import ASSISTANCE_ALLOWED, COMPLAINT_ALLOWED, may_ever
-from .views import Step, run_step
+from .views import Step, acting_agency, form_page, run_step
 
 PAGE = 50
 
@@ -39,13 +37,6 @@ ASSISTANCE_DONE = {
     "assist": gettext_lazy("Your feedback is sent to the requesting agency."),
     "return": gettext_lazy("Returned: the letter with your reasons is being prepared."),
 }
-
-
-def _acting_member(request):
-    agency = request.agency or None
-    if agency is None or not Membership.objects.active().filter(user=request.user, agency=agency).exists():
-        raise PermissionDenied(_("Choose the agency you act for first."))
-    return agency
 
 
 # Complaints -----------------------------------------------------------------------------------------------------
@@ -71,34 +62,30 @@ def complaint_list(request):
 @login_required
 def complaint_new(request):
     """Record a complaint received by telephone, letter or visit; clock L1 starts from its reception."""
-    agency = _acting_member(request)
+    agency = acting_agency(request, _("Choose the agency you act for first."))
     form = ComplaintRecordForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+
+    def record():
         data = form.cleaned_data
-        try:
-            complaint = workflows.complaint_record(
-                actor=request.user,
-                agency=agency,
-                kind=data["kind"],
-                channel=data["channel"],
-                details=form.details(),
-                files=data["files"],
-                received_at=data["received_at"],
-                request=request,
-                submission_key=data["submission_key"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request, _("Recorded. Decide within 3 working days whether it is your agency's.")
-            )
-            return redirect(complaint)
-    return TemplateResponse(
+        return workflows.complaint_record(
+            actor=request.user,
+            agency=agency,
+            kind=data["kind"],
+            channel=data["channel"],
+            details=form.details(),
+            files=data["files"],
+            received_at=data["received_at"],
+            request=request,
+            submission_key=data["submission_key"],
+        )
+
+    return form_page(
         request,
         "cases/complaint_form.html",
         {"form": form, "agency": agency, "files_dropped": bool(request.FILES)},
-        status=400 if request.method == "POST" else 200,
+        valid=request.method == "POST" and form.is_valid(),
+        run=record,
+        done=_("Recorded. Decide within 3 working days whether it is your agency's."),
     )
 
 
@@ -165,35 +152,31 @@ def assistance_list(request):
 @login_required
 def assistance_new(request):
     """Ask another agency for help with a case: the numbered 协助办理函 and clock L6 for the agency asked."""
-    agency = _acting_member(request)
+    agency = acting_agency(request, _("Choose the agency you act for first."))
     form = AssistanceForm(request.POST or None, request.FILES or None, agency=agency)
-    if request.method == "POST" and form.is_valid():
+
+    def send():
         data = form.cleaned_data
-        try:
-            assistance = workflows.assistance_send(
-                actor=request.user,
-                requester=agency,
-                assistant=data["assistant"],
-                lead=data["lead"],
-                case_summary=data["case_summary"],
-                matters=data["matters"],
-                reasons=data["reasons"],
-                files=data["files"],
-                request=request,
-                submission_key=data["submission_key"],
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request, _("Sent: the letter is numbered and the agency asked has 5 working days.")
-            )
-            return redirect(assistance)
-    return TemplateResponse(
+        return workflows.assistance_send(
+            actor=request.user,
+            requester=agency,
+            assistant=data["assistant"],
+            lead=data["lead"],
+            case_summary=data["case_summary"],
+            matters=data["matters"],
+            reasons=data["reasons"],
+            files=data["files"],
+            request=request,
+            submission_key=data["submission_key"],
+        )
+
+    return form_page(
         request,
         "cases/assistance_form.html",
         {"form": form, "agency": agency, "files_dropped": bool(request.FILES)},
-        status=400 if request.method == "POST" else 200,
+        valid=request.method == "POST" and form.is_valid(),
+        run=send,
+        done=_("Sent: the letter is numbered and the agency asked has 5 working days."),
     )
 
 

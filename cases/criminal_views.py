@@ -6,18 +6,16 @@ supervisors included. Starting one, and the card, are for the members of the lea
 """
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from agencies.models import Agency, Membership
 from agencies.querysets import member_agency_ids
@@ -31,7 +29,7 @@ from documents.models import Document
 from .forms import ReasonsForm, ReportForm
 from .models import CaseAction, CriminalReferral, Lead
 from .permissions import AGENCY, criminal_actions, criminal_sides, roles_by_agency
-from .views import Step, conflict_page, run_step
+from .views import Step, form_page, run_step
 from .workflows import criminal as steps
 
 # Forms --------------------------------------------------------------------------------------------------------------
@@ -203,28 +201,26 @@ def criminal_new(request, pk):
             _("Only the handlers and heads of the lead's agency start a criminal referral.")
         )
     form = CriminalStartForm(request.POST or None, lead=lead)
-    if request.method == "POST" and form.is_valid():
+
+    def start():
         data = form.cleaned_data
-        try:
-            criminal = steps.criminal_start(
-                actor=request.user,
-                lead=lead,
-                team=data["team"],
-                police=data["police"],
-                suspected_offence=data["suspected_offence"],
-                request=request,
-            )
-        except (ConcurrentTransition, TransitionNotAllowed):
-            return conflict_page(request, lead)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request, _("The special team is appointed: it verifies the case and writes its report.")
-            )
-            return redirect(criminal)
-    status = 400 if request.method == "POST" else 200
-    return TemplateResponse(request, "cases/criminal_form.html", {"lead": lead, "form": form}, status=status)
+        return steps.criminal_start(
+            actor=request.user,
+            lead=lead,
+            team=data["team"],
+            police=data["police"],
+            suspected_offence=data["suspected_offence"],
+            request=request,
+        )
+
+    return form_page(
+        request,
+        "cases/criminal_form.html",
+        {"lead": lead, "form": form},
+        valid=request.method == "POST" and form.is_valid(),
+        run=start,
+        done=_("The special team is appointed: it verifies the case and writes its report."),
+    )
 
 
 @login_required

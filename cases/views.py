@@ -61,53 +61,73 @@ def lead_detail(request, pk):
     return TemplateResponse(request, "cases/lead_detail.html", lead_page_context(request, lead))
 
 
+def acting_agency(request, refusal):
+    """The agency the user acts for, if they are an active member of it; else 403 with `refusal`."""
+    agency = request.agency or None
+    if agency is None or not Membership.objects.active().filter(user=request.user, agency=agency).exists():
+        raise PermissionDenied(refusal)
+    return agency
+
+
+def form_page(request, template: str, context: dict, *, valid: bool, run, done, error_field=None):
+    """A page whose form creates something: on a valid POST `run()` does it through its service or workflow and
+    returns where to go next (where `done` is said); a refusal by the rules goes back to the form (400) with the
+    input kept, a case that moved on gets the 409 page."""
+    if request.method == "POST" and valid:
+        try:
+            created = run()
+        except (ConcurrentTransition, TransitionNotAllowed):
+            return conflict_page(request, context["lead"])
+        except ValidationError as error:
+            context["form"].add_error(error_field, error)
+        else:
+            messages.success(request, done)
+            return redirect(created)
+    return TemplateResponse(request, template, context, status=400 if request.method == "POST" else 200)
+
+
 @login_required
 def lead_new(request):
     """File a lead for the acting agency: the form keeps what was typed and says what is wrong."""
-    agency = request.agency or None
-    if agency is None or not Membership.objects.active().filter(user=request.user, agency=agency).exists():
-        raise PermissionDenied(_("Choose the agency you act for before filing a lead."))
+    agency = acting_agency(request, _("Choose the agency you act for before filing a lead."))
     form = LeadForm(request.POST or None, request.FILES or None)
     parties = PartyFormSet(request.POST or None, prefix="party")
-    if request.method == "POST" and form.is_valid() and parties.is_valid():
+
+    @transaction.atomic  # the parties' entities are created with the lead or not at all
+    def file():
         data = form.cleaned_data
-        try:
-            with transaction.atomic():  # the parties' entities are created with the lead or not at all
-                lead = lead_file(
-                    actor=request.user,
-                    agency=agency,
-                    source=data["source"],
-                    project=form.project(),
-                    facts=data["facts"],
-                    discovered_on=data["discovered_on"],
-                    parties=[
-                        Party(market_entity(party["uscc"], party["name"]), party["role"])
-                        for party in parties.cleaned_data
-                        if party
-                    ],
-                    files=data["files"],
-                    request=request,
-                    submission_key=data["submission_key"],
-                )
-        except ValidationError as error:
-            form.add_error("files", error)
-        else:
-            messages.success(
-                request, _("The lead is filed; clock L2 (refer within 5 working days) has started.")
-            )
-            return redirect(lead)
-    status = 400 if request.method == "POST" else 200
-    return TemplateResponse(
+        return lead_file(
+            actor=request.user,
+            agency=agency,
+            source=data["source"],
+            project=form.project(),
+            facts=data["facts"],
+            discovered_on=data["discovered_on"],
+            parties=[
+                Party(market_entity(party["uscc"], party["name"]), party["role"])
+                for party in parties.cleaned_data
+                if party
+            ],
+            files=data["files"],
+            request=request,
+            submission_key=data["submission_key"],
+        )
+
+    context = {
+        "form": form,
+        "parties": parties,
+        "agency": agency,
+        "max_evidence": settings.EVIDENCE_MAX_BYTES,
+        "files_dropped": bool(request.FILES),  # a refused form cannot give the chosen files back
+    }
+    return form_page(
         request,
         "cases/lead_form.html",
-        {
-            "form": form,
-            "parties": parties,
-            "agency": agency,
-            "max_evidence": settings.EVIDENCE_MAX_BYTES,
-            "files_dropped": bool(request.FILES),  # a refused form cannot give the chosen files back
-        },
-        status=status,
+        context,
+        valid=request.method == "POST" and form.is_valid() and parties.is_valid(),
+        run=file,
+        done=_("The lead is filed; clock L2 (refer within 5 working days) has started."),
+        error_field="files",
     )
 
 
@@ -239,35 +259,29 @@ def lead_refer(request, pk):
     named = lead.complaints.exclude(competent_agency=None).values_list("competent_agency", flat=True).first()
     form = ReferralForm(request.POST or None, lead=lead, initial={"receiver": named} if named else {})
     materials = MaterialFormSet(request.POST or None, prefix="material")
-    if request.method == "POST" and form.is_valid() and materials.is_valid():
+
+    def send():
         data = form.cleaned_data
-        try:
-            workflows.referral_send(
-                actor=request.user,
-                lead=lead,
-                receiver=data["receiver"],
-                destination=data["destination"],
-                method=data["method"],
-                legal_basis=data["legal_basis"],
-                materials=[item for item in materials.cleaned_data if item],
-                request=request,
-                seen_state=request.POST.get("seen_state") or lead.page_token,
-            )
-        except (ConcurrentTransition, TransitionNotAllowed):
-            return conflict_page(request, lead)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request, _("Referred: the letter is numbered and the receiver's clock has started.")
-            )
-            return redirect(lead)
-    status = 400 if request.method == "POST" else 200
-    return TemplateResponse(
+        workflows.referral_send(
+            actor=request.user,
+            lead=lead,
+            receiver=data["receiver"],
+            destination=data["destination"],
+            method=data["method"],
+            legal_basis=data["legal_basis"],
+            materials=[item for item in materials.cleaned_data if item],
+            request=request,
+            seen_state=request.POST.get("seen_state") or lead.page_token,
+        )
+        return lead
+
+    return form_page(
         request,
         "cases/referral_form.html",
         {"lead": lead, "form": form, "materials": materials},
-        status=status,
+        valid=request.method == "POST" and form.is_valid() and materials.is_valid(),
+        run=send,
+        done=_("Referred: the letter is numbered and the receiver's clock has started."),
     )
 
 
