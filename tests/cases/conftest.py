@@ -10,6 +10,7 @@ from cases.workflows import lead_approve, lead_submit, lead_verify
 from credit.models import MarketEntity
 from tests.factories import MembershipFactory
 
+from .criminal import make_cast, start
 from .files import PDF
 
 
@@ -78,3 +79,27 @@ def upper_region(region):
     region.parent = upper
     region.save(update_fields=["parent"])
     return upper
+
+
+# Criminal referrals (tests/cases/criminal.py has the helpers) ------------------------------------------------
+
+
+@pytest.fixture
+def cast(region):
+    return make_cast(region)
+
+
+@pytest.fixture
+def team(insider, second_handler):
+    return [insider, second_handler]
+
+
+@pytest.fixture
+def lead(file_lead):
+    """A lead without evidence (modules with a `lead` of their own use theirs)."""
+    return file_lead([])
+
+
+@pytest.fixture
+def criminal(lead, insider, team, cast):
+    return start(lead, insider, team, cast.police)

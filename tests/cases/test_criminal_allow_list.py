@@ -14,9 +14,9 @@ from cases.permissions import AGENCY, CRIMINAL_ALLOWED, POLICE
 from cases.workflows import criminal as steps
 from tests.factories import AgencyFactory, MembershipFactory
 
+from .criminal import advance, start
 from .files import PDF
 from .test_allow_list import in_savepoint
-from .test_criminal import advance, make_cast, start
 
 pytestmark = pytest.mark.django_db
 
@@ -47,11 +47,6 @@ STEPS = {
     "accept_refusal": lambda actor, c, cast: steps.criminal_accept_refusal(actor=actor, criminal=c),
     "hand_over": lambda actor, c, cast: steps.criminal_hand_over(actor=actor, criminal=c, note="物品。"),
 }
-
-
-@pytest.fixture
-def cast(region):
-    return make_cast(region)
 
 
 @pytest.fixture

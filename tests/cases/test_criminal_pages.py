@@ -18,32 +18,12 @@ from documents.models import Document
 from tests.concurrency import run_concurrently, transactional
 from tests.factories import AgencyFactory, MembershipFactory
 
+from .criminal import advance, make_cast, start
 from .files import PDF
-from .test_criminal import advance, make_cast, start
 
 pytestmark = pytest.mark.django_db
 
 State = CriminalReferral.State
-
-
-@pytest.fixture
-def cast(region):
-    return make_cast(region)
-
-
-@pytest.fixture
-def team(insider, second_handler):
-    return [insider, second_handler]
-
-
-@pytest.fixture
-def lead(file_lead):
-    return file_lead([])
-
-
-@pytest.fixture
-def criminal(lead, insider, team, cast):
-    return start(lead, insider, team, cast.police)
 
 
 def post_step(client, criminal, step, **data):
