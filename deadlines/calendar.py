@@ -21,6 +21,7 @@ from .clocks import due_of, next_reminder
 from .due import end_of
 from .messages import Clock, to_heads_and_supervisors
 from .models import CalendarDay, CalendarYear, Deadline, DeadlineEvent, WorkCalendar
+from .signals import clocks_changed
 
 HEADER = ["date", "kind", "name"]
 
@@ -205,7 +206,7 @@ def recompute_running(*, calendar: WorkCalendar, years: list[int], reason: str, 
         Q(provisional=True)
         | Q(triggered_at__lt=end_of(date(last, 12, 31)), due_at__gte=end_of(date(first - 1, 12, 31)))
     )
-    moved, reopened = 0, []
+    moved, reopened = [], []
     for deadline in affected.select_related("rule", "agency").select_for_update(of=("self",)):
         old_due = deadline.due_at
         new_due, provisional = due_of(deadline)
@@ -223,7 +224,9 @@ def recompute_running(*, calendar: WorkCalendar, years: list[int], reason: str, 
         DeadlineEvent.objects.create(
             deadline=deadline, kind="recomputed", at=now, old_due_at=old_due, new_due_at=new_due, note=reason
         )
-        moved += 1
+        moved.append(deadline.pk)
+    if moved:
+        clocks_changed.send(sender=Deadline, deadline_ids=moved)
     if reopened:
         DeadlineEvent.objects.bulk_create(
             [
@@ -232,7 +235,7 @@ def recompute_running(*, calendar: WorkCalendar, years: list[int], reason: str, 
             ]
         )
         notify(to_heads_and_supervisors([Clock.of(d) for d in reopened], kind="reopened", step=0), now=now)
-    return moved
+    return len(moved)
 
 
 def _with_children(calendar: WorkCalendar) -> set[int]:

@@ -17,6 +17,7 @@ from agencies.models import Agency
 from . import workdays
 from .due import LEGAL_TZ, Pause, compute_due, explain, local_date
 from .models import Deadline, DeadlineEvent, DeadlineRule, WorkCalendar
+from .signals import clocks_changed
 
 
 def calendar_for(agency: Agency) -> WorkCalendar:
@@ -146,6 +147,7 @@ def deadline_start(
     DeadlineEvent.objects.create(
         deadline=deadline, kind="started", at=triggered_at, actor=actor, new_due_at=due_at
     )
+    clocks_changed.send(sender=Deadline, deadline_ids=[deadline.pk])
     return deadline
 
 
@@ -158,6 +160,7 @@ def deadline_meet(*, actor=None, deadline: Deadline, at: datetime | None = None)
     deadline.save()
     late = "逾期办结" if at > deadline.due_at else ""
     DeadlineEvent.objects.create(deadline=deadline, kind="met", at=at, actor=actor, note=late)
+    clocks_changed.send(sender=Deadline, deadline_ids=[deadline.pk])
     return deadline
 
 
@@ -169,6 +172,7 @@ def deadline_cancel(*, actor=None, deadline: Deadline, reason: str, at: datetime
     deadline.cancel(at=at)
     deadline.save()
     DeadlineEvent.objects.create(deadline=deadline, kind="cancelled", at=at, actor=actor, note=reason)
+    clocks_changed.send(sender=Deadline, deadline_ids=[deadline.pk])
     return deadline
 
 
@@ -181,6 +185,7 @@ def deadline_pause(*, actor, deadline: Deadline, reason: str, at: datetime | Non
     deadline.next_reminder_at = None
     deadline.save()
     DeadlineEvent.objects.create(deadline=deadline, kind="paused", at=at, actor=actor, note=reason)
+    clocks_changed.send(sender=Deadline, deadline_ids=[deadline.pk])
     return deadline
 
 
@@ -197,6 +202,7 @@ def deadline_resume(*, actor, deadline: Deadline, at: datetime | None = None) ->
     DeadlineEvent.objects.create(
         deadline=deadline, kind="resumed", at=at, actor=actor, old_due_at=old_due, new_due_at=deadline.due_at
     )
+    clocks_changed.send(sender=Deadline, deadline_ids=[deadline.pk])
     return deadline
 
 

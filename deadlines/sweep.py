@@ -23,6 +23,7 @@ from .clocks import reminder_times, second_escalation_at
 from .due import local_date
 from .messages import Clock, clocks, to_handlers, to_heads_and_supervisors
 from .models import Deadline, DeadlineEvent
+from .signals import clocks_changed
 
 BATCH = 1000
 OPEN, OVERDUE = Deadline.State.OPEN, Deadline.State.OVERDUE
@@ -114,6 +115,7 @@ def _mark_overdue(now: datetime) -> int:
                 )
             if claimed:
                 _record(claimed, DeadlineEvent.Kind.OVERDUE, step=1, now=now)
+                clocks_changed.send(sender=Deadline, deadline_ids=claimed)
                 wanted = set(claimed)
                 items = clocks([row for row in rows if row[0] in wanted])
                 notify(to_heads_and_supervisors(items, kind="overdue", step=1), now=now)
