@@ -206,7 +206,7 @@ def recompute_running(*, calendar: WorkCalendar, years: list[int], reason: str, 
         Q(provisional=True)
         | Q(triggered_at__lt=end_of(date(last, 12, 31)), due_at__gte=end_of(date(first - 1, 12, 31)))
     )
-    moved, reopened = [], []
+    moved, reopened = {}, []
     for deadline in affected.select_related("rule", "agency").select_for_update(of=("self",)):
         old_due = deadline.due_at
         new_due, provisional = due_of(deadline)
@@ -224,9 +224,9 @@ def recompute_running(*, calendar: WorkCalendar, years: list[int], reason: str, 
         DeadlineEvent.objects.create(
             deadline=deadline, kind="recomputed", at=now, old_due_at=old_due, new_due_at=new_due, note=reason
         )
-        moved.append(deadline.pk)
+        moved[deadline.pk] = old_due
     if moved:
-        clocks_changed.send(sender=Deadline, deadline_ids=moved)
+        clocks_changed.send(sender=Deadline, deadline_ids=list(moved), previous_due=moved)
     if reopened:
         DeadlineEvent.objects.bulk_create(
             [

@@ -112,10 +112,12 @@ def deadline_start(
     agency: Agency,
     triggered_at: datetime | None = None,
     confidential: bool = False,
+    duration: int | None = None,
 ) -> Deadline:
     """Start the clock of `rule` (a code or a rule) on `target` for `agency`, counting from `triggered_at`.
 
     If that clock is already running it is returned unchanged. Records a STARTED event. The rule's duration and unit are copied, so later edits of the rule do not move it.
+    `duration` replaces the rule's where a person sets the period (a supervision notice's target date).
     """
     if isinstance(rule, str):
         rule = DeadlineRule.objects.get(code=rule)
@@ -126,14 +128,15 @@ def deadline_start(
         return existing  # a retried or repeated workflow step does not start a second clock
     triggered_at = triggered_at or timezone.now()
     calendar = calendar_for(agency)
+    duration = rule.duration if duration is None else duration
     due_at, provisional = compute_due(
-        triggered_at=triggered_at, duration=rule.duration, unit=rule.unit, calendar=calendar.pk
+        triggered_at=triggered_at, duration=duration, unit=rule.unit, calendar=calendar.pk
     )
     deadline = Deadline(
         content_type=ContentType.objects.get_for_model(target),
         object_id=target.pk,
         rule=rule,
-        duration=rule.duration,
+        duration=duration,
         unit=rule.unit,
         agency=agency,
         calendar=calendar,
@@ -202,7 +205,7 @@ def deadline_resume(*, actor, deadline: Deadline, at: datetime | None = None) ->
     DeadlineEvent.objects.create(
         deadline=deadline, kind="resumed", at=at, actor=actor, old_due_at=old_due, new_due_at=deadline.due_at
     )
-    clocks_changed.send(sender=Deadline, deadline_ids=[deadline.pk])
+    clocks_changed.send(sender=Deadline, deadline_ids=[deadline.pk], previous_due={deadline.pk: old_due})
     return deadline
 
 

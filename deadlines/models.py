@@ -206,6 +206,8 @@ class Deadline(ConcurrentTransitionMixin, models.Model):
             ),
             # The clocks of one object (a referral's page).
             models.Index(fields=["content_type", "object_id"], name="deadline_target"),
+            # The board's daily figures (deadlines/daily.py) and its lists of the clocks behind a figure.
+            models.Index(fields=["due_at", "agency"], name="deadline_due_agency"),
         ]
         constraints = [
             # One running clock per object, rule and acting agency, even if a workflow step runs twice at once.
@@ -289,3 +291,47 @@ class DeadlineEvent(models.Model):
 
     def __str__(self):
         return f"{self.deadline_id} {self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ClockDay(models.Model):
+    """The clocks of one agency and rule that fell due on one day, counted by outcome: the supervisors' board and
+    statistics read these few rows instead of the clocks themselves (deadlines/daily.py keeps them current)."""
+
+    day = models.DateField(_("due day"))
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    rule = models.ForeignKey(DeadlineRule, on_delete=models.CASCADE, related_name="+")
+    due = models.PositiveIntegerField(_("due"), default=0)  # every clock due that day but the cancelled ones
+    met_in_time = models.PositiveIntegerField(_("met in time"), default=0)
+    met_late = models.PositiveIntegerField(_("met late"), default=0)
+    overdue = models.PositiveIntegerField(_("overdue, not met"), default=0)
+    pending = models.PositiveIntegerField(_("running, not yet due"), default=0)
+    # Working days from the trigger day to the day the act was done, summed over the met clocks (for averages).
+    met_working_days = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("clocks of a day")
+        verbose_name_plural = _("clocks of a day")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "agency", "rule"], name="clockday_unique_group"),
+        ]
+        indexes = [models.Index(fields=["agency", "day"], name="clockday_agency_day")]
+
+    def __str__(self):
+        return f"{self.day} {self.agency_id} {self.rule_id}: {self.due}"
+
+
+class ClockDayStale(models.Model):
+    """A group of ClockDay whose clocks changed since it was counted; written in the transaction of the change,
+    taken and counted again by the sweep."""
+
+    day = models.DateField()
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.CASCADE, related_name="+")
+    rule = models.ForeignKey(DeadlineRule, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "agency", "rule"], name="clockdaystale_unique_group"),
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.agency_id} {self.rule_id}"

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from notifications.services import notify
 
-from . import workdays
+from . import daily, workdays
 from .clocks import reminder_times, second_escalation_at
 from .due import local_date
 from .messages import Clock, clocks, to_handlers, to_heads_and_supervisors
@@ -34,6 +34,7 @@ class SweepResult:
     reminded: int = 0
     overdue: int = 0
     escalated: int = 0
+    recounted: int = 0  # the board's daily groups counted again (deadlines/daily.py)
 
 
 def sweep(now: datetime | None = None) -> SweepResult:
@@ -42,7 +43,9 @@ def sweep(now: datetime | None = None) -> SweepResult:
     workdays.refresh()
     # Overdue first: a clock that has run out gets the overdue notice, not a stale reminder.
     overdue = _mark_overdue(now)
-    return SweepResult(reminded=_remind(now), overdue=overdue, escalated=_escalate(now))
+    result = SweepResult(reminded=_remind(now), overdue=overdue, escalated=_escalate(now))
+    result.recounted = daily.refresh()  # last: it counts what the steps above changed
+    return result
 
 
 def _claim(ids: list[int], *, where: dict, set_: dict) -> list[int]:
