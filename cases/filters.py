@@ -77,12 +77,33 @@ class CaseFilterForm(PortalForm):
 
 @dataclass
 class CasePage:
-    leads: list
+    rows: list[dict]  # one dict a lead, everything its row shows (see case_page)
     next_after: str | None  # the keyset of the next page, None on the last
 
 
+# What a row needs of its lead, read as plain values: a page builds no Lead, project or agency objects.
+ROW_FIELDS = (
+    "pk",
+    "created_at",
+    "source",
+    "state",
+    "needs_designation",
+    "discovered_on",
+    "agency__name",
+    "project__name",
+    "project__category",
+)
+
+
+def labels(choices) -> dict:
+    """value → label of `choices`, translated once for the page (a row's get_FOO_display would build and hash the
+    whole set of lazy labels again for every row)."""
+    return {value: str(label) for value, label in choices.choices}
+
+
 def case_page(form: CaseFilterForm, user, *, after: str | None) -> CasePage:
-    """The leads the filters select that `user` may see, PAGE_SIZE of them after the keyset `after`."""
+    """The leads the filters select that `user` may see, PAGE_SIZE of them after the keyset `after`, as the rows
+    of the list: project, category, source, agency, state, latest visible referral, most pressing clock."""
     leads = Lead.objects.visible_to(user)
     referrals = Referral.objects.visible_to(user)  # a lead's referrals to others are not all mine to see
     if form.is_bound:
@@ -91,48 +112,70 @@ def case_page(form: CaseFilterForm, user, *, after: str | None) -> CasePage:
     if keyset := _parse_after(after):
         created_at, pk = keyset
         leads = leads.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk))
-    rows = list(leads.select_related("project", "agency").order_by("-created_at", "-pk")[: PAGE_SIZE + 1])
+    rows = list(leads.order_by("-created_at", "-pk").values(*ROW_FIELDS)[: PAGE_SIZE + 1])
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
+    lead_ids = [row["pk"] for row in rows]
     # The page's visible referrals in one narrow query, newest first per lead: the latest gives the state column,
     # all of them the clocks.
     page_referrals = list(
-        referrals.filter(lead__in=rows)
+        referrals.filter(lead__in=lead_ids)
         .order_by("lead_id", "-sent_at", "-pk")
         .values_list("pk", "lead_id", "state", "receiver__name")
     )
     latest = {}
     for _pk, lead_id, state, receiver in page_referrals:
         latest.setdefault(lead_id, (state, receiver))
-    labels = dict(Referral.State.choices)
-    clocks = _most_pressing_clocks(rows, {pk: lead_id for pk, lead_id, _state, _receiver in page_referrals})
+    clocks = _most_pressing_clocks(
+        lead_ids, {pk: lead_id for pk, lead_id, _state, _receiver in page_referrals}
+    )
+    sources, categories = labels(Lead.Source), labels(TradingProject.Category)
+    states, referral_states, clock_states = labels(Lead.State), labels(Referral.State), labels(Deadline.State)
     url = reverse("cases:lead", args=[URL_SENTINEL])
     for row in rows:
-        row.last_referral_state, row.last_receiver = latest.get(row.pk, ("", ""))
-        row.last_referral_label = labels.get(row.last_referral_state, "")
-        row.clock = clocks.get(row.pk)
-        row.url = url.replace(str(URL_SENTINEL), str(row.pk))  # one reverse() a page, not one a row
-    next_after = f"{(rows[-1].created_at - EPOCH) // MICROSECOND}.{rows[-1].pk}" if more else None
+        row["url"] = url.replace(str(URL_SENTINEL), str(row["pk"]))  # one reverse() a page, not one a row
+        row["source_label"] = sources.get(row["source"], row["source"])
+        row["category_label"] = categories.get(row["project__category"], row["project__category"])
+        row["state_label"] = states.get(row["state"], row["state"])
+        referral_state, row["last_receiver"] = latest.get(row["pk"], ("", ""))
+        row["last_referral_state"] = referral_state
+        row["last_referral_label"] = referral_states.get(referral_state, referral_state)
+        if clock := clocks.get(row["pk"]):
+            # The badge's words and colour, built here rather than by an included template a row.
+            row["clock"] = {
+                "label": clock.label,
+                "urgency": clock.urgency,
+                "state": clock_states[clock.deadline.state],
+                "rule": clock.deadline.rule.code,
+            }
+    next_after = f"{(rows[-1]['created_at'] - EPOCH) // MICROSECOND}.{rows[-1]['pk']}" if more else None
     return CasePage(rows, next_after)
 
 
-def _most_pressing_clocks(leads, referral_leads: dict) -> dict:
+def _most_pressing_clocks(lead_ids: list[int], referral_leads: dict) -> dict:
     """lead id → the running clock of the lead or its visible referrals (`referral_leads`: referral id → lead id)
-    that falls due first, a paused one only when nothing else runs. Two narrow queries: the candidates are compared
-    as plain rows, and only the chosen clocks (one per lead at most) are loaded as objects."""
+    that falls due first, a paused one only when nothing else runs. One query, of the few columns a badge needs."""
     lead_type = case_types()[Lead].pk
-    running = Deadline.objects.running().filter(of_cases([lead.pk for lead in leads], referral_leads))
-    best = {}  # lead id → (preference, deadline id)
-    for pk, content_type_id, object_id, state, due_at in running.values_list(
-        "pk", "content_type_id", "object_id", "state", "due_at"
-    ):
-        lead_id = object_id if content_type_id == lead_type else referral_leads[object_id]
-        preference = (state == Deadline.State.PAUSED, due_at)
+    running = (
+        Deadline.objects.running()
+        .filter(of_cases(lead_ids, referral_leads))
+        .select_related("rule")
+        .only(
+            "content_type_id", "object_id", "state", "due_at", "met_at", "unit", "calendar_id", "rule__code"
+        )
+        .order_by()
+    )
+    best = {}  # lead id → (preference, deadline)
+    for deadline in running:
+        if deadline.content_type_id == lead_type:
+            lead_id = deadline.object_id
+        else:
+            lead_id = referral_leads[deadline.object_id]
+        preference = (deadline.state == Deadline.State.PAUSED, deadline.due_at, deadline.pk)
         if lead_id not in best or preference < best[lead_id][0]:
-            best[lead_id] = (preference, pk)
-    chosen = Deadline.objects.select_related("rule").in_bulk([pk for _preference, pk in best.values()])
+            best[lead_id] = (preference, deadline)
     now = timezone.now()
-    return {lead_id: clock_view(chosen[pk], now=now) for lead_id, (_preference, pk) in best.items()}
+    return {lead_id: clock_view(deadline, now=now) for lead_id, (_preference, deadline) in best.items()}
 
 
 def _last_referral(referrals, field):

@@ -49,7 +49,7 @@ def many_leads(agency, insider):
 
 
 def names(response):
-    return [lead.project.name for lead in response.context["page"].leads]
+    return [row["project__name"] for row in response.context["page"].rows]
 
 
 def test_keyset_pages_walk_every_case_once(client_for, insider, many_leads, monkeypatch):
@@ -167,8 +167,8 @@ def test_an_earlier_receiver_does_not_see_where_the_lead_went_next(
     third = AgencyFactory(region=region, name="宣恩县水利和湖泊局", doc_prefix="宣水")
     send(approved, insider, third)
     page = client_for(receiver_handler).get(reverse("cases:list")).context["page"]
-    [row] = page.leads  # the lead once referred to it, as it stood when it left
-    assert (row.last_receiver, row.last_referral_state) == (other_agency.name, "returned")
+    [row] = page.rows  # the lead once referred to it, as it stood when it left
+    assert (row["last_receiver"], row["last_referral_state"]) == (other_agency.name, "returned")
     assert names(client_for(receiver_handler).get(reverse("cases:list"), {"agency": third.pk})) == []
     assert names(client_for(insider).get(reverse("cases:list"), {"state": "referral:sent"})) == [
         approved.project.name
