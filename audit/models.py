@@ -42,6 +42,11 @@ class AuditEvent(models.Model):
         DOCUMENT_FAILED = "document_failed", _("Document generation failed")
         DOCUMENT_RETRIED = "document_retried", _("Document generation retried")
         DOCUMENT_DOWNLOADED = "document_downloaded", _("Document downloaded")
+        # Supervision notices (督办通知) press on clocks, which are floor 1; they are recorded on the clock's item.
+        SUPERVISION_YELLOW = "supervision_yellow", _("Yellow supervision notice issued (黄色督办)")
+        SUPERVISION_RED = "supervision_red", _("Red supervision notice issued (红色督办)")
+        SUPERVISION_ESCALATED = "supervision_escalated", _("Red supervision notice overdue: escalated")
+        SUPERVISION_RESOLVED = "supervision_resolved", _("Supervision notice resolved")
 
     sequence = models.PositiveBigIntegerField(_("sequence"))
     at = models.DateTimeField(_("at"))

@@ -1,0 +1,447 @@
+"""Supervision notices (督办通知): issued by a supervisor on an overdue or endangered clock, they notify the agency,
+show on the item's trail and the list, resolve with the clock they press on, and a red one that runs out goes to
+the jurisdiction's coordinator, once.
+
+The time is Tuesday 20 October 2026, 10:00 in China, unless a test says otherwise.
+"""
+
+import uuid
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django_fsm import ConcurrentTransition
+
+from agencies.models import Membership
+from audit.models import AuditEvent
+from cases.models import Lead, TradingProject
+from cases.services import lead_file
+from dashboards.models import SupervisionNotice
+from dashboards.notices import check_target_date, notice_issue, notice_resolve
+from deadlines.clocks import deadline_cancel, deadline_meet, deadline_start, running_for
+from deadlines.models import Deadline
+from deadlines.sweep import sweep
+from documents.models import Document
+from notifications.models import Notification
+from tests.concurrency import run_concurrently, transactional
+from tests.factories import MembershipFactory
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+pytestmark = pytest.mark.django_db
+
+
+def at(*args) -> datetime:
+    return datetime(*args, tzinfo=SHANGHAI)
+
+
+NOW = at(2026, 10, 20, 10)
+
+
+@pytest.fixture(autouse=True)
+def _now():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def coordinator_head(coordinator):
+    return MembershipFactory(agency=coordinator, role=Membership.Role.HEAD, user__username="coord_head").user
+
+
+def make_lead(agency, actor, discovered_on: date) -> Lead:
+    return lead_file(
+        actor=actor,
+        agency=agency,
+        source=Lead.Source.TRADING_CENTER,
+        project=TradingProject(name="宣恩县某道路改造工程", category=TradingProject.Category.CONSTRUCTION),
+        facts="两家投标人的投标文件雷同。",
+        discovered_on=discovered_on,
+        parties=[],
+        files=[],
+    )
+
+
+@pytest.fixture
+def lead(agency, insider, colleague):
+    """Found on Friday 9 October: clock L2 (refer within 5 working days) was due on 15 October, 3 working days ago."""
+    return make_lead(agency, insider, date(2026, 10, 9))
+
+
+@pytest.fixture
+def clock(lead) -> Deadline:
+    return running_for(lead, "L2").get()
+
+
+def issue(supervisor, clock, **changes):
+    arguments = {"grade": "yellow", "message": "请立即移送。", "target_date": date(2026, 10, 23)} | changes
+    return notice_issue(actor=supervisor, deadline=clock, **arguments)
+
+
+def post_new(client, clock, **changes):
+    data = {
+        "grade": "yellow",
+        "message": "请立即移送并报告办理情况。",
+        "target_date": "2026-10-23",
+        "submission_key": str(uuid.uuid4()),
+    } | changes
+    return client.post(reverse("dashboards:notice_new", args=[clock.pk]), data)
+
+
+def keys_of(user) -> list[str]:
+    return list(Notification.objects.filter(recipient=user).order_by("id").values_list("key", flat=True))
+
+
+# Issuing ----------------------------------------------------------------------------------------------------------
+
+
+def test_a_supervisor_issues_a_numbered_notice_that_tells_the_heads_and_handlers(
+    client_for, clock, supervisor, coordinator, agency, insider, colleague, outsider
+):
+    response = post_new(client_for(supervisor), clock)
+    notice = SupervisionNotice.objects.get()
+    assert response.status_code == 302
+    assert response.url == notice.get_absolute_url()
+    assert (notice.state, notice.grade, notice.agency, notice.issuing_agency) == (
+        "open",
+        "yellow",
+        agency,
+        coordinator,
+    )
+    document = notice.document
+    assert document.kind == Document.Kind.CIRCULAR
+    assert document.number == f"{coordinator.doc_prefix}发〔2026〕1号"
+    assert (document.agency, document.addressee) == (coordinator, agency)
+    assert "黄色督办" in document.title
+    assert "于2026年10月23日前办结" in "".join(document.context["body"])
+    # Its own clock S1 for the agency, due at the end of the target date.
+    assert notice.clock.rule.code == "S1"
+    assert notice.clock.agency == agency
+    assert notice.clock.due_at == at(2026, 10, 23, 23, 59, 59, 999999)
+    key = f"supervision:{notice.pk}:issued"
+    assert key in keys_of(colleague)
+    assert key in keys_of(insider)
+    assert key not in keys_of(outsider)
+    message = Notification.objects.get(recipient=colleague, key=key)
+    assert message.title == "【黄色督办】L2 完成案件移送"
+    assert message.url == notice.get_absolute_url()
+
+
+def test_the_notice_shows_on_the_items_trail_for_its_agency_and_the_supervisor(
+    client_for, lead, clock, supervisor, insider
+):
+    notice = issue(supervisor, clock)
+    for user in (insider, supervisor):
+        timeline = client_for(user).get(lead.get_absolute_url()).context["timeline"]
+        [entry] = [entry for entry in timeline if entry.event.action == AuditEvent.Action.SUPERVISION_YELLOW]
+        assert entry.event.agency_id == clock.agency_id
+        assert entry.event.payload["number"] == notice.document.number
+        assert entry.event.actor == supervisor
+
+
+def test_the_notice_shows_on_the_list_and_its_page(client_for, clock, supervisor, insider, colleague):
+    notice = issue(supervisor, clock)
+    for user in (supervisor, insider, colleague):
+        client = client_for(user)
+        listed = client.get(reverse("dashboards:notice_list"))
+        assert list(listed.context["page"].object_list) == [notice]
+        page = client.get(notice.get_absolute_url())
+        assert page.status_code == 200
+        assert notice.document.number in page.text
+        assert reverse("documents:detail", args=[notice.document.pk]) in page.text
+    assert client_for(supervisor).get(notice.get_absolute_url()).context["can_resolve"] is True
+    assert client_for(colleague).get(notice.get_absolute_url()).context["can_resolve"] is False
+
+
+def test_the_board_query_lists_open_notices(clock, supervisor, insider, outsider):
+    notice = issue(supervisor, clock)
+    board = SupervisionNotice.objects.visible_to(supervisor).open().select_related("deadline__rule", "agency")
+    assert list(board) == [notice]
+    assert list(SupervisionNotice.objects.visible_to(insider).open()) == [notice]
+    assert list(SupervisionNotice.objects.visible_to(outsider).open()) == []
+
+
+def test_an_endangered_clock_may_be_supervised(agency, insider, supervisor):
+    """Found on 13 October: due today, 20 October (amber)."""
+    clock = running_for(make_lead(agency, insider, date(2026, 10, 13)), "L2").get()
+    assert issue(supervisor, clock).state == "open"
+
+
+def test_a_clock_on_time_cannot_be_supervised(client_for, agency, insider, supervisor):
+    """Found on 19 October: due 26 October, 4 working days left."""
+    clock = running_for(make_lead(agency, insider, date(2026, 10, 19)), "L2").get()
+    client = client_for(supervisor)
+    page = client.get(reverse("dashboards:notice_new", args=[clock.pk]))
+    assert page.status_code == 200
+    assert page.context["pressing"] is False
+    response = post_new(client, clock)
+    assert response.status_code == 400
+    assert not SupervisionNotice.objects.exists()
+    with pytest.raises(ValidationError):
+        issue(supervisor, clock)
+
+
+def test_a_met_clock_cannot_be_supervised(clock, supervisor):
+    deadline_meet(deadline=clock)
+    with pytest.raises(ConcurrentTransition):
+        issue(supervisor, clock)
+
+
+@pytest.mark.parametrize(
+    ("target", "code"),
+    [
+        ("2026-10-20", "target_not_future"),  # today
+        ("2026-10-19", "target_not_future"),  # past
+        ("2026-10-24", "target_not_workday"),  # a Saturday
+        ("2026-13-01", "invalid"),  # no such date
+    ],
+)
+def test_a_target_date_must_be_a_working_day_after_today(client_for, clock, supervisor, target, code):
+    response = post_new(client_for(supervisor), clock, target_date=target, message="请立即移送。")
+    assert response.status_code == 400
+    [error] = response.context["form"].errors.as_data()["target_date"]
+    assert error.code == code
+    assert "请立即移送。" in response.text  # what was typed is kept
+    assert not SupervisionNotice.objects.exists()
+
+
+def test_a_holiday_target_date_is_named(agency):
+    with pytest.raises(ValidationError) as refused:
+        check_target_date(date(2026, 10, 1), agency=agency, today=date(2026, 9, 29))
+    assert "国庆节" in refused.value.messages[0]
+    # 30 September, 8 and 9 October, and Saturday 10 October (调休上班).
+    assert check_target_date(date(2026, 10, 10), agency=agency, today=date(2026, 9, 29)) == 4
+
+
+# Who may --------------------------------------------------------------------------------------------------------
+
+
+def test_only_supervisors_over_the_agency_may_issue(client_for, clock, colleague, insider):
+    for user in (colleague, insider):  # they see their own clock
+        client = client_for(user)
+        assert client.get(reverse("dashboards:notice_new", args=[clock.pk])).status_code == 403
+        assert post_new(client, clock).status_code == 403
+        with pytest.raises(PermissionDenied):
+            issue(user, clock)
+    assert not SupervisionNotice.objects.exists()
+
+
+def test_those_who_cannot_see_the_clock_get_404_everywhere(
+    client_for, clock, supervisor, outsider, foreign_supervisor
+):
+    notice = issue(supervisor, clock)
+    for user in (outsider, foreign_supervisor):
+        client = client_for(user)
+        assert client.get(reverse("dashboards:notice_new", args=[clock.pk])).status_code == 404
+        assert post_new(client, clock).status_code == 404
+        assert client.get(notice.get_absolute_url()).status_code == 404
+        resolve_url = reverse("dashboards:notice_resolve", args=[notice.pk])
+        assert client.post(resolve_url, {"note": "x"}).status_code == 404
+        assert list(client.get(reverse("dashboards:notice_list")).context["page"].object_list) == []
+
+
+def test_anonymous_is_sent_to_log_in(client, clock):
+    assert client.get(reverse("dashboards:notice_new", args=[clock.pk])).status_code == 302
+    assert client.get(reverse("dashboards:notice_list")).status_code == 302
+
+
+def test_the_agencys_head_may_read_but_not_resolve(client_for, clock, supervisor, colleague):
+    notice = issue(supervisor, clock)
+    client = client_for(colleague)
+    response = client.post(reverse("dashboards:notice_resolve", args=[notice.pk]), {"note": "已办。"})
+    assert response.status_code == 403
+    notice.refresh_from_db()
+    assert notice.state == "open"
+
+
+# Twice, and at once ------------------------------------------------------------------------------------------------
+
+
+def test_the_same_form_sent_twice_gives_one_notice(client_for, clock, supervisor):
+    key = str(uuid.uuid4())
+    client = client_for(supervisor)
+    first = post_new(client, clock, submission_key=key)
+    second = post_new(client, clock, submission_key=key)
+    assert first.status_code == second.status_code == 302
+    assert first.url == second.url
+    assert SupervisionNotice.objects.count() == 1
+
+
+def test_a_second_yellow_notice_on_the_clock_is_refused(client_for, clock, supervisor):
+    issue(supervisor, clock)
+    with pytest.raises(ValidationError):
+        issue(supervisor, clock)
+    # A page shown before the first notice was issued is out of date: 409.
+    response = post_new(client_for(supervisor), clock, grade="red", seen_state="open.0")
+    assert response.status_code == 409
+    assert SupervisionNotice.objects.count() == 1
+
+
+@transactional
+def test_two_supervisors_issuing_at_once_give_one_notice(clock, supervisor, coordinator):
+    from django.test import Client
+
+    second = MembershipFactory(agency=coordinator, role=Membership.Role.SUPERVISOR).user
+    form = Client()
+    form.force_login(supervisor)
+    seen = form.get(reverse("dashboards:notice_new", args=[clock.pk])).context["form"]["seen_state"].value()
+
+    def submit(user):
+        def run():
+            client = Client()
+            client.force_login(user)
+            return post_new(client, clock, seen_state=seen).status_code
+
+        return run
+
+    users = iter([supervisor, second])
+    with time_machine.travel(NOW, tick=False):
+        results = run_concurrently(lambda: submit(next(users))(), times=2)
+    assert sorted(results) == [302, 409]
+    assert SupervisionNotice.objects.count() == 1
+
+
+@transactional
+def test_one_form_sent_twice_at_once_gives_one_notice(clock, supervisor):
+    from django.test import Client
+
+    key = str(uuid.uuid4())
+
+    def submit():
+        client = Client()
+        client.force_login(supervisor)
+        return post_new(client, clock, submission_key=key).status_code
+
+    with time_machine.travel(NOW, tick=False):
+        assert run_concurrently(submit, times=2) == [302, 302]
+    assert SupervisionNotice.objects.count() == 1
+
+
+# Red supersedes yellow -----------------------------------------------------------------------------------------------
+
+
+def test_a_red_notice_supersedes_an_open_yellow_one(clock, supervisor, colleague):
+    yellow = issue(supervisor, clock)
+    red = issue(
+        supervisor, clock, grade="red", message="限期办结，逾期报协调机构。", target_date=date(2026, 10, 22)
+    )
+    yellow.refresh_from_db()
+    assert yellow.state == "superseded"
+    assert yellow.clock.state == Deadline.State.CANCELLED
+    assert red.supersedes == yellow
+    assert red.state == "open"
+    assert f"{yellow.document.number}号黄色督办通知不再执行" in "".join(red.document.context["body"])
+    assert list(SupervisionNotice.objects.open()) == [red]
+    with pytest.raises(ValidationError):  # no second red on the same clock
+        issue(supervisor, clock, grade="red")
+
+
+# Resolution -------------------------------------------------------------------------------------------------------------
+
+
+def test_meeting_the_supervised_clock_resolves_the_notice_and_meets_its_clock(clock, supervisor, colleague):
+    notice = issue(supervisor, clock)
+    deadline_meet(deadline=clock, at=at(2026, 10, 21, 15))
+    notice.refresh_from_db()
+    assert notice.state == "resolved"
+    assert notice.resolved_by is None
+    assert notice.resolved_at == at(2026, 10, 21, 15)
+    assert notice.clock.state == Deadline.State.MET
+    assert notice.clock.met_at == at(2026, 10, 21, 15)
+    assert f"supervision:{notice.pk}:resolved" in keys_of(supervisor)
+    events = AuditEvent.objects.filter(action=AuditEvent.Action.SUPERVISION_RESOLVED)
+    assert events.get().object_id == clock.object_id
+
+
+def test_cancelling_the_supervised_clock_resolves_the_notice_and_cancels_its_clock(clock, supervisor):
+    notice = issue(supervisor, clock)
+    deadline_cancel(deadline=clock, reason="案件撤回")
+    notice.refresh_from_db()
+    assert notice.state == "resolved"
+    assert notice.clock.state == Deadline.State.CANCELLED
+
+
+def test_a_supervisor_resolves_a_notice_with_a_note(client_for, clock, supervisor, colleague):
+    notice = issue(supervisor, clock)
+    url = reverse("dashboards:notice_resolve", args=[notice.pk])
+    client = client_for(supervisor)
+    assert client.post(url, {"note": "  "}).status_code == 400  # a note is required
+    response = client.post(url, {"note": "已约谈，单位说明情况属实。"})
+    assert response.status_code == 302
+    notice.refresh_from_db()
+    assert (notice.state, notice.resolved_by, notice.resolution_note) == (
+        "resolved",
+        supervisor,
+        "已约谈，单位说明情况属实。",
+    )
+    assert notice.clock.state == Deadline.State.CANCELLED
+    assert f"supervision:{notice.pk}:resolved" in keys_of(colleague)
+    assert client.post(url, {"note": "再次办结"}).status_code == 409  # already resolved
+    assert list(SupervisionNotice.objects.open()) == []
+    with pytest.raises(ConcurrentTransition):
+        notice_resolve(actor=supervisor, notice=notice, note="again")
+
+
+# Escalation -------------------------------------------------------------------------------------------------------
+
+
+def test_a_red_notice_that_runs_out_goes_to_the_coordinator_once(
+    clock, supervisor, colleague, coordinator_head, insider, outsider
+):
+    notice = issue(supervisor, clock, grade="red", target_date=date(2026, 10, 22))
+    with time_machine.travel(at(2026, 10, 23, 0, 5), tick=False):
+        assert sweep(at(2026, 10, 23, 0, 5)).overdue >= 1
+        sweep(at(2026, 10, 23, 0, 6))
+    notice.refresh_from_db()
+    assert notice.state == "escalated"
+    assert notice.escalated_at == at(2026, 10, 23, 0, 5)
+    key = f"supervision:{notice.pk}:escalated"
+    assert keys_of(coordinator_head).count(key) == 1
+    assert keys_of(supervisor).count(key) == 1  # the coordinator's supervisors
+    assert key not in keys_of(insider)
+    assert key not in keys_of(outsider)
+    assert Notification.objects.filter(key=key).count() == 2
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.SUPERVISION_ESCALATED).count() == 1
+    # Still on the board until resolved; meeting the clock late resolves it.
+    assert list(SupervisionNotice.objects.open()) == [notice]
+    with time_machine.travel(at(2026, 10, 26, 9), tick=False):
+        deadline_meet(deadline=clock)
+    notice.refresh_from_db()
+    assert notice.state == "resolved"
+
+
+def test_a_yellow_notice_that_runs_out_is_not_escalated(clock, supervisor, colleague, coordinator_head):
+    notice = issue(supervisor, clock, target_date=date(2026, 10, 22))
+    with time_machine.travel(at(2026, 10, 23, 0, 5), tick=False):
+        sweep(at(2026, 10, 23, 0, 5))
+    notice.refresh_from_db()
+    assert notice.clock.state == Deadline.State.OVERDUE
+    assert notice.state == "open"
+    assert not Notification.objects.filter(key__endswith=":escalated").exists()
+    assert keys_of(coordinator_head) == []
+
+
+# Confidential clocks ----------------------------------------------------------------------------------------------
+
+
+def test_a_confidential_clock_is_not_described_in_the_notice(client_for, lead, agency, supervisor, colleague):
+    secret = deadline_start(
+        rule="L3", target=lead, agency=agency, triggered_at=at(2026, 10, 9, 10), confidential=True
+    )
+    notice = issue(supervisor, secret)
+    words = str(lead)
+    assert words not in "".join(notice.document.context["body"])
+    assert notice.document.confidential is True
+    for message in Notification.objects.filter(key=f"supervision:{notice.pk}:issued"):
+        assert words not in message.body
+    assert words not in str(notice)
+    page = client_for(supervisor).get(notice.get_absolute_url())
+    assert page.status_code == 200
+    assert page.context["item"]["url"] == lead.get_absolute_url()  # the supervisor may see this lead itself
