@@ -46,6 +46,7 @@ from django.utils import timezone
 import config.urls
 from agencies.models import Agency, Membership, Region
 from cases.models import Lead, Referral, TradingProject
+from cases.overdue import overdue_mark_all
 from cases.services import Party, lead_file
 from cases.workflows import (
     lead_approve,
@@ -196,7 +197,7 @@ LOAD_PROJECTS = """
 LOAD_LEADS = """
     INSERT INTO cases_lead (
         id, agency_id, source, project_id, facts, discovered_on, state, needs_designation, created_by_id, created_at,
-        revision)
+        revision, overdue)
     SELECT %(lead)s + i, (%(agencies)s::bigint[])[s],
            (ARRAY['trading_center', 'complaint', 'routine', 'campaign', 'assigned', 'inspection_tour', 'data_alert',
                   'other'])[1 + (i / 3) %% 8],
@@ -204,7 +205,8 @@ LOAD_LEADS = """
            (created_at AT TIME ZONE %(zone)s)::date - i %% 5,
            CASE WHEN state = 'returned' THEN 'approved' ELSE 'referred' END, false,
            (%(handlers)s::int[])[s], created_at,
-           CASE WHEN state = 'returned' THEN 4 ELSE 3 END  -- saved when submitted, approved, referred (taken back)
+           CASE WHEN state = 'returned' THEN 4 ELSE 3 END,  -- saved when submitted, approved, referred (taken back)
+           false  -- set from the clocks once they are loaded (overdue_mark_all)
     FROM bench_plan
 """
 # Letters whose PDF was made long ago: ready, with a file name (never read here) and a digest. Verification codes
@@ -355,6 +357,10 @@ def load_referrals(people: dict) -> None:
             no_style(), [TradingProject, Lead, Document, Referral, Deadline]
         ):
             cursor.execute(sql)
+    # The clocks were written without the deadline engine, so without its clocks_changed signal: the leads'
+    # overdue marks (cases/overdue.py) are set from them here, as the engine would have kept them.
+    overdue_mark_all()
+    with connection.cursor() as cursor:
         # Statistics for the planner, and the hint bits and visibility map a table in service has.
         cursor.execute("VACUUM ANALYZE")
 

@@ -87,6 +87,9 @@ class Lead(ConcurrentTransitionMixin, Revisioned):
     created_at = models.DateTimeField(_("filed at"), auto_now_add=True)
     # The key of the form that filed it: a second submit of the same form finds this lead instead of a new one.
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # Set while a clock of the lead or of one of its referrals is overdue; kept in step with the clocks by
+    # cases/overdue.py (in the transaction of every clock change), for the case list's "overdue only" filter.
+    overdue = models.BooleanField(_("overdue"), default=False, editable=False)
 
     objects = LeadQuerySet.as_manager()
 
@@ -97,6 +100,12 @@ class Lead(ConcurrentTransitionMixin, Revisioned):
         indexes = [
             # The case list's keyset pages read this index from where the previous page ended.
             models.Index(fields=["-created_at", "-id"], name="lead_newest_first"),
+            # The list's "overdue only" filter reads the overdue leads newest first, and nothing else.
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=models.Q(overdue=True),
+                name="lead_overdue_newest_first",
+            ),
         ]
 
     def __str__(self):

@@ -15,6 +15,7 @@ from cases.services import lead_file
 from cases.todo import tasks_for
 from cases.workflows import referral_receive, referral_return
 from deadlines.models import Deadline
+from deadlines.signals import clocks_changed
 from tests.factories import AgencyFactory, MembershipFactory
 
 from .test_referral import send
@@ -82,11 +83,13 @@ def test_filters(client_for, insider, many_leads, approved, other_agency, receiv
     assert listed(state="referral:accepted") == set()
     assert listed(agency=other_agency.pk) == {approved.project.name}  # leads referred to it
     assert listed(overdue="on") == set()
+    # Two clocks run out, as the sweep marks them (its own rules are tested in tests/deadlines and test_overdue).
     lead_type = ContentType.objects.get_for_model(Lead)
-    Deadline.objects.filter(content_type=lead_type, object_id=leads[2].pk).update(state="overdue")
-    Deadline.objects.filter(
+    late = Deadline.objects.filter(content_type=lead_type, object_id=leads[2].pk) | Deadline.objects.filter(
         content_type=ContentType.objects.get_for_model(Referral), object_id=referral.pk
-    ).update(state="overdue")
+    )
+    late.update(state="overdue")
+    clocks_changed.send(sender=Deadline, deadline_ids=list(late.values_list("pk", flat=True)))
     assert listed(overdue="on") == {"项目002", approved.project.name}
 
 

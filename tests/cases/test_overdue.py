@@ -1,0 +1,88 @@
+"""A lead's overdue mark follows its clocks and its referrals' clocks (cases/overdue.py), and the case list's
+"overdue only" filter, which reads the mark, still lists exactly the leads with an overdue clock the user may see."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from cases.models import Lead, TradingProject
+from cases.overdue import overdue_mark_all
+from cases.services import lead_file
+from cases.workflows import referral_receive, referral_return
+from deadlines.clocks import deadline_meet, running_for
+from deadlines.models import Deadline
+from deadlines.sweep import sweep
+from tests.factories import AgencyFactory, MembershipFactory
+
+from .test_referral import send
+
+pytestmark = pytest.mark.django_db
+
+
+def marked(lead) -> bool:
+    return Lead.objects.get(pk=lead.pk).overdue
+
+
+def listed_overdue(client) -> list[str]:
+    response = client.get(reverse("cases:list"), {"overdue": "on"})
+    return [row["project__name"] for row in response.context["page"].rows]
+
+
+def test_the_sweep_marks_a_lead_overdue_and_meeting_its_clock_clears_the_mark(lead):
+    clock = running_for(lead, "L2").get()
+    sweep(clock.due_at - timedelta(minutes=1))
+    assert not marked(lead)
+    sweep(clock.due_at + timedelta(minutes=1))
+    assert marked(lead)
+    deadline_meet(deadline=clock)  # referred late
+    assert not marked(lead)
+
+
+def test_a_referrals_clock_marks_its_lead_until_the_receiver_decides(
+    approved, insider, other_agency, receiver_handler, receiver_head
+):
+    referral = referral_receive(actor=receiver_handler, referral=send(approved, insider, other_agency))
+    clock = running_for(referral, "L3").get()
+    assert not marked(approved)  # its own L2 was met when it was sent
+    sweep(clock.due_at + timedelta(minutes=1))
+    assert Deadline.objects.get(pk=clock.pk).state == Deadline.State.OVERDUE
+    assert marked(approved)
+    referral_return(actor=receiver_head, referral=referral, reasons="不属本部门职责。")  # meets L3, late
+    assert not marked(approved)
+
+
+def test_the_overdue_filter_counts_only_the_referrals_the_user_may_see(
+    client_for, approved, insider, other_agency, receiver_handler, receiver_head, region
+):
+    # Returned by the first receiver, then sent to a third agency, whose clock runs out: the lead is overdue at a
+    # referral the first receiver does not see.
+    referral = referral_receive(actor=receiver_handler, referral=send(approved, insider, other_agency))
+    referral_return(actor=receiver_head, referral=referral, reasons="不属本部门职责。")
+    third = AgencyFactory(region=region, name="宣恩县水利和湖泊局", doc_prefix="宣水")
+    third_handler = MembershipFactory(agency=third, role="handler").user
+    onward = send(approved, insider, third)
+    sweep(running_for(onward, "L3").get().due_at + timedelta(minutes=1))
+    assert marked(approved)
+    assert listed_overdue(client_for(insider)) == [approved.project.name]
+    assert listed_overdue(client_for(third_handler)) == [approved.project.name]
+    assert listed_overdue(client_for(receiver_handler)) == []  # it sees the lead, not where it went next
+
+
+def test_marking_every_lead_from_the_clocks_agrees_with_the_signal(lead, agency, insider):
+    other = lead_file(
+        actor=insider,
+        agency=agency,
+        source=Lead.Source.ROUTINE,
+        project=TradingProject(name="另一项目", category=TradingProject.Category.OTHER),
+        facts="事实。",
+        discovered_on=lead.discovered_on,
+        parties=[],
+        files=[],
+    )
+    sweep(running_for(lead, "L2").get().due_at + timedelta(minutes=1))
+    deadline_meet(deadline=running_for(other, "L2").get())
+    Lead.objects.update(overdue=False)  # as clocks loaded without the engine would leave them
+    Lead.objects.filter(pk=other.pk).update(overdue=True)
+    overdue_mark_all()
+    assert (marked(lead), marked(other)) == (True, False)
