@@ -102,6 +102,7 @@ TEMPLATES = [
                 "agencies.context_processors.current_agency",
                 "deadlines.context_processors.calendar_warning",
                 "notifications.context_processors.unread_count",
+                "dashboards.context_processors.board_link",
             ],
         },
     },

@@ -1,9 +1,13 @@
-from django.urls import include, path
+from django.urls import path
 
-from . import views
+from . import board_views, views
 
 app_name = "dashboards"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("notices/", include("dashboards.notice_urls")),
+    path("board/", board_views.board_page, name="board"),
+    path("board/clocks/", board_views.clock_list, name="clocks"),
+    path("board/referrals/<slug:state>/", board_views.decision_list, name="decisions"),
+    path("board/statistics/", board_views.statistics_page, name="statistics"),
+    path("board/designations/", board_views.designation_list, name="designations"),
 ]

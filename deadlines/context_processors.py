@@ -1,6 +1,7 @@
 from django.utils import timezone
 
 from agencies.models import Membership
+from agencies.people import roles_of
 
 from . import workdays
 
@@ -13,7 +14,8 @@ def calendar_warning(request):
     missing = workdays.unpublished_years(timezone.localdate())
     if not missing:
         return {}
-    supervisor = Membership.objects.active().filter(user=user, role=Membership.Role.SUPERVISOR).exists()
+    # From the roles the request has read already (agency middleware): no query of its own.
+    supervisor = any(Membership.Role.SUPERVISOR in roles for roles in roles_of(user).values())
     if not (user.is_staff or supervisor):
         return {}
     return {"unpublished_years": missing}
