@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import board_views, views
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("board/referrals/<slug:state>/", board_views.decision_list, name="decisions"),
     path("board/statistics/", board_views.statistics_page, name="statistics"),
     path("board/designations/", board_views.designation_list, name="designations"),
+    path("notices/", include("dashboards.notice_urls")),
 ]
