@@ -16,6 +16,7 @@ from deadlines import workdays
 from deadlines.due import LEGAL_TZ, end_of, local_date
 from deadlines.models import ClockDay, Deadline, WorkCalendar
 
+from .models import SupervisionNotice
 from .periods import Period
 from .scope import Scope
 
@@ -114,6 +115,7 @@ class Board:
     weeks: list[Week]
     total_open: Open
     total_outcome: Outcome
+    notices: list  # open supervision notices (督办通知) on the scope's clocks, the nearest target date first
 
 
 def start_of(day: date) -> datetime:
@@ -260,6 +262,12 @@ def board(scope: Scope, period: Period, *, now: datetime) -> Board:
     ):
         agencies[agency_id].needs_designation = count
 
+    notices = list(
+        SupervisionNotice.objects.filter(agency_id__in=scope.ids)
+        .open()
+        .select_related("deadline__rule", "agency")
+        .order_by("target_date", "id")
+    )
     return Board(
         scope=scope,
         period=period,
@@ -269,4 +277,5 @@ def board(scope: Scope, period: Period, *, now: datetime) -> Board:
         weeks=[Week(start, outcome) for start, outcome in weeks.items()],
         total_open=total_open,
         total_outcome=total_outcome,
+        notices=notices,
     )

@@ -193,8 +193,8 @@ def test_the_board_reads_a_fixed_handful_of_queries_whatever_the_clocks(
         refresh()
         with time_machine.travel(NOW, tick=False):
             client.get(reverse("dashboards:board"))  # the calendar cache is warm from here on, as in service
-            # The board's own: the scope's agencies and six grouped queries.
-            with django_assert_max_num_queries(7):
+            # The board's own: the scope's agencies, six grouped queries and the open supervision notices.
+            with django_assert_max_num_queries(8):
                 board(scope, OCTOBER, now=NOW)
             with CaptureQueriesContext(connection) as queries:
                 assert client.get(reverse("dashboards:board")).status_code == 200
@@ -278,3 +278,24 @@ def test_a_membership_as_supervisor_of_a_foreign_region_does_not_widen_a_head(co
     MembershipFactory(agency=foreign_agency, role=Membership.Role.HEAD, user=colleague)
     assert foreign_agency.pk in board_scope(colleague).ids
     assert not board_scope(colleague).jurisdiction
+
+
+def test_an_open_supervision_notice_shows_on_the_boards_of_its_scope(
+    clocks, supervisor, colleague, outsider, agency, client_for
+):
+    from dashboards.notices import notice_issue
+
+    late = clocks[0]
+    with time_machine.travel(NOW, tick=False):
+        notice = notice_issue(
+            actor=supervisor,
+            deadline=late,
+            grade="yellow",
+            message="请于限期内办结。",
+            target_date=date(2026, 10, 16),
+        )
+        shown = client_for(supervisor).get(reverse("dashboards:board")).text
+        assert notice.get_absolute_url() in shown
+        assert notice.get_absolute_url() in client_for(colleague).get(reverse("dashboards:board")).text
+    assert [n.pk for n in board(board_scope(colleague), OCTOBER, now=NOW).notices] == [notice.pk]
+    assert board_scope(outsider) is None  # a handler of another agency has no board at all
