@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django import forms
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -147,7 +147,7 @@ def case_page(form: CaseFilterForm, user, *, after: str | None) -> CasePage:
                 "label": clock.label,
                 "urgency": clock.urgency,
                 "state": clock_states[clock.deadline.state],
-                "rule": clock.deadline.rule.code,
+                "rule": clock.deadline.rule_code,
             }
     next_after = f"{(rows[-1]['created_at'] - EPOCH) // MICROSECOND}.{rows[-1]['pk']}" if more else None
     return CasePage(rows, next_after)
@@ -160,10 +160,8 @@ def _most_pressing_clocks(lead_ids: list[int], referral_leads: dict) -> dict:
     running = (
         Deadline.objects.running()
         .filter(of_cases(lead_ids, referral_leads))
-        .select_related("rule")
-        .only(
-            "content_type_id", "object_id", "state", "due_at", "met_at", "unit", "calendar_id", "rule__code"
-        )
+        .annotate(rule_code=F("rule__code"))  # the rule's code only: no DeadlineRule objects
+        .only("content_type_id", "object_id", "state", "due_at", "met_at", "unit", "calendar_id")
         .order_by()
     )
     best = {}  # lead id → (preference, deadline)
