@@ -62,13 +62,15 @@ def notice_new(request, deadline_id):
         raise PermissionDenied(_("Only the supervisors over this agency may issue supervision notices."))
     if request.method == "POST" and (earlier := _sent_before(request)):
         return redirect(earlier)  # the same form again (a double click, a retry): the notice it issued
+    seen_state = seen_state_of(deadline)
+    if request.method == "POST" and request.POST.get("seen_state") not in (None, "", seen_state):
+        # Before the form: the page's choices (a red notice only, once a yellow one is open) are out of date too.
+        return conflict_page(request, deadline.get_absolute_url())
     now = timezone.now()
     open_notice = (
         SupervisionNotice.objects.open().filter(deadline=deadline).select_related("document").first()
     )
-    form = NoticeForm(
-        request.POST or None, deadline=deadline, open_notice=open_notice, seen_state=seen_state_of(deadline)
-    )
+    form = NoticeForm(request.POST or None, deadline=deadline, open_notice=open_notice, seen_state=seen_state)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -445,3 +445,84 @@ def test_a_confidential_clock_is_not_described_in_the_notice(client_for, lead, a
     page = client_for(supervisor).get(notice.get_absolute_url())
     assert page.status_code == 200
     assert page.context["item"]["url"] == lead.get_absolute_url()  # the supervisor may see this lead itself
+
+
+# A referral: both agencies see the notice on the case ------------------------------------------------------------
+
+
+def test_a_notice_on_a_referral_shows_to_the_sender_and_the_receiver(
+    client_for, agency, other_agency, insider, colleague, supervisor
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cases.models import Referral
+    from cases.workflows import lead_approve, lead_submit, lead_verify, referral_send
+    from tests.cases.files import PDF
+
+    receiver = MembershipFactory(agency=other_agency, role=Membership.Role.HANDLER).user
+    with time_machine.travel(at(2026, 10, 9, 10), tick=False):  # sent on 9 October: L3 was due on 16 October
+        lead = make_lead(agency, insider, date(2026, 10, 9))
+        lead_verify(actor=insider, lead=lead, findings="核实。")
+        lead_verify(actor=MembershipFactory(agency=agency).user, lead=lead, findings="核实。")
+        lead_submit(actor=insider, lead=lead, report_file=SimpleUploadedFile("报告.pdf", PDF))
+        lead_approve(actor=colleague, lead=lead)
+        referral = referral_send(
+            actor=insider,
+            lead=lead,
+            receiver=other_agency,
+            destination=Referral.Destination.SUPERVISORY,
+            method=Referral.Method.DIRECT,
+            legal_basis="《中华人民共和国招标投标法实施条例》第四十条",
+            materials=[{"name": "核实情况报告", "copies": 1, "pages": 3, "is_original": True, "note": ""}],
+        )
+    notice = issue(supervisor, running_for(referral, "L3").get(), grade="red")
+    assert notice.agency == other_agency
+    for user in (insider, receiver, supervisor):
+        timeline = client_for(user).get(lead.get_absolute_url()).context["timeline"]
+        assert [
+            entry.event.payload["number"] for entry in timeline if entry.event.action == "supervision_red"
+        ] == [notice.document.number]
+    # The notice's page links the case to those who may see it.
+    assert (
+        client_for(receiver).get(notice.get_absolute_url()).context["item"]["url"] == lead.get_absolute_url()
+    )
+
+
+# Pages' queries ----------------------------------------------------------------------------------------------------
+
+
+def test_the_list_costs_the_same_for_one_notice_or_many(client_for, agency, insider, supervisor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(supervisor)
+    url = reverse("dashboards:notice_list")
+    issue(supervisor, running_for(make_lead(agency, insider, date(2026, 10, 9)), "L2").get())
+    client.get(url)  # caches warmed (content types, calendars)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for _ in range(4):
+        issue(supervisor, running_for(make_lead(agency, insider, date(2026, 10, 9)), "L2").get(), grade="red")
+    with CaptureQueriesContext(connection) as five:
+        response = client.get(url)
+    assert len(response.context["page"].object_list) == 5
+    assert len(five.captured_queries) == len(one.captured_queries)
+
+
+# The demo ----------------------------------------------------------------------------------------------------------------
+
+
+def test_the_demo_notice_is_issued_once_on_a_late_demo_clock(settings, monkeypatch):
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    monkeypatch.setenv("DEMO_PASSWORD", "Demo@2026pass")
+    call_command("seed_demo")
+    call_command("seed_demo_cases")
+    call_command("seed_demo_notices")
+    assert not SupervisionNotice.objects.exists()  # made today: nothing is late yet
+    with time_machine.travel(at(2026, 11, 5, 10), tick=False):  # a fortnight later
+        call_command("seed_demo_notices")
+        call_command("seed_demo_notices")
+    notice = SupervisionNotice.objects.get()
+    assert (notice.grade, notice.issued_by.username) == ("yellow", "xe_supervisor")
