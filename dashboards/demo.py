@@ -12,7 +12,8 @@ from deadlines.due import local_date
 from deadlines.models import Deadline
 
 from .models import SupervisionNotice
-from .notices import RULE, is_pressing, notice_issue
+from .notice_rules import is_pressing
+from .notices import RULE, notice_issue
 
 XUANEN = "422825"
 MESSAGE = "该事项已逾期（或即将到期），请你单位高度重视，立即组织办理，并于限期内将办理情况书面报送县政务局。"

@@ -11,7 +11,7 @@ from config.forms import PortalForm
 from deadlines.due import LEGAL_TZ
 
 from .models import SupervisionNotice
-from .notices import check_target_date
+from .notice_rules import check_target_date
 
 
 class NoticeForm(PortalForm):

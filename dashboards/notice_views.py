@@ -26,15 +26,8 @@ from documents.services import DocumentError
 
 from .models import SupervisionNotice
 from .notice_forms import NoticeForm, ResolveForm
-from .notices import (
-    is_pressing,
-    item_url,
-    item_visible,
-    notice_issue,
-    notice_resolve,
-    seen_state_of,
-    supervising_agency,
-)
+from .notice_rules import is_pressing, item_url, item_visible, supervising_agency
+from .notices import notice_issue, notice_resolve, seen_state_of
 
 PAGE_SIZE = 50
 

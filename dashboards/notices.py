@@ -12,145 +12,42 @@ What a confidential clock (a suspected crime) concerns is never written into a n
 trail text: people who may not see the item (the coordinator, other supervisors) read them.
 """
 
-from datetime import date, datetime
+from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
-from agencies.models import Agency, Membership, Region
+from agencies.models import Membership
 from agencies.people import members_in_role, supervisors_over
 from audit.models import AuditEvent
 from audit.services import audit_record
-from deadlines import workdays
-from deadlines.board import AMBER, RED, clock_view
-from deadlines.clocks import calendar_for, deadline_cancel, deadline_meet, deadline_start
-from deadlines.due import LEGAL_TZ, local_date
+from deadlines.board import RED, clock_view
+from deadlines.clocks import deadline_cancel, deadline_meet, deadline_start
+from deadlines.due import local_date
 from deadlines.models import Deadline
 from documents.models import Document
 from documents.services import document_issue
 from notifications.services import Message, notify
 
 from .models import GRADE_WORDS, SupervisionNotice
+from .notice_rules import (
+    check_target_date,
+    coordinator_of,
+    day_words,
+    due_words,
+    is_pressing,
+    item_words,
+    supervising_agency,
+)
 
 RULE = "S1"  # the notice's own clock (督办限期): seeded by dashboards/migrations/0002
 CONFLICT = "Someone else has handled this in the meantime; please refresh."
 OPEN = SupervisionNotice.OPEN_STATES
-
-
-# Who ------------------------------------------------------------------------------------------------------------
-
-
-def region_chain(region_id: int | None) -> list[int]:
-    """The region's id and its ancestors' ids, nearest first."""
-    parents = dict(Region.objects.values_list("id", "parent_id"))  # a few hundred rows at most
-    chain = []
-    while region_id is not None and region_id not in chain:
-        chain.append(region_id)
-        region_id = parents.get(region_id)
-    return chain
-
-
-def supervising_agency(user, agency: Agency, *, prefer=None) -> Agency | None:
-    """The agency in which `user` is a supervisor (督办) over `agency` (its region or a region above), or None. The
-    acting agency (`prefer`) first, then the nearest level: it issues the notice and signs its document."""
-    if not user.is_authenticated:
-        return None
-    chain = region_chain(agency.region_id)
-    candidates = Agency.objects.filter(
-        is_active=True,
-        region_id__in=chain,
-        memberships__user=user,
-        memberships__role=Membership.Role.SUPERVISOR,
-        memberships__is_active=True,
-    )
-    found = sorted(
-        set(candidates),
-        key=lambda candidate: (candidate.pk != getattr(prefer, "pk", None), chain.index(candidate.region_id)),
-    )
-    return found[0] if found else None
-
-
-def coordinator_of(agency: Agency) -> Agency | None:
-    """The coordinator of the agency's jurisdiction: of its region, or of the nearest region above that has one."""
-    coordinators = dict(Region.objects.exclude(coordinator=None).values_list("id", "coordinator_id"))
-    for region_id in region_chain(agency.region_id):
-        if region_id in coordinators:
-            return Agency.objects.get(pk=coordinators[region_id])
-    return None
-
-
-# What may be supervised ---------------------------------------------------------------------------------------
-
-
-def is_pressing(deadline: Deadline, *, now: datetime) -> bool:
-    """Whether the clock runs and is overdue or endangered (due within one working day): the only ones to press."""
-    return deadline.is_running and clock_view(deadline, now=now).urgency in (RED, AMBER)
-
-
-def check_target_date(day: date, *, agency: Agency, today: date) -> int:
-    """Refuse a target date that is not a working day after today (in words the supervisor understands); return
-    the working days from today to it, the notice clock's period."""
-    calendar = calendar_for(agency).pk
-    shown = formats.date_format(day, "DATE_FORMAT")
-    if day <= today:
-        raise ValidationError(
-            _("The target date must be after today (%(today)s).")
-            % {"today": formats.date_format(today, "DATE_FORMAT")},
-            code="target_not_future",
-        )
-    if not workdays.is_workday(day, calendar=calendar):
-        exception = workdays.day_name(day, calendar=calendar)
-        if exception and exception[0] == workdays.HOLIDAY:
-            message = _(
-                "%(day)s is a public holiday (%(name)s), not a working day: choose a working day."
-            ) % {
-                "day": shown,
-                "name": exception[1],
-            }
-        else:
-            message = _("%(day)s is a %(weekday)s, not a working day: choose a working day.") % {
-                "day": shown,
-                "weekday": formats.date_format(day, "l"),
-            }
-        raise ValidationError(message, code="target_not_workday")
-    return workdays.working_days_between(today, day, calendar=calendar)
-
-
-def item_words(deadline: Deadline) -> str:
-    """What a document or message may say the clock concerns: nothing when it is confidential."""
-    return "" if deadline.confidential else f"（{deadline.target}）"
-
-
-def item_url(target) -> str:
-    """The page of a clock's target: its own, or its lead's (a referral is shown on its lead's page)."""
-    if hasattr(target, "get_absolute_url"):
-        return target.get_absolute_url()
-    lead = getattr(target, "lead", None)
-    return lead.get_absolute_url() if lead is not None else ""
-
-
-def item_visible(target, user) -> bool:
-    """Whether `user` may see the item a clock concerns (through its model's own visible_to)."""
-    if target is None:
-        return False
-    manager = type(target)._default_manager
-    if not hasattr(manager, "visible_to"):
-        return False
-    return manager.visible_to(user).filter(pk=target.pk).exists()
-
-
-def _day_words(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def _due_words(deadline: Deadline) -> str:
-    due = timezone.localtime(deadline.due_at, LEGAL_TZ)
-    return f"{due.year}年{due.month}月{due.day}日{due.hour}时{due.minute:02d}分"
 
 
 # Issue ----------------------------------------------------------------------------------------------------------
@@ -357,9 +254,9 @@ def _document_context(notice, deadline, issuing, superseded, *, now) -> dict:
     else:
         standing = "即将到期，尚未办结"
     body = [
-        f"你单位承办的“{rule}”事项{item_words(deadline)}，应于{_due_words(deadline)}前办结，{standing}。",
+        f"你单位承办的“{rule}”事项{item_words(deadline)}，应于{due_words(deadline)}前办结，{standing}。",
         f"根据公共资源交易联动监督管理的有关规定，现对该事项予以{GRADE_WORDS[notice.grade]}。督办意见：{notice.message}",
-        f"请你单位于{_day_words(notice.target_date)}前办结，并将办理情况书面报送{issuing.name}。",
+        f"请你单位于{day_words(notice.target_date)}前办结，并将办理情况书面报送{issuing.name}。",
     ]
     if superseded is not None and superseded.document_id:
         body.append(f"本通知下发后，{superseded.document.number}号黄色督办通知不再执行。")
@@ -384,7 +281,7 @@ def _notify_issued(notice, deadline, issuing, *, now) -> None:
                 title=f"【{grade}】{deadline.rule.code} {deadline.rule.name}",
                 body=(
                     f"{issuing.name}下发{grade}通知（{notice.document.number}）：“{deadline.rule.name}”"
-                    f"{item_words(deadline)}请于{_day_words(notice.target_date)}前办结。{notice.message}"
+                    f"{item_words(deadline)}请于{day_words(notice.target_date)}前办结。{notice.message}"
                 ),
                 url=notice.get_absolute_url(),
                 content_type_id=ContentType.objects.get_for_model(SupervisionNotice).pk,
@@ -541,7 +438,7 @@ def _escalate(notice: SupervisionNotice, own_clock: Deadline) -> None:
                 key=f"supervision:{notice.pk}:escalated",
                 title=f"【红色督办逾期】{deadline.rule.code} {deadline.rule.name}",
                 body=(
-                    f"{notice.agency.name}未在{_day_words(notice.target_date)}前办结红色督办通知（{number}）"
+                    f"{notice.agency.name}未在{day_words(notice.target_date)}前办结红色督办通知（{number}）"
                     f"督办的“{deadline.rule.name}”事项，请协调督促办理。"
                 ),
                 url=notice.get_absolute_url(),

@@ -20,7 +20,8 @@ from audit.models import AuditEvent
 from cases.models import Lead, TradingProject
 from cases.services import lead_file
 from dashboards.models import SupervisionNotice
-from dashboards.notices import check_target_date, notice_issue, notice_resolve
+from dashboards.notice_rules import check_target_date
+from dashboards.notices import notice_issue, notice_resolve
 from deadlines.clocks import deadline_cancel, deadline_meet, deadline_start, running_for
 from deadlines.models import Deadline
 from deadlines.sweep import sweep
@@ -526,3 +527,15 @@ def test_the_demo_notice_is_issued_once_on_a_late_demo_clock(settings, monkeypat
         call_command("seed_demo_notices")
     notice = SupervisionNotice.objects.get()
     assert (notice.grade, notice.issued_by.username) == ("yellow", "xe_supervisor")
+
+
+def test_the_notice_renders_as_an_official_document(clock, supervisor, coordinator):
+    from documents.pdf import render_html
+
+    notice = issue(supervisor, clock, grade="red")
+    html = render_html(notice.document)
+    assert f"{coordinator.name}文件" in html  # 文件格式: a 通知 of the supervisor's agency
+    assert notice.document.number in html
+    assert "（红色督办）" in html
+    assert "督办意见：请立即移送。" in html
+    assert "逾期仍未办结的，将提请" in html
