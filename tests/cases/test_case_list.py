@@ -177,3 +177,18 @@ def test_an_earlier_receiver_does_not_see_where_the_lead_went_next(
         approved.project.name
     ]
     assert names(client_for(insider).get(reverse("cases:list"), {"state": "referral:returned"})) == []
+
+
+def test_the_case_page_names_where_a_referral_was_forwarded_without_a_query_of_its_own(
+    client_for, approved, insider, other_agency, receiver_handler, receiver_head, upper_region
+):
+    from cases.workflows import referral_forward
+
+    client, url = client_for(insider), approved.get_absolute_url()
+    referral = referral_receive(actor=receiver_handler, referral=send(approved, insider, other_agency))
+    before = queries(client, url)
+    competent = AgencyFactory(region=upper_region, name="恩施州交通运输局", doc_prefix="恩交")
+    referral_forward(actor=receiver_head, referral=referral, competent=competent)
+    assert queries(client, url) == before
+    for person in (insider, receiver_handler):  # the origin, and the receiver who forwarded it
+        assert "转送为: 恩施州交通运输局" in client_for(person).get(url).text
