@@ -539,3 +539,44 @@ def test_the_notice_renders_as_an_official_document(clock, supervisor, coordinat
     assert "（红色督办）" in html
     assert "督办意见：请立即移送。" in html
     assert "逾期仍未办结的，将提请" in html
+
+
+def test_a_notice_on_a_suspected_crime_says_nothing_of_it_to_the_supervisors(
+    client_for, region, agency, insider, colleague, supervisor
+):
+    from tests.cases.criminal import advance, make_cast, start
+
+    cast = make_cast(region)
+    second = MembershipFactory(agency=agency).user
+    with time_machine.travel(
+        at(2026, 10, 9, 10), tick=False
+    ):  # received by the police on 9 October: C6 is late
+        lead = make_lead(agency, insider, date(2026, 10, 9))
+        criminal = start(lead, insider, [insider, second], cast.police)
+        for state in ("awaiting_decision", "approved", "transferred", "received"):
+            criminal = advance(criminal, state, team=[insider, second], head=colleague, cast=cast)
+    clock = running_for(criminal).get(agency=cast.police)
+    assert clock.confidential is True
+    notice = issue(supervisor, clock, grade="red")
+    secrets = (criminal.suspected_offence, lead.project.name)
+    body = "".join(notice.document.context["body"]) + notice.document.title
+    messages = [
+        m.body + m.title for m in Notification.objects.filter(key__startswith=f"supervision:{notice.pk}:")
+    ]
+    assert messages  # the police heads and handlers are told
+    for secret in secrets:
+        assert secret not in body
+        assert all(secret not in message for message in messages)
+    page = client_for(supervisor).get(notice.get_absolute_url())
+    assert page.status_code == 200
+    assert page.context["item"] == {"name": "", "url": ""}
+    for secret in secrets:
+        assert secret not in page.text
+    # The police see the notice, its document and the case it presses on, and it is on the case's trail.
+    police_page = client_for(cast.police_head).get(notice.get_absolute_url())
+    assert police_page.context["item"]["url"] == criminal.get_absolute_url()
+    assert police_page.context["document"] == notice.document
+    timeline = client_for(cast.police_head).get(criminal.get_absolute_url()).context["timeline"]
+    assert [entry.event.action for entry in timeline if entry.event.action.startswith("supervision")] == [
+        "supervision_red"
+    ]
