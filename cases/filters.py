@@ -13,6 +13,8 @@ from django import forms
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
@@ -32,10 +34,45 @@ EPOCH, MICROSECOND = datetime(1970, 1, 1, tzinfo=UTC), timedelta(microseconds=1)
 LEAD_PREFIX, REFERRAL_PREFIX = "lead:", "referral:"
 
 
+class ListSelect(forms.Select):
+    """Django's select with its options written in Python, in the markup of its templates (select.html,
+    select_option.html, attrs.html): the list draws four selects with some fifty options on every request, and a
+    template include per option cost more than its fifty rows' clocks (tests/cases/test_case_list.py compares the
+    two)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"', widget["name"]), _attributes(widget["attrs"]), ">"]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('\n  <optgroup label="{}">', group_name))
+            for option in options:
+                parts += [
+                    format_html('\n  <option value="{}"', str(option["value"])),
+                    _attributes(option["attrs"]),
+                    format_html(">{}</option>\n", option["label"]),  # the option template's last line end
+                ]
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        # Every piece is a constant or format_html's, which escaped what it was given.
+        return mark_safe("".join(parts))  # noqa: S308
+
+
+def _attributes(attrs: dict) -> str:
+    """attrs.html: ` name="value"`, a bare ` name` for True, nothing for False."""
+    return "".join(
+        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, str(value))
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
 class CaseFilterForm(PortalForm):
     state = forms.ChoiceField(
         label=_("state"),
         required=False,
+        widget=ListSelect,
         choices=[
             ("", _("Any state")),
             (_("Lead"), [(LEAD_PREFIX + value, label) for value, label in Lead.State.choices]),
@@ -43,15 +80,23 @@ class CaseFilterForm(PortalForm):
         ],
     )
     agency = forms.ModelChoiceField(
-        label=_("agency"), required=False, queryset=Agency.objects.none(), empty_label=_("Any agency")
+        label=_("agency"),
+        required=False,
+        queryset=Agency.objects.none(),
+        empty_label=_("Any agency"),
+        widget=ListSelect,
     )
     source = forms.ChoiceField(
-        label=_("source"), required=False, choices=[("", _("Any source")), *Lead.Source.choices]
+        label=_("source"),
+        required=False,
+        choices=[("", _("Any source")), *Lead.Source.choices],
+        widget=ListSelect,
     )
     category = forms.ChoiceField(
         label=_("category"),
         required=False,
         choices=[("", _("Any category")), *TradingProject.Category.choices],
+        widget=ListSelect,
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     date_from = forms.DateField(label=_("Found from"), required=False, widget=DateInput)

@@ -4,6 +4,7 @@ ordered by time left."""
 from datetime import date, timedelta
 
 import pytest
+from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -192,3 +193,25 @@ def test_the_case_page_names_where_a_referral_was_forwarded_without_a_query_of_i
     assert queries(client, url) == before
     for person in (insider, receiver_handler):  # the origin, and the receiver who forwarded it
         assert "转送为: 恩施州交通运输局" in client_for(person).get(url).text
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        None,
+        {"state": "referral:sent", "source": "complaint", "category": "other", "agency": "mine"},
+        {"state": "x"},
+    ],
+)
+def test_the_lists_selects_write_what_djangos_select_templates_write(insider, region, query, monkeypatch):
+    odd = AgencyFactory(region=region, name='"甲&乙"<局>')  # escaped alike
+    if query and "agency" in query:
+        query["agency"] = odd.pk
+    form = filters.CaseFilterForm(query, user=insider)
+    form.is_valid()  # an invalid choice marks its select is-invalid
+    names = ["state", "agency", "source", "category"]
+    assert all(isinstance(form.fields[name].widget, filters.ListSelect) for name in names)
+    written = [str(form[name]) for name in names]
+    monkeypatch.setattr(filters.ListSelect, "render", forms.Select.render)
+    assert written == [str(form[name]) for name in names]
+    assert "&quot;甲&amp;乙&quot;&lt;局&gt;" in written[1]
