@@ -39,3 +39,14 @@ def page(browser):
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _stylesheets_from_the_sources(settings):
+    """The live server serves static files through django.contrib.staticfiles' finders, from the sources, which
+    know no hashed names: pages must link the plain names or the browser gets no stylesheet at all (and a test
+    of what the user sees would look at an unstyled page)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

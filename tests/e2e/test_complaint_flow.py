@@ -53,7 +53,10 @@ def test_a_complaint_filed_online_reaches_the_right_department(
     head.get_by_text("告知书正在生成").wait_for()
     head.get_by_role("link", name="宣恩县某乡村公路改造工程").first.click()  # the lead approved for referral
     head.get_by_role("link", name="移送主管部门").click()
-    head.get_by_label("移送去向").select_option(value="supervisory")
+    # The destination reloads the list of receivers (htmx): choose the receiver from the new list.
+    with head.expect_response(lambda response: "/receivers/" in response.url):
+        head.get_by_label("移送去向").select_option(value="supervisory")
+    head.wait_for_function("!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
     head.get_by_label("接收单位").select_option(label=other_agency.name)
     head.get_by_label("送达方式").select_option(value="email")
     head.get_by_label("法律依据").fill("《宣恩县公共资源交易联动监督管理实施方案》二（四）2")

@@ -76,7 +76,10 @@ def test_a_referral_from_lead_to_acceptance(browser, live_server, people, agency
     head.get_by_role("button", name="批准移送").click()
     head.get_by_text("已批准，可以移送该线索。").wait_for()
     head.get_by_role("link", name="移送主管部门").click()
-    head.get_by_label("移送去向").select_option(value="supervisory")
+    # The destination reloads the list of receivers (htmx): choose the receiver from the new list.
+    with head.expect_response(lambda response: "/receivers/" in response.url):
+        head.get_by_label("移送去向").select_option(value="supervisory")
+    head.wait_for_function("!document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
     head.get_by_label("接收单位").select_option(label=other_agency.name)
     head.get_by_label("送达方式").select_option(value="direct")
     head.get_by_label("法律依据").fill("《中华人民共和国招标投标法实施条例》第四十条")
