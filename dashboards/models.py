@@ -39,7 +39,7 @@ class SupervisionNotice(ConcurrentTransitionMixin, models.Model):
         RED = "red", _("Red (红色督办)")
 
     class State(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", _("Open (督办中)")
         ESCALATED = "escalated", _("Escalated to the coordinator")
         RESOLVED = "resolved", _("Resolved")
         SUPERSEDED = "superseded", _("Superseded by a red notice")

@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                     "state",
                     django_fsm.FSMField(
                         choices=[
-                            ("open", "Open"),
+                            ("open", "Open (督办中)"),
                             ("escalated", "Escalated to the coordinator"),
                             ("resolved", "Resolved"),
                             ("superseded", "Superseded by a red notice"),

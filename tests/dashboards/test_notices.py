@@ -580,3 +580,22 @@ def test_a_notice_on_a_suspected_crime_says_nothing_of_it_to_the_supervisors(
     assert [entry.event.action for entry in timeline if entry.event.action.startswith("supervision")] == [
         "supervision_red"
     ]
+
+
+@pytest.mark.parametrize(
+    ("target", "words"),
+    [("2026-10-20", "限期办结日期须晚于今天"), ("2026-10-24", "是星期六，不是工作日，请选择一个工作日")],
+)
+def test_a_wrong_target_date_is_explained_in_chinese(client_for, clock, supervisor, target, words):
+    response = post_new(client_for(supervisor), clock, target_date=target)
+    assert words in response.text
+
+
+def test_the_pages_speak_chinese(client_for, clock, supervisor):
+    notice = issue(supervisor, clock)
+    client = client_for(supervisor)
+    assert "下发督办通知" in client.get(reverse("dashboards:notice_new", args=[clock.pk])).text
+    page = client.get(notice.get_absolute_url()).text
+    assert "黄色督办" in page
+    assert "督办中" in page
+    assert "暂无督办通知" in client_for(MembershipFactory().user).get(reverse("dashboards:notice_list")).text
