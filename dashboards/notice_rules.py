@@ -14,6 +14,8 @@ from deadlines.clocks import calendar_for
 from deadlines.due import LEGAL_TZ
 from deadlines.models import Deadline
 
+NOTICE_RULE = "S1"  # a notice's own clock (督办限期): seeded by dashboards/migrations/0002
+
 # Who ------------------------------------------------------------------------------------------------------------
 
 
@@ -62,6 +64,16 @@ def coordinator_of(agency: Agency) -> Agency | None:
 def is_pressing(deadline: Deadline, *, now: datetime) -> bool:
     """Whether the clock runs and is overdue or endangered (due within one working day): the only ones to press."""
     return deadline.is_running and clock_view(deadline, now=now).urgency in (RED, AMBER)
+
+
+def may_issue(user, deadline: Deadline, *, now: datetime) -> bool:
+    """Whether a page should offer `user` to issue a notice on `deadline` (dashboards:notice_new): a supervisor over
+    its agency, on a pressing clock that is not itself a notice's. The workflow checks again under lock."""
+    return (
+        deadline.rule.code != NOTICE_RULE
+        and is_pressing(deadline, now=now)
+        and supervising_agency(user, deadline.agency) is not None
+    )
 
 
 def check_target_date(day: date, *, agency: Agency, today: date) -> int:

@@ -36,6 +36,7 @@ from notifications.services import Message, notify
 
 from .models import GRADE_WORDS, SupervisionNotice
 from .notice_rules import (
+    NOTICE_RULE,
     check_target_date,
     coordinator_of,
     day_words,
@@ -45,7 +46,7 @@ from .notice_rules import (
     supervising_agency,
 )
 
-RULE = "S1"  # the notice's own clock (督办限期): seeded by dashboards/migrations/0002
+RULE = NOTICE_RULE
 CONFLICT = "Someone else has handled this in the meantime; please refresh."
 OPEN = SupervisionNotice.OPEN_STATES
 

@@ -20,7 +20,7 @@ from audit.models import AuditEvent
 from cases.models import Lead, TradingProject
 from cases.services import lead_file
 from dashboards.models import SupervisionNotice
-from dashboards.notice_rules import check_target_date
+from dashboards.notice_rules import check_target_date, may_issue
 from dashboards.notices import notice_issue, notice_resolve
 from deadlines.clocks import deadline_cancel, deadline_meet, deadline_start, running_for
 from deadlines.models import Deadline
@@ -599,3 +599,14 @@ def test_the_pages_speak_chinese(client_for, clock, supervisor):
     assert "黄色督办" in page
     assert "督办中" in page
     assert "暂无督办通知" in client_for(MembershipFactory().user).get(reverse("dashboards:notice_list")).text
+
+
+def test_pages_may_offer_the_notice_to_supervisors_on_pressing_clocks_only(
+    clock, agency, insider, supervisor, colleague
+):
+    on_time = running_for(make_lead(agency, insider, date(2026, 10, 19)), "L2").get()
+    assert may_issue(supervisor, clock, now=NOW) is True
+    assert may_issue(colleague, clock, now=NOW) is False
+    assert may_issue(supervisor, on_time, now=NOW) is False
+    notice = issue(supervisor, clock, target_date=date(2026, 10, 21))
+    assert may_issue(supervisor, notice.clock, now=at(2026, 10, 21, 10)) is False  # a notice's own clock
