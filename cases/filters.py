@@ -183,6 +183,7 @@ def case_page(form: CaseFilterForm, user, *, after: str | None) -> CasePage:
         row["source_label"] = sources.get(row["source"], row["source"])
         row["category_label"] = categories.get(row["project__category"], row["project__category"])
         row["state_label"] = states.get(row["state"], row["state"])
+        row["found_on"] = row["discovered_on"].isoformat()  # Y-m-d, without the date filter's formatter a row
         referral_state, row["last_receiver"] = latest.get(row["pk"], ("", ""))
         row["last_referral_state"] = referral_state
         row["last_referral_label"] = referral_states.get(referral_state, referral_state)
