@@ -1,13 +1,15 @@
 """The supervisors' board (督办看板) and the lists behind its figures, with their downloads."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from agencies.models import Agency
 from agencies.querysets import member_agency_ids
@@ -31,7 +33,8 @@ from .lists import (
     designations_for,
     what,
 )
-from .periods import PRESETS, period_from
+from .periods import PRESETS, MonthForm, ended_months, period_from
+from .reports import monthly_report_issue
 from .scope import board_scope
 from .statistics import statistics
 
@@ -286,5 +289,25 @@ def statistics_page(request):
             "form": form,
             "presets": PRESETS,
             "query": period.query(),
+            "months": ended_months(local_date(timezone.now())),
         },
     )
+
+
+@login_required
+@require_POST
+def monthly_report(request):
+    """Issue the acting agency's report on a month that has ended (or open the one issued) and show its progress."""
+    agency = request.agency or None
+    if agency is None:
+        raise PermissionDenied(_("You do not belong to any agency."))
+    form = MonthForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["month"][0])
+        return redirect("dashboards:statistics")
+    try:
+        document = monthly_report_issue(actor=request.user, agency=agency, month=form.cleaned_data["month"])
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("dashboards:statistics")
+    return redirect("documents:detail", document.pk)

@@ -77,3 +77,20 @@ def period_from(request, today: date) -> tuple[Period, PeriodForm]:
     if not form.is_bound or form.is_valid():
         form = PeriodForm(initial={"start": period.start, "end": period.end})
     return period, form
+
+
+def ended_months(today: date, count: int = 12) -> list[date]:
+    """The first days of the last `count` months that have ended, the latest first."""
+    months, day = [], today.replace(day=1)
+    while len(months) < count:
+        day = (day - timedelta(days=1)).replace(day=1)
+        months.append(day)
+    return months
+
+
+class MonthForm(forms.Form):
+    month = forms.DateField(
+        label=_("Month"),
+        input_formats=["%Y-%m"],
+        error_messages={"invalid": _("Choose a month, e.g. 2026-10."), "required": _("Choose a month.")},
+    )

@@ -3,7 +3,7 @@ agency head their own agency. Everyone else has no board (403)."""
 
 from dataclasses import dataclass
 
-from agencies.models import Agency, Membership
+from agencies.models import Agency, Membership, Region
 from agencies.people import roles_of
 from agencies.querysets import supervised_region_ids
 
@@ -33,3 +33,15 @@ def board_scope(user) -> Scope | None:
     return Scope(
         tuple(agencies.in_kind_order().only("id", "name", "short_name", "kind")), jurisdiction=bool(regions)
     )
+
+
+def agency_scope_of(agency: Agency, roles: set[str]) -> Scope | None:
+    """The scope an agency reports on: a supervisor's (督办) agency its region and every region below it, a head
+    their own agency (a monthly report is issued by one agency, in one role)."""
+    if Membership.Role.SUPERVISOR in roles:
+        regions = Region.objects.subtree_ids([agency.region_id])
+        agencies = Agency.objects.active().filter(region_id__in=regions).in_kind_order()
+        return Scope(tuple(agencies.only("id", "name", "short_name", "kind")), jurisdiction=True)
+    if Membership.Role.HEAD in roles:
+        return Scope((agency,), jurisdiction=False)
+    return None
