@@ -7,7 +7,6 @@ on due_at), a batch at a time. A change and its stale mark commit together, so n
 counting runs under one lock, so an older count never overwrites a newer one.
 """
 
-from collections import defaultdict
 from datetime import date, datetime, time
 
 from django.db import connection, transaction
@@ -17,7 +16,7 @@ from . import workdays
 from .due import LEGAL_TZ, end_of, local_date
 from .models import ClockDay, ClockDayStale, Deadline
 
-BATCH = 500
+BATCH = 2000
 # pg_advisory_xact_lock key of the counting (any constant unique in this database).
 LOCK_KEY = 7_311_950_001
 COUNTS = ("met_in_time", "met_late", "overdue", "pending", "met_working_days")
@@ -49,8 +48,11 @@ def refresh() -> int:
     while True:
         with transaction.atomic():
             _lock()
+            # By day: a batch then covers few days (the counting reads those days' clocks).
             stale = list(
-                ClockDayStale.objects.order_by("id").values_list("id", "day", "agency_id", "rule_id")[:BATCH]
+                ClockDayStale.objects.order_by("day", "agency_id", "rule_id").values_list(
+                    "id", "day", "agency_id", "rule_id"
+                )[:BATCH]
             )
             ClockDayStale.objects.filter(id__in=[row[0] for row in stale]).delete()
             _count({(day, agency_id, rule_id) for _, day, agency_id, rule_id in stale})
@@ -67,45 +69,57 @@ def _lock() -> None:
 
 
 def _count(groups: set[tuple[date, int, int]]) -> None:
-    by_day = defaultdict(set)
-    for day, agency_id, rule_id in groups:
-        by_day[day].add((agency_id, rule_id))
-    for day, pairs in by_day.items():
-        counts = {pair: dict.fromkeys(COUNTS, 0) for pair in pairs}
-        clocks = Deadline.objects.filter(
-            due_at__gte=datetime.combine(day, time.min, tzinfo=LEGAL_TZ),
-            due_at__lte=end_of(day),
-            agency_id__in={agency_id for agency_id, _ in pairs},
-        ).exclude(state=Deadline.State.CANCELLED)
-        for agency_id, rule_id, state, due_at, met_at, triggered_at, calendar_id in clocks.values_list(
-            "agency_id", "rule_id", "state", "due_at", "met_at", "triggered_at", "calendar_id"
-        ):
-            group = counts.get((agency_id, rule_id))
-            if group is None:
-                continue  # another rule of the same agency: not stale
-            if state == Deadline.State.MET:
-                group["met_in_time" if met_at <= due_at else "met_late"] += 1
-                group["met_working_days"] += workdays.working_days_between(
-                    local_date(triggered_at), local_date(met_at), calendar=calendar_id
-                )
-            elif state == Deadline.State.OVERDUE:
-                group["overdue"] += 1
-            else:  # open or paused (an open one past due is marked overdue by this same sweep)
-                group["pending"] += 1
-        rows = []
-        for (agency_id, rule_id), values in counts.items():
-            due = values["met_in_time"] + values["met_late"] + values["overdue"] + values["pending"]
-            if due:
-                rows.append(ClockDay(day=day, agency_id=agency_id, rule_id=rule_id, due=due, **values))
-        ClockDay.objects.bulk_create(
-            rows,
-            update_conflicts=True,
-            unique_fields=["day", "agency", "rule"],
-            update_fields=["due", *COUNTS],
-        )
-        emptied = [pair for pair, values in counts.items() if not any(values.values())]
-        if emptied:
-            condition = Q()
-            for agency_id, rule_id in emptied:
-                condition |= Q(agency_id=agency_id, rule_id=rule_id)
-            ClockDay.objects.filter(condition, day=day).delete()
+    """Count the groups again from their days' clocks: one query for all of them (a range per run of days)."""
+    if not groups:
+        return
+    counts = {group: dict.fromkeys(COUNTS, 0) for group in groups}
+    days = Q()
+    for first, last in _runs(sorted({day for day, _, _ in groups})):
+        days |= Q(due_at__gte=datetime.combine(first, time.min, tzinfo=LEGAL_TZ), due_at__lte=end_of(last))
+    clocks = (
+        Deadline.objects.filter(days, agency_id__in={agency_id for _, agency_id, _ in groups})
+        .exclude(state=Deadline.State.CANCELLED)
+        .values_list("agency_id", "rule_id", "state", "due_at", "met_at", "triggered_at", "calendar_id")
+    )
+    for agency_id, rule_id, state, due_at, met_at, triggered_at, calendar_id in clocks.iterator(
+        chunk_size=5000
+    ):
+        group = counts.get((local_date(due_at), agency_id, rule_id))
+        if group is None:
+            continue  # a group of the same days that is not stale
+        if state == Deadline.State.MET:
+            group["met_in_time" if met_at <= due_at else "met_late"] += 1
+            group["met_working_days"] += workdays.working_days_between(
+                local_date(triggered_at), local_date(met_at), calendar=calendar_id
+            )
+        elif state == Deadline.State.OVERDUE:
+            group["overdue"] += 1
+        else:  # open or paused (an open one past due is marked overdue by this same sweep)
+            group["pending"] += 1
+    rows, emptied = [], Q()
+    for (day, agency_id, rule_id), values in counts.items():
+        due = values["met_in_time"] + values["met_late"] + values["overdue"] + values["pending"]
+        if due:
+            rows.append(ClockDay(day=day, agency_id=agency_id, rule_id=rule_id, due=due, **values))
+        else:
+            emptied |= Q(day=day, agency_id=agency_id, rule_id=rule_id)
+    ClockDay.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["day", "agency", "rule"],
+        update_fields=["due", *COUNTS],
+        batch_size=1000,
+    )
+    if emptied:
+        ClockDay.objects.filter(emptied).delete()
+
+
+def _runs(days: list[date]) -> list[tuple[date, date]]:
+    """Sorted days as runs of consecutive days: [(first, last), …]."""
+    runs = []
+    for day in days:
+        if runs and (day - runs[-1][1]).days == 1:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs

@@ -11,14 +11,16 @@
 #   cases      bench/cases.py: with BENCH_REFERRALS (default 1,000,000) referrals, the case list and a lead's page
 #              next to a bare Django view: requests per second, ratio to the bare view, p50 and p95
 #              (BENCH_REQUESTS a page, default 300)
+#   board      bench/board.py: with BENCH_REFERRALS referrals and their clocks, the supervisors' board (p95 and
+#              queries) and a download of BENCH_EXPORT_ROWS (default 100,000) clocks as XLSX and CSV (time, memory)
 # e.g. a quick run: make bench ARGS=deadlines BENCH_DEADLINES=100000
 set -euo pipefail
 
 # Runtime packages (see run.sh) and PostgreSQL for the throwaway cluster.
 . "$(dirname "$0")/bootstrap.sh" libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext postgresql
 
-restart=false deadlines=false documents=false audit=false cases=false
-[ $# -gt 0 ] || set -- restart documents deadlines audit cases
+restart=false deadlines=false documents=false audit=false cases=false board=false
+[ $# -gt 0 ] || set -- restart documents deadlines audit cases board
 for benchmark in "$@"; do
     case "$benchmark" in
         restart) restart=true ;;
@@ -26,7 +28,8 @@ for benchmark in "$@"; do
         documents) documents=true ;;
         audit) audit=true ;;
         cases) cases=true ;;
-        *) die "Unknown benchmark '$benchmark' (choose from: restart documents deadlines audit cases)." ;;
+        board) board=true ;;
+        *) die "Unknown benchmark '$benchmark' (choose from: restart documents deadlines audit cases board)." ;;
     esac
 done
 
@@ -40,7 +43,7 @@ if $documents; then
     DEBUG=true python -m bench.documents  # no database needed: the document is built in memory
 fi
 
-if $deadlines || $audit || $cases; then
+if $deadlines || $audit || $cases || $board; then
     # Always a cluster of its own: the benchmarks load a million rows, never into the caller's DATABASE_URL.
     unset DATABASE_URL
     WORK=$(mktemp -d /tmp/portal-bench.XXXXXX)
@@ -87,4 +90,12 @@ if $cases; then
     mkdir -p "$DATA_DIR/broker/queue" "$DATA_DIR/broker/control" "$DATA_DIR/broker/processed"
     say "Benchmark: cases"
     python -m bench.cases
+fi
+
+if $board; then
+    fresh_database
+    python manage.py collectstatic --noinput -v 0
+    mkdir -p "$DATA_DIR/broker/queue" "$DATA_DIR/broker/control" "$DATA_DIR/broker/processed"
+    say "Benchmark: board"
+    python -m bench.board
 fi
