@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencies.models import Agency
-from agencies.querysets import member_agency_ids
+from agencies.querysets import member_agency_ids, supervised_region_ids
 from cases.models import Referral
-from deadlines.board import clock_view
+from deadlines.board import AMBER, RED, clock_view
 from deadlines.due import local_date
 from deadlines.models import Deadline
 
@@ -33,6 +33,7 @@ from .lists import (
     designations_for,
     what,
 )
+from .notice_rules import NOTICE_RULE
 from .periods import PRESETS, MonthForm, ended_months, period_from
 from .reports import monthly_report_issue
 from .scope import board_scope
@@ -151,6 +152,7 @@ def clock_list(request):
     if clocks is None:
         clocks = Deadline.objects.none()
     member_ids = set(member_agency_ids(request.user))
+    supervised = supervised_region_ids(request.user)
     if request.GET.get("format") in FORMATS:
         return export(
             rows=clock_rows(clocks, member_ids=member_ids, now=now),
@@ -173,12 +175,24 @@ def clock_list(request):
         {
             "form": form,
             "rows": [
-                (deadline, clock_view(deadline, now=now), what(deadline, member_ids)) for deadline in rows
+                (deadline, view, what(deadline, member_ids), _offers_notice(deadline, view, supervised))
+                for deadline, view in ((deadline, clock_view(deadline, now=now)) for deadline in rows)
             ],
             "next_after": rows[-1].pk if more else None,
             "query": query.urlencode(),
-            "supervises": scope.jurisdiction,
+            "supervises": bool(supervised),
         },
+    )
+
+
+def _offers_notice(deadline, view, supervised_regions) -> bool:
+    """Whether the row offers a supervision notice: what dashboards.notice_rules.may_issue says, from facts the
+    page has already read (the supervised regions, the row's clock), not two queries a row."""
+    return (
+        deadline.rule.code != NOTICE_RULE
+        and deadline.is_running
+        and view.urgency in (RED, AMBER)
+        and deadline.agency.region_id in supervised_regions
     )
 
 

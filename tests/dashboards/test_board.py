@@ -299,3 +299,22 @@ def test_an_open_supervision_notice_shows_on_the_boards_of_its_scope(
         assert notice.get_absolute_url() in client_for(colleague).get(reverse("dashboards:board")).text
     assert [n.pk for n in board(board_scope(colleague), OCTOBER, now=NOW).notices] == [notice.pk]
     assert board_scope(outsider) is None  # a handler of another agency has no board at all
+
+
+def test_the_clock_list_offers_a_notice_where_the_supervisor_may_issue_one(
+    clocks, supervisor, colleague, client_for
+):
+    from dashboards.notice_rules import may_issue
+
+    url = reverse("dashboards:clocks") + "?bucket=running"
+    with time_machine.travel(NOW, tick=False):
+        page = client_for(supervisor).get(url).text
+        for deadline in Deadline.objects.running():
+            offered = reverse("dashboards:notice_new", args=[deadline.pk]) in page
+            assert offered == may_issue(supervisor, deadline, now=NOW), deadline
+        assert (
+            "dashboards/notices/new" not in client_for(colleague).get(url).text
+        )  # a head does not supervise
+        assert (
+            reverse("dashboards:notice_new", args=[clocks[0].pk]) not in client_for(colleague).get(url).text
+        )
