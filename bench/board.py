@@ -96,8 +96,9 @@ def main() -> None:
     scope, month = board_scope(supervisor), month_of(local_date(now))
     board(scope, month, now=now)  # the calendar cache warm, as in service
     connection.queries_log.clear()  # the capture counts from the log's length, which has a maximum
-    with CaptureQueriesContext(connection) as own:
+    with CaptureQueriesContext(connection) as captured:
         board(scope, month, now=now)
+    own = len(captured)  # now: each request of the client empties the log the capture reads from
     start, end, held = export_window(EXPORT_ROWS)
     tenth_start, _end, tenth = export_window(EXPORT_ROWS // 10)
 
@@ -139,9 +140,9 @@ def main() -> None:
             (
                 label,
                 f"p50 {ms(name, 50):.1f} ms, p95 {ms(name, 95):.1f} ms ({len(latencies[name])} requests, "
-                f"{queries[name]} queries a request, {len(own)} of them the board's)",
+                f"{queries[name]} queries a request, {own} of them the board's)",
                 "p95 <= 150 ms, <= 10 queries",
-                cases.verdict(ms(name, 95) <= 150 and len(own) <= 10),
+                cases.verdict(ms(name, 95) <= 150 and own <= 10),
             )
         )
     for kind, (seconds, size) in downloads.items():
@@ -165,7 +166,7 @@ def main() -> None:
     print()
     print(
         f"Board benchmarks: {cases.TOTAL:,} referrals and clocks; one client in-process; "
-        f"{cores} cores; the board's own queries: {len(own)} (the others: session, user, roles, scope, layout)"
+        f"{cores} cores; the board's own queries: {own} (the others: session, user, roles, scope, layout)"
     )
     cases.print_table(rows)
 

@@ -5,6 +5,7 @@ the finished ones), outcomes over a period from the daily figures the sweep keep
 decisions through their own indexes. Each part is one grouped query, whatever the number of agencies or clocks.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -14,7 +15,7 @@ from django.db.models.functions import TruncDate, TruncWeek
 from cases.models import Lead, Referral
 from deadlines import workdays
 from deadlines.due import LEGAL_TZ, end_of, local_date
-from deadlines.models import ClockDay, Deadline, WorkCalendar
+from deadlines.models import ClockDay, Deadline, DeadlineRule, WorkCalendar
 
 from .models import SupervisionNotice
 from .periods import Period
@@ -193,24 +194,27 @@ def board(scope: Scope, period: Period, *, now: datetime) -> Board:
     def rule(rule_id, code, name) -> RuleFigures:
         return rules.setdefault(rule_id, RuleFigures(rule_id, code, name))
 
+    # From the running clocks' index alone (deadline_running_by_agency); the rules' names apart (a small table).
     running = (
         Deadline.objects.running()
         .filter(agency_id__in=scope.ids)
         .annotate(day=TruncDate("due_at", tzinfo=LEGAL_TZ))
-        .values("agency_id", "rule_id", "rule__code", "rule__name", "state", "day", "calendar_id")
-        .annotate(count=Count("id"))
+        .values_list("agency_id", "rule_id", "state", "day", "calendar_id")
+        .annotate(count=Count("*"))
         .order_by()
     )
-    for row in running:
-        bucket, band = classify(
-            state=row["state"], day=row["day"], today=today, calendar_id=row["calendar_id"]
-        )
-        for figures in (
-            agencies[row["agency_id"]].open,
-            rule(row["rule_id"], row["rule__code"], row["rule__name"]).open,
-            total_open,
-        ):
-            figures.add(bucket, row["count"], band)
+    names = {pk: (code, name) for pk, code, name in DeadlineRule.objects.values_list("id", "code", "name")}
+    # Thousands of groups share a few hundred (state, day, calendar): classify each of those once, add up by
+    # (agency, rule, bucket, band), then fill the figures.
+    buckets, sums = {}, defaultdict(int)
+    for agency_id, rule_id, state, day, calendar_id, count in running:
+        key = (state, day, calendar_id)
+        if key not in buckets:
+            buckets[key] = classify(state=state, day=day, today=today, calendar_id=calendar_id)
+        sums[agency_id, rule_id, *buckets[key]] += count
+    for (agency_id, rule_id, bucket, band), count in sums.items():
+        for figures in (agencies[agency_id].open, rule(rule_id, *names[rule_id]).open, total_open):
+            figures.add(bucket, count, band)
 
     sums = {name: Sum(name) for name in ("met_in_time", "met_late", "overdue", "pending", "met_working_days")}
     in_period = (

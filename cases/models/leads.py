@@ -106,6 +106,10 @@ class Lead(ConcurrentTransitionMixin, Revisioned):
                 condition=models.Q(overdue=True),
                 name="lead_overdue_newest_first",
             ),
+            # The board's count of leads returned twice, waiting for the coordinator: a handful among millions.
+            models.Index(
+                fields=["agency"], condition=models.Q(needs_designation=True), name="lead_needs_designation"
+            ),
         ]
 
     def __str__(self):

@@ -86,6 +86,19 @@ class Referral(ConcurrentTransitionMixin, Revisioned):
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
         ordering = ["-sent_at"]
+        indexes = [
+            # The supervisors' board and statistics count referrals per agency by the day they were sent, decided
+            # (returned and forwarded ones on the board: a small part of them) and concluded.
+            models.Index(fields=["sent_at"], name="referral_sent_at"),
+            models.Index(fields=["decided_at"], name="referral_decided_at"),
+            models.Index(
+                fields=["receiver", "decided_at"],
+                include=["state"],
+                condition=models.Q(state__in=["returned", "forwarded"]),
+                name="referral_returned_forwarded",
+            ),
+            models.Index(fields=["concluded_at"], name="referral_concluded_at"),
+        ]
 
     def __str__(self):
         return f"{self.sender} → {self.receiver}: {self.lead}"

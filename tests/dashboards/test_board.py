@@ -193,8 +193,8 @@ def test_the_board_reads_a_fixed_handful_of_queries_whatever_the_clocks(
         refresh()
         with time_machine.travel(NOW, tick=False):
             client.get(reverse("dashboards:board"))  # the calendar cache is warm from here on, as in service
-            # The board's own: the scope's agencies, six grouped queries and the open supervision notices.
-            with django_assert_max_num_queries(8):
+            # The board's own: the rules' names, five grouped queries and the open supervision notices.
+            with django_assert_max_num_queries(7):
                 board(scope, OCTOBER, now=NOW)
             with CaptureQueriesContext(connection) as queries:
                 assert client.get(reverse("dashboards:board")).status_code == 200
