@@ -5,33 +5,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agencies', '0001_initial'),
-        ('cases', '0008_lead_overdue_mark'),
-        ('documents', '0002_confidential'),
+        ("agencies", "0001_initial"),
+        ("cases", "0008_lead_overdue_mark"),
+        ("documents", "0002_confidential"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='lead',
-            index=models.Index(condition=models.Q(('needs_designation', True)), fields=['agency'], name='lead_needs_designation'),
+            model_name="lead",
+            index=models.Index(
+                condition=models.Q(("needs_designation", True)),
+                fields=["agency"],
+                name="lead_needs_designation",
+            ),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['sent_at'], name='referral_sent_at'),
+            model_name="referral",
+            index=models.Index(fields=["sent_at"], name="referral_sent_at"),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['decided_at'], name='referral_decided_at'),
+            model_name="referral",
+            index=models.Index(fields=["decided_at"], name="referral_decided_at"),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(condition=models.Q(('state__in', ['returned', 'forwarded'])), fields=['receiver', 'decided_at'], include=('state',), name='referral_returned_forwarded'),
+            model_name="referral",
+            index=models.Index(
+                condition=models.Q(("state__in", ["returned", "forwarded"])),
+                fields=["receiver", "decided_at"],
+                include=("state",),
+                name="referral_returned_forwarded",
+            ),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['concluded_at'], name='referral_concluded_at'),
+            model_name="referral",
+            index=models.Index(fields=["concluded_at"], name="referral_concluded_at"),
         ),
     ]
