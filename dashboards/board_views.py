@@ -54,6 +54,17 @@ def board_page(request):
     now = timezone.now()
     period, form = period_from(request, local_date(now))
     figures = board(scope, period, now=now)
+    tables = _tables(figures)
+    if request.GET.get("format") in FORMATS and request.GET.get("table") in tables:
+        headers, rows = tables[request.GET["table"]]
+        return export(
+            rows=rows,
+            headers=headers,
+            filename=_("supervision board %(start)s to %(end)s") % {"start": period.start, "end": period.end},
+            format=request.GET["format"],
+        )
+    query = request.GET.copy()
+    query.pop("format", None)
     clocks_url = reverse("dashboards:clocks")
     return TemplateResponse(
         request,
@@ -66,8 +77,85 @@ def board_page(request):
             "open_chart": _open_chart(figures, clocks_url),
             "trend_chart": _trend_chart(figures, clocks_url),
             "clocks_url": clocks_url,
+            "table_queries": {name: _with(query, table=name) for name in tables},
         },
     )
+
+
+def _with(query, **values) -> str:
+    query = query.copy()
+    for name, value in values.items():
+        query[name] = value
+    return query.urlencode()
+
+
+def _rate(outcome) -> float | None:
+    return None if outcome.rate is None else round(outcome.rate * 100, 1)
+
+
+def _tables(figures) -> dict[str, tuple[list, list]]:
+    """The board's tables as headers and rows, for their downloads."""
+    agencies = (
+        [
+            _("Agency"),
+            _("Overdue"),
+            _("Due today"),
+            _("Due on the next working day"),
+            _("All running"),
+            _("Met in time"),
+            _("Met late"),
+            _("Overdue, not met"),
+            _("On-time rate (%)"),
+            _("Returned"),
+            _("Forwarded"),
+            _("Returned twice"),
+        ],
+        [
+            [
+                row.agency.name,
+                row.open.overdue,
+                row.open.due_today,
+                row.open.due_soon,
+                row.open.total,
+                row.outcome.met_in_time,
+                row.outcome.met_late,
+                row.outcome.overdue,
+                _rate(row.outcome),
+                row.returned,
+                row.forwarded,
+                row.needs_designation,
+            ]
+            for row in figures.agencies
+        ],
+    )
+    stages = (
+        [
+            _("Stage"),
+            _("Overdue"),
+            _("Due today"),
+            _("All running"),
+            _("On-time rate (%)"),
+            _("Average working days"),
+        ],
+        [
+            [
+                f"{rule.code} {rule.name}",
+                rule.open.overdue,
+                rule.open.due_today,
+                rule.open.total,
+                _rate(rule.outcome),
+                None
+                if rule.outcome.average_working_days is None
+                else round(rule.outcome.average_working_days, 1),
+            ]
+            for rule in figures.rules
+        ],
+    )
+    late = (
+        [_("Agency"), *(band_label(band) for band in range(len(BANDS)))],
+        [[row.agency.name, *row.open.late] for row in figures.agencies],
+    )
+    return {"agencies": agencies, "stages": stages, "late": late}
 
 
 def _open_chart(figures, clocks_url) -> charts.Chart:

@@ -24,6 +24,7 @@ from deadlines.models import Deadline
 from documents.models import Document
 from documents.services import DocumentError
 
+from .exports import FORMATS, export
 from .models import SupervisionNotice
 from .notice_forms import NoticeForm, ResolveForm
 from .notice_rules import is_pressing, item_url, item_visible, supervising_agency
@@ -192,5 +193,35 @@ def notice_list(request):
         )
         .order_by("pressing", "-issued_at", "-id")
     )
+    if request.GET.get("format") in FORMATS:
+        return export(
+            rows=(
+                (
+                    notice.document.number if notice.document else "",
+                    notice.get_grade_display(),
+                    notice.issuing_agency.name,
+                    notice.issued_at,
+                    notice.agency.name,
+                    f"{notice.deadline.rule.code} {notice.deadline.rule.name}",
+                    notice.target_date,
+                    notice.get_state_display(),
+                    notice.resolved_at,
+                )
+                for notice in notices.iterator(chunk_size=2000)
+            ),
+            headers=(
+                _("Document number"),
+                _("Grade"),
+                _("Issued by"),
+                _("Issued at"),
+                _("Supervised agency"),
+                _("Rule"),
+                _("Target date"),
+                _("State"),
+                _("Resolved at"),
+            ),
+            filename=_("supervision notices"),
+            format=request.GET["format"],
+        )
     page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
     return TemplateResponse(request, "dashboards/notice_list.html", {"page": page})

@@ -318,3 +318,42 @@ def test_the_clock_list_offers_a_notice_where_the_supervisor_may_issue_one(
         assert (
             reverse("dashboards:notice_new", args=[clocks[0].pk]) not in client_for(colleague).get(url).text
         )
+
+
+@pytest.mark.parametrize(
+    ("table", "header"), [("agencies", "单位"), ("stages", "办理阶段"), ("late", "单位")]
+)
+def test_each_table_of_the_board_downloads(clocks, supervisor, client_for, table, header, agency):
+    with time_machine.travel(NOW, tick=False):
+        response = client_for(supervisor).get(
+            reverse("dashboards:board"),
+            {"start": "2026-10-01", "end": "2026-10-31", "table": table, "format": "csv"},
+        )
+    lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert lines[0][0] == header
+    rows = {line[0]: line for line in lines[1:]}
+    if table == "agencies":
+        assert rows[agency.name][1] == "3"  # overdue now, as on the page
+    elif table == "late":
+        assert rows[agency.name][1:] == ["1", "0", "2", "0", "0"]
+
+
+def test_the_notice_list_downloads(clocks, supervisor, client_for):
+    from dashboards.notices import notice_issue
+
+    with time_machine.travel(NOW, tick=False):
+        notice_issue(
+            actor=supervisor,
+            deadline=clocks[0],
+            grade="red",
+            message="限期办结。",
+            target_date=date(2026, 10, 16),
+        )
+        response = client_for(supervisor).get(reverse("dashboards:notice_list"), {"format": "xlsx"})
+    sheet = (
+        zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+        .read("xl/worksheets/sheet1.xml")
+        .decode()
+    )
+    assert sheet.count("<row ") == 2
+    assert "红色督办" in sheet
