@@ -55,7 +55,7 @@ def lead_page_context(request, lead: Lead, *, failed=None) -> dict:
     of_case = of_cases([lead.pk], [referral.pk for referral in referrals])
     clocks = [
         clock_view(deadline, now=now)
-        for deadline in Deadline.objects.filter(of_case).select_related("rule", "agency").order_by("due_at")
+        for deadline in Deadline.objects.filter(of_case).select_related("rule").order_by("due_at")
     ]
     documents = {}  # (content type id, object id) → documents about it, oldest first
     for document in Document.objects.visible_to(user).filter(of_case).order_by("created_at", "id"):
@@ -153,7 +153,7 @@ def single_case_context(request, obj, *, agency_ids, roles_agency, table: dict, 
         "clocks": [
             clock_view(deadline, now=now)
             for deadline in Deadline.objects.filter(**of_obj)
-            .select_related("rule", "agency")
+            .select_related("rule")
             .order_by("due_at")
         ],
         "documents": list(
