@@ -46,6 +46,10 @@ class EvidenceFilesField(forms.FileField):
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs=None, format=None):
+        # A date field's value is always ISO (yyyy-mm-dd), whatever the language's own date format.
+        super().__init__(attrs, format or "%Y-%m-%d")
+
 
 class SubmittedOnce(PortalForm):
     """A form whose object is created once however often it is sent: it carries a random key (a hidden field) that

@@ -90,6 +90,19 @@ class AgencyFigures:
     forwarded: int = 0
     needs_designation: int = 0
 
+    @property
+    def quiet(self) -> bool:
+        """Nothing to show: no running clock, none due in the period, no referral returned or forwarded."""
+        outcome = self.outcome
+        return not (
+            self.open.total
+            or outcome.decided
+            or outcome.pending
+            or self.returned
+            or self.forwarded
+            or self.needs_designation
+        )
+
 
 @dataclass
 class RuleFigures:

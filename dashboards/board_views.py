@@ -78,6 +78,7 @@ def board_page(request):
             "trend_chart": _trend_chart(figures, clocks_url),
             "clocks_url": clocks_url,
             "table_queries": {name: _with(query, table=name) for name in tables},
+            "quiet_agencies": [row for row in figures.agencies if row.quiet],
         },
     )
 
@@ -385,7 +386,7 @@ def statistics_page(request):
         "dashboards/statistics.html",
         {
             "statistics": figures,
-            "headers": figures.headers(),
+            "headers": figures.headers(rule_names=False),
             "rows": [(row.agency, row.cells(figures.rules)) for row in figures.rows],
             "total": figures.total.cells(figures.rules),
             "form": form,

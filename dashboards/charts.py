@@ -38,9 +38,9 @@ class Chart:
     labels: list[Label]
 
 
-def horizontal(title: str, rows: list[tuple[str, list[Segment]]], *, width=720, label_width=150) -> Chart:
+def horizontal(title: str, rows: list[tuple[str, list[Segment]]], *, width=540, label_width=110) -> Chart:
     """One stacked bar per row (e.g. per agency), scaled to the largest row; the total after each bar."""
-    row_height, gap, top = 22, 8, 4
+    row_height, gap, top = 24, 8, 4
     largest = max((sum(segment.value for segment in segments) for _, segments in rows), default=0) or 1
     span = width - label_width - 50
     bars, labels = [], []
@@ -57,7 +57,7 @@ def horizontal(title: str, rows: list[tuple[str, list[Segment]]], *, width=720, 
     return Chart(title, width, top * 2 + len(rows) * (row_height + gap), bars, labels)
 
 
-def vertical(title: str, columns: list[tuple[str, list[Segment], str]], *, width=720, height=240) -> Chart:
+def vertical(title: str, columns: list[tuple[str, list[Segment], str]], *, width=540, height=240) -> Chart:
     """One stacked column per entry (e.g. per week), a label under it and a note above it (e.g. a rate)."""
     bottom, top, left = 40, 24, 10
     largest = max((sum(segment.value for segment in segments) for _, segments, _ in columns), default=0) or 1

@@ -64,7 +64,8 @@ class Statistics:
     rules: list[dict]  # id, code, name of the stages that have figures in the period
     total: Row
 
-    def headers(self) -> list[str]:
+    def headers(self, *, rule_names=True) -> list[str]:
+        """The column headers; the stages by code alone on screen (the page lists the codes' names below)."""
         names = [
             _("Agency"),
             *(label for _name, label in COUNTS),
@@ -73,7 +74,10 @@ class Statistics:
             _("On-time rate (%)"),
         ]
         return [str(name) for name in names] + [
-            str(_("Average working days: %(stage)s") % {"stage": f"{rule['code']} {rule['name']}"})
+            str(
+                _("Average working days: %(stage)s")
+                % {"stage": f"{rule['code']} {rule['name']}" if rule_names else rule["code"]}
+            )
             for rule in self.rules
         ]
 
