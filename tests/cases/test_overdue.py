@@ -1,9 +1,11 @@
 """A lead's overdue mark follows its clocks and its referrals' clocks (cases/overdue.py), and the case list's
 "overdue only" filter, which reads the mark, still lists exactly the leads with an overdue clock the user may see."""
 
-from datetime import timedelta
+from datetime import date, timedelta
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.urls import reverse
 
 from cases.models import Lead, TradingProject
@@ -22,6 +24,20 @@ pytestmark = pytest.mark.django_db
 
 def marked(lead) -> bool:
     return Lead.objects.get(pk=lead.pk).overdue
+
+
+def another_lead(agency, insider, name="另一项目") -> Lead:
+    """A lead without parties (the fixtures' leads all name the same bidder, so they cannot go together)."""
+    return lead_file(
+        actor=insider,
+        agency=agency,
+        source=Lead.Source.ROUTINE,
+        project=TradingProject(name=name, category=TradingProject.Category.OTHER),
+        facts="事实。",
+        discovered_on=date(2026, 9, 30),
+        parties=[],
+        files=[],
+    )
 
 
 def listed_overdue(client) -> list[str]:
@@ -70,19 +86,23 @@ def test_the_overdue_filter_counts_only_the_referrals_the_user_may_see(
 
 
 def test_marking_every_lead_from_the_clocks_agrees_with_the_signal(lead, agency, insider):
-    other = lead_file(
-        actor=insider,
-        agency=agency,
-        source=Lead.Source.ROUTINE,
-        project=TradingProject(name="另一项目", category=TradingProject.Category.OTHER),
-        facts="事实。",
-        discovered_on=lead.discovered_on,
-        parties=[],
-        files=[],
-    )
+    other = another_lead(agency, insider)
     sweep(running_for(lead, "L2").get().due_at + timedelta(minutes=1))
     deadline_meet(deadline=running_for(other, "L2").get())
     Lead.objects.update(overdue=False)  # as clocks loaded without the engine would leave them
     Lead.objects.filter(pk=other.pk).update(overdue=True)
     overdue_mark_all()
     assert (marked(lead), marked(other)) == (True, False)
+
+
+def test_the_migration_marks_the_leads_overdue_when_it_runs(approved, insider, agency, other_agency):
+    migration = import_module("cases.migrations.0008_lead_overdue_mark")
+    unreferred, in_time = another_lead(agency, insider), another_lead(agency, insider, "按时项目")
+    deadline_meet(deadline=running_for(in_time, "L2").get())
+    referral = send(approved, insider, other_agency)
+    sweep(
+        running_for(referral, "L3").get().due_at + timedelta(minutes=1)
+    )  # the unreferred lead's L2 long before
+    Lead.objects.update(overdue=False)  # as the column was added
+    migration.mark_overdue_leads(apps, None)
+    assert (marked(approved), marked(unreferred), marked(in_time)) == (True, True, False)
