@@ -152,9 +152,7 @@ def single_case_context(request, obj, *, agency_ids, roles_agency, table: dict, 
         "step_errors": failed[3] if failed else [],
         "clocks": [
             clock_view(deadline, now=now)
-            for deadline in Deadline.objects.filter(**of_obj)
-            .select_related("rule")
-            .order_by("due_at")
+            for deadline in Deadline.objects.filter(**of_obj).select_related("rule").order_by("due_at")
         ],
         "documents": list(
             Document.objects.visible_to(request.user).filter(**of_obj).order_by("created_at", "id")

@@ -1,0 +1,112 @@
+"""An entity's credit standing on a day: its score, the thresholds it reaches, and whether it may take part in
+trading — and if not, why and until when. Pure reads of published records only, so that the public check page and
+JSON endpoint say nothing that is not already public."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from .models import CreditRecord, CreditRule, CreditThreshold, Memo, add_months
+
+
+@dataclass(frozen=True)
+class Restriction:
+    reason: str
+    until: datetime.date | None  # None: until the entity's score falls (it has no fixed end)
+    source: str  # "record", "threshold" or "memo"
+
+
+@dataclass
+class Standing:
+    on: datetime.date
+    score: int = 0  # adverse points of the valid published records (量化记分)
+    bonus: int = 0  # good-conduct points (信用加分)
+    restrictions: list[Restriction] = field(default_factory=list)
+    thresholds: list[CreditThreshold] = field(default_factory=list)
+
+    @property
+    def may_trade(self) -> bool:
+        return not self.restrictions
+
+    @property
+    def until(self) -> datetime.date | None:
+        """The last day of the longest restriction (None when there is none, or one depends on the score)."""
+        ends = [item.until for item in self.restrictions]
+        if not ends or None in ends:
+            return None
+        return max(ends)
+
+
+def _points(records, on: datetime.date, *, window_months: int | None = None) -> int:
+    total = 0
+    for record in records:
+        if record.kind != CreditRule.Kind.BAD:
+            continue
+        if not (record.decided_on <= on <= record.valid_until):
+            continue
+        if window_months is not None and add_months(record.decided_on, window_months) <= on:
+            continue
+        total += record.points
+    return total
+
+
+def _threshold_end(records, threshold: CreditThreshold, on: datetime.date) -> datetime.date | None:
+    """The last day the score stays at or above the threshold: try the days a record stops counting (its validity
+    ends, or it leaves the window) in order; None if no such day is in sight."""
+    candidates = sorted(
+        {record.valid_until + datetime.timedelta(days=1) for record in records}
+        | {add_months(record.decided_on, threshold.window_months) for record in records}
+    )
+    for day in candidates:
+        if day > on and _points(records, day, window_months=threshold.window_months) < threshold.points_min:
+            return day - datetime.timedelta(days=1)
+    return None
+
+
+def standing_of(entity, on: datetime.date, *, thresholds=None) -> Standing:
+    """The entity's standing on `on` from its published records, the active thresholds and the memos in force."""
+    records = list(
+        CreditRecord.objects.filter(entity=entity, state=CreditRecord.State.PUBLISHED, decided_on__lte=on)
+        .select_related("rule", "agency")
+        .order_by("decided_on", "id")
+    )
+    valid = [record for record in records if record.valid_until >= on]
+    standing = Standing(
+        on=on,
+        score=_points(valid, on),
+        bonus=sum(record.points for record in valid if record.kind == CreditRule.Kind.GOOD),
+    )
+    for record in records:
+        if record.restricted_until and record.decided_on <= on <= record.restricted_until:
+            standing.restrictions.append(
+                Restriction(
+                    reason=f"{record.agency.name}于{_day(record.decided_on)}作出的处理（{record.rule.code} "
+                    f"{record.rule.description}，{record.get_penalty_display()}）",
+                    until=record.restricted_until,
+                    source="record",
+                )
+            )
+    if thresholds is None:
+        thresholds = CreditThreshold.objects.filter(is_active=True)
+    for threshold in thresholds:
+        points = _points(valid, on, window_months=threshold.window_months)
+        if points >= threshold.points_min:
+            standing.thresholds.append(threshold)
+            if threshold.restricts_trading:
+                standing.restrictions.append(
+                    Restriction(
+                        reason=f"近{threshold.window_months}个月不良行为记分{points}分，达到{threshold.points_min}分"
+                        f"（{threshold.consequence}）",
+                        until=_threshold_end(valid, threshold, on),
+                        source="threshold",
+                    )
+                )
+    for memo in Memo.objects.in_force(on).filter(entities=entity).select_related("document"):
+        number = memo.document.number if memo.document_id else memo.title
+        standing.restrictions.append(
+            Restriction(reason=f"联合惩戒备忘录（{number}）", until=memo.restricted_until, source="memo")
+        )
+    return standing
+
+
+def _day(day: datetime.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
