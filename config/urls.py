@@ -24,6 +24,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("deadlines/", include("deadlines.urls")),
     path("documents/", include("documents.urls")),
+    path("meetings/", include("meetings.urls")),
     path("notifications/", include("notifications.urls")),
     path("public/", include("portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

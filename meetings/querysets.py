@@ -1,0 +1,89 @@
+"""Who may see what of the joint meetings (docs/adr/0014-joint-meetings.md):
+
+- the body's people (its convener, its office and its member agencies) see the body and all its meetings;
+- an invited agency sees the meetings it was invited to, and nothing else of the body;
+- an agenda item is its agency's until submitted, then the office's too, then the convener's once compiled, and
+  every reader of the meeting's once it is on the agenda.
+
+Superusers see everything; anonymous users nothing. Each condition on its own line; no .distinct() (subqueries).
+"""
+
+from django.db import models
+
+from agencies.querysets import member_agency_ids
+
+
+def body_ids_of(user):
+    """A subquery of the ids of the bodies the user's agencies convene, run the office of, or belong to."""
+    from .models import Body, BodyMember
+
+    mine = member_agency_ids(user)
+    return Body.objects.filter(
+        models.Q(convener_id__in=mine)
+        | models.Q(office_id__in=mine)
+        | models.Q(pk__in=BodyMember.objects.filter(agency_id__in=mine).values("body_id"))
+    ).values("pk")
+
+
+def invited_meeting_ids(user):
+    from .models import Meeting
+
+    return Meeting.invited.through.objects.filter(agency_id__in=member_agency_ids(user)).values("meeting_id")
+
+
+class BodyQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Bodies the user's agencies convene, run the office of, or belong to."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(pk__in=body_ids_of(user))
+
+
+class MeetingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Meetings of the user's bodies, and the meetings the user's agencies were invited to."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(
+            models.Q(body_id__in=body_ids_of(user))  # convener, office and members
+            | models.Q(pk__in=invited_meeting_ids(user))  # invited non-members: their meetings only
+        )
+
+
+class AgendaItemQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Items of the user's agencies; submitted ones to the office; compiled ones to the convener; and those on
+        the agenda of a meeting the user sees."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        from .models import AgendaItem, Meeting
+
+        mine = member_agency_ids(user)
+        states = AgendaItem.State
+        return self.filter(
+            models.Q(agency_id__in=mine)
+            | models.Q(
+                body__office_id__in=mine, state__in=[states.SUBMITTED, states.COMPILED, states.APPROVED]
+            )
+            | models.Q(body__office_id__in=mine, state=states.RETURNED, submitted_at__isnull=False)
+            | models.Q(body__convener_id__in=mine, state__in=[states.COMPILED, states.APPROVED])
+            | models.Q(state=states.APPROVED, meeting__in=Meeting.objects.visible_to(user))
+        )
+
+
+class DecisionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Decisions of the meetings the user sees."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        from .models import Meeting
+
+        return self.filter(meeting__in=Meeting.objects.visible_to(user))

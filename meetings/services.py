@@ -1,0 +1,112 @@
+"""Write operations of the joint meetings that are not transitions: drafting an agenda item, planning a meeting.
+Both are created once per form (`submission_key`): a second submit of the same form gives the first object."""
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import audit_record
+
+from .models import AgendaItem, Body, Meeting, MeetingAction
+from .workflows import audience, is_member_staff, is_office, member_agency_ids
+
+
+def created_once(mine, submission_key, create):
+    """`create()` once per `submission_key`; a second submit (after, or at the same moment) gets the first one's
+    object. `mine` limits the lookup to the submitter's own objects (as cases.services.created_once)."""
+    if submission_key and (earlier := mine.filter(submission_key=submission_key).first()):
+        return earlier
+    try:
+        return create()
+    except IntegrityError:
+        if submission_key and (earlier := mine.filter(submission_key=submission_key).first()):
+            return earlier
+        raise
+
+
+def item_draft(
+    *, actor, body: Body, agency, title: str, description: str, submission_key=None, request=None
+) -> AgendaItem:
+    """Draft an agenda item for `agency` (a member of the body; the actor its handler or head). It still needs
+    the head's signature before it can be submitted."""
+    if agency.pk not in member_agency_ids(body) or not is_member_staff(actor, agency.pk):
+        raise PermissionDenied(_("Only a member agency's handlers and heads draft agenda items."))
+    if not title.strip() or not description.strip():
+        raise ValidationError(_("Give the item's title and what is to be discussed."))
+
+    @transaction.atomic
+    def create():
+        item = AgendaItem.objects.create(
+            body=body,
+            agency=agency,
+            title=title.strip(),
+            description=description.strip(),
+            drafted_by=actor,
+            submission_key=submission_key,
+        )
+        audit_record(
+            actor=actor,
+            action=MeetingAction.ITEM_DRAFTED,
+            obj=item,
+            agency=agency,
+            to_state=item.state,
+            payload={"title": item.title},
+            request=request,
+        )
+        return item
+
+    return created_once(AgendaItem.objects.filter(drafted_by=actor), submission_key, create)
+
+
+def meeting_plan(
+    *,
+    actor,
+    body: Body,
+    kind: str,
+    title: str,
+    starts_at: datetime,
+    place: str,
+    invited=(),
+    cases=(),
+    submission_key=None,
+    request=None,
+) -> Meeting:
+    """Plan a meeting of the body (the office only): a plenary, an ad hoc meeting or a case consultation (会商,
+    about one or more cases). Invited agencies are those outside the body (宣恩: 可根据会议议题邀请其他部门参加)."""
+    if not is_office(actor, body):
+        raise PermissionDenied(_("Only the joint meeting's office plans its meetings."))
+    if starts_at <= timezone.now():
+        raise ValidationError({"starts_at": _("The meeting must be in the future.")})
+    if kind == Meeting.Kind.CONSULTATION and not cases:
+        raise ValidationError({"cases": _("A case consultation is about at least one case: choose it.")})
+    members = member_agency_ids(body)
+    invited = [agency for agency in invited if agency.pk not in members]
+
+    @transaction.atomic
+    def create():
+        meeting = Meeting.objects.create(
+            body=body,
+            kind=kind,
+            title=title.strip(),
+            starts_at=starts_at,
+            place=place.strip(),
+            created_by=actor,
+            submission_key=submission_key,
+        )
+        meeting.invited.set(invited)
+        meeting.cases.set(cases)
+        audit_record(
+            actor=actor,
+            action=MeetingAction.PLANNED,
+            obj=meeting,
+            agency=body.office,
+            to_state=meeting.state,
+            payload={"kind": kind, "title": meeting.title, "invited": len(audience(meeting) - members)},
+            request=request,
+        )
+        return meeting
+
+    return created_once(Meeting.objects.filter(created_by=actor), submission_key, create)

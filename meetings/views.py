@@ -1,0 +1,469 @@
+"""The joint-meeting pages: the index, an agenda item, a meeting, and their steps.
+
+Every page starts from a visible_to: what the user may not see is a 404; a step the user may not take on what they
+see is a 403 (before any form is read); a page out of date (a second click, a colleague was quicker) answers 409 and
+changes nothing.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from agencies.models import Agency
+from audit.models import AuditEvent
+from audit.services import audit_record
+from audit.timeline import timeline_for
+from cases.models import Lead
+from deadlines.board import clock_view
+from documents.models import Document
+from documents.services import DocumentError
+
+from . import services, workflows
+from .forms import (
+    AttendanceForm,
+    CompileForm,
+    DecisionFormSet,
+    ItemForm,
+    MeetingForm,
+    MinutesForm,
+    ReasonForm,
+    ReportForm,
+)
+from .models import AgendaItem, Assignment, Body, Decision, Meeting, MeetingAction
+
+DONE = {
+    "sign": gettext_lazy("Signed: the item may now be submitted to the office."),
+    "submit": gettext_lazy("Submitted to the joint meeting's office."),
+    "compile": gettext_lazy("Put on the draft agenda: the convener decides on it."),
+    "approve": gettext_lazy("Approved for the meeting's agenda."),
+    "reject": gettext_lazy("Returned to the proposing agency with your reasons."),
+    "notify": gettext_lazy("The meeting notice is numbered and sent to the members and liaison officers."),
+    "hold": gettext_lazy("The meeting is recorded as held, with its attendance."),
+    "minutes": gettext_lazy("The minutes are numbered and the decisions' clocks have started."),
+    "report": gettext_lazy("Your progress report is recorded; the office is told."),
+    "complete": gettext_lazy("Completed: the clock is met and the office is told."),
+}
+
+
+def conflict_page(request, back_url: str):
+    """409: the item or meeting moved on since the page was shown; nothing was changed."""
+    return TemplateResponse(request, "meetings/conflict.html", {"back_url": back_url}, status=409)
+
+
+def _run(request, back, run, name):
+    """Run a step; answer with a redirect (done), the 409 page, or the list of refusals to show (None if done)."""
+    try:
+        run()
+    except (ConcurrentTransition, TransitionNotAllowed):
+        return conflict_page(request, back), None
+    except ValidationError as error:
+        return None, error.messages
+    except DocumentError as error:  # the office has no 机关代字 yet
+        return None, [str(error)]
+    messages.success(request, DONE[name])
+    return redirect(back), None
+
+
+# Index ----------------------------------------------------------------------------------------------------------
+
+
+@login_required
+def index(request):
+    """The joint meetings the user takes part in: bodies, meetings, the acting agency's items, what awaits them."""
+    user = request.user
+    agency = request.agency or None
+    bodies = list(Body.objects.visible_to(user).select_related("region", "convener", "office"))
+    meetings = list(Meeting.objects.visible_to(user).select_related("body").order_by("-starts_at")[:50])
+    items = AgendaItem.objects.visible_to(user).select_related("agency", "meeting").order_by("-created_at")
+    rows = []
+    for body in bodies:
+        member_ids = workflows.member_agency_ids(body)
+        rows.append(
+            {
+                "body": body,
+                "may_draft": agency is not None
+                and agency.pk in member_ids
+                and workflows.is_member_staff(user, agency.pk),
+                "may_plan": workflows.is_office(user, body),
+            }
+        )
+    return TemplateResponse(
+        request,
+        "meetings/index.html",
+        {"bodies": rows, "meetings": meetings, "items": list(items[:50])},
+    )
+
+
+# Agenda items ---------------------------------------------------------------------------------------------------
+
+
+@login_required
+def item_new(request, body_pk):
+    """Draft an agenda item for the acting agency (a member's handler or head)."""
+    body = get_object_or_404(Body.objects.visible_to(request.user), pk=body_pk)
+    agency = request.agency or None
+    if (
+        agency is None
+        or agency.pk not in workflows.member_agency_ids(body)
+        or not workflows.is_member_staff(request.user, agency.pk)
+    ):
+        raise PermissionDenied(_("Only a member agency's handlers and heads draft agenda items."))
+    form = ItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            item = services.item_draft(
+                actor=request.user,
+                body=body,
+                agency=agency,
+                title=data["title"],
+                description=data["description"],
+                submission_key=data["submission_key"],
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("The item is drafted: your agency's head signs it before it is submitted.")
+            )
+            return redirect(item)
+    context = {"body": body, "agency": agency, "form": form}
+    return TemplateResponse(
+        request, "meetings/item_form.html", context, status=400 if request.method == "POST" else 200
+    )
+
+
+def _visible_item(request, pk) -> AgendaItem:
+    return get_object_or_404(
+        AgendaItem.objects.visible_to(request.user).select_related(
+            "body__convener", "body__office", "agency", "meeting", "drafted_by", "signed_by", "decided_by"
+        ),
+        pk=pk,
+    )
+
+
+def item_actions(user, item: AgendaItem) -> set[str]:
+    """The steps the page offers `user` on the item now (the workflows check again under lock)."""
+    S = AgendaItem.State
+    actions = set()
+    roles = workflows.roles_in(user, item.agency_id)
+    if item.state in (S.DRAFT, S.RETURNED) and workflows.R.HEAD in roles:
+        actions.add("sign")
+    if item.state == S.SIGNED and roles & workflows.MEMBER_ROLES:
+        actions.add("submit")
+    if item.state == S.SUBMITTED and workflows.is_office(user, item.body):
+        actions.add("compile")
+    if item.state == S.COMPILED and workflows.is_convener(user, item.body):
+        actions |= {"approve", "reject"}
+    return actions
+
+
+ITEM_STEPS = {
+    "sign": (None, workflows.item_sign),
+    "submit": (None, workflows.item_submit),
+    "compile": (CompileForm, workflows.item_compile),
+    "approve": (None, workflows.item_approve),
+    "reject": (ReasonForm, workflows.item_reject),
+}
+
+
+def _item_page(request, item, *, forms=None, errors=(), status=200):
+    actions = item_actions(request.user, item)
+    forms = forms or {}
+    if "compile" in actions:
+        forms.setdefault("compile", CompileForm(item=item))
+    if "reject" in actions:
+        forms.setdefault("reject", ReasonForm())
+    context = {
+        "item": item,
+        "actions": actions,
+        "forms": forms,
+        "errors": errors,
+        "timeline": timeline_for(item, request.user, labels=[MeetingAction, AgendaItem.State]),
+    }
+    return TemplateResponse(request, "meetings/item_detail.html", context, status=status)
+
+
+@login_required
+def item_detail(request, pk):
+    """An agenda item: its text, signature, where it stands, the steps the user may take, its trail."""
+    return _item_page(request, _visible_item(request, pk))
+
+
+@login_required
+@require_POST
+def item_step(request, pk, step):
+    item = _visible_item(request, pk)
+    if step not in ITEM_STEPS or not _ever(request.user, item, step):
+        raise PermissionDenied  # before the form: a part that never may gets 403; a stale page gets 409 below
+    form_class, workflow = ITEM_STEPS[step]
+    form = None
+    arguments = {}
+    if form_class is CompileForm:
+        form = CompileForm(request.POST, item=item)
+    elif form_class is not None:
+        form = form_class(request.POST)
+    if form is not None and not form.is_valid():
+        return _item_page(request, item, forms={step: form}, status=400)
+    if step == "compile":
+        arguments["meeting"] = form.cleaned_data["meeting"]
+    if step == "reject":
+        arguments["reason"] = form.cleaned_data["reason"]
+
+    def run():
+        workflow(
+            actor=request.user,
+            item=item,
+            request=request,
+            seen_state=request.POST.get("seen_state") or None,
+            **arguments,
+        )
+
+    response, errors = _run(request, item.get_absolute_url(), run, step)
+    if response is not None:
+        return response
+    return _item_page(request, item, forms={step: form} if form else None, errors=errors, status=400)
+
+
+def _ever(user, item, step) -> set[str]:
+    """The step, if the user's part allows it in some state (so that a stale page gets 409, not 403)."""
+    roles = workflows.roles_in(user, item.agency_id)
+    may = {
+        "sign": workflows.R.HEAD in roles,
+        "submit": bool(roles & workflows.MEMBER_ROLES),
+        "compile": workflows.is_office(user, item.body),
+        "approve": workflows.is_convener(user, item.body),
+        "reject": workflows.is_convener(user, item.body),
+    }
+    return {step} if may.get(step) else set()
+
+
+# Meetings -------------------------------------------------------------------------------------------------------
+
+
+@login_required
+def meeting_new(request, body_pk):
+    """Plan a meeting (the office only): plenary, ad hoc (with invited agencies) or case consultation."""
+    body = get_object_or_404(Body.objects.visible_to(request.user).select_related("office"), pk=body_pk)
+    if not workflows.is_office(request.user, body):
+        raise PermissionDenied(_("Only the joint meeting's office plans its meetings."))
+    member_ids = workflows.member_agency_ids(body)
+    form = MeetingForm(request.POST or None, body=body, user=request.user, member_ids=member_ids)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = services.meeting_plan(
+                actor=request.user,
+                body=body,
+                kind=data["kind"],
+                title=data["title"],
+                starts_at=data["starts_at"],
+                place=data["place"],
+                invited=list(data["invited"]),
+                cases=list(data["cases"]),
+                submission_key=data["submission_key"],
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The meeting is planned: compile its agenda, then send the notice."))
+            return redirect(meeting)
+    context = {"body": body, "form": form}
+    return TemplateResponse(
+        request, "meetings/meeting_form.html", context, status=400 if request.method == "POST" else 200
+    )
+
+
+def _visible_meeting(request, pk) -> Meeting:
+    return get_object_or_404(
+        Meeting.objects.visible_to(request.user).select_related(
+            "body__office", "body__convener", "notice", "minutes", "created_by"
+        ),
+        pk=pk,
+    )
+
+
+def _audience_agencies(meeting):
+    return Agency.objects.filter(pk__in=workflows.audience(meeting)).order_by("name")
+
+
+def _meeting_page(request, meeting, *, forms=None, errors=(), status=200):
+    user = request.user
+    now = timezone.now()
+    office = workflows.is_office(user, meeting.body)
+    convener = workflows.is_convener(user, meeting.body)
+    items = list(meeting.items.select_related("agency").order_by("id"))
+    if not (office or convener):
+        items = [item for item in items if item.state == AgendaItem.State.APPROVED]
+    forms = dict(forms or {})
+    S = Meeting.State
+    if office and meeting.state == S.NOTIFIED:
+        forms.setdefault("hold", AttendanceForm(agencies=_audience_agencies(meeting)))
+    if office and meeting.state == S.HELD:
+        forms.setdefault("minutes", MinutesForm())
+        forms.setdefault(
+            "decisions",
+            DecisionFormSet(prefix="decision", form_kwargs={"agencies": _audience_agencies(meeting)}),
+        )
+    mine = set(workflows.roles_in(user, request.agency.pk)) if request.agency else set()
+    acting_id = request.agency.pk if request.agency else None
+    decisions = []
+    for decision in meeting.decisions.prefetch_related(
+        "assignments__agency", "assignments__clock__rule", "assignments__reports__reported_by"
+    ):
+        assignments = []
+        for assignment in decision.assignments.all():
+            may_report = (
+                assignment.state == Assignment.State.OPEN
+                and assignment.agency_id == acting_id
+                and bool(mine & workflows.MEMBER_ROLES)
+            )
+            assignments.append(
+                {
+                    "obj": assignment,
+                    "clock": clock_view(assignment.clock, now=now) if assignment.clock_id else None,
+                    "may_report": may_report,
+                    "form": forms.get(("assignment", assignment.pk))
+                    or (ReportForm() if may_report else None),
+                }
+            )
+        decisions.append({"obj": decision, "assignments": assignments})
+    context = {
+        "meeting": meeting,
+        "body": meeting.body,
+        "office": office,
+        "convener": convener,
+        "items": items,
+        "invited": list(meeting.invited.order_by("name")),
+        "cases": list(
+            Lead.objects.visible_to(user).filter(pk__in=meeting.cases.values("pk")).select_related("project")
+        ),
+        "case_count": meeting.cases.count(),
+        "attendance": list(meeting.attendance.select_related("agency")),
+        "decisions": decisions,
+        "forms": forms,
+        "errors": errors,
+        "may_notify": office and meeting.state == S.PLANNED,
+        "timeline": timeline_for(meeting, user, labels=[MeetingAction, Meeting.State]),
+    }
+    return TemplateResponse(request, "meetings/meeting_detail.html", context, status=status)
+
+
+@login_required
+def meeting_detail(request, pk):
+    """A meeting: kind, time, place, who is invited, the agenda, its notice and minutes, attendance, decisions with
+    their clocks and reports, the steps the user may take, the trail."""
+    return _meeting_page(request, _visible_meeting(request, pk))
+
+
+@login_required
+@require_POST
+def meeting_step(request, pk, step):
+    meeting = _visible_meeting(request, pk)
+    if step not in ("notify", "hold", "minutes"):
+        raise Http404
+    if not workflows.is_office(request.user, meeting.body):
+        raise PermissionDenied(_("Only the joint meeting's office prepares and records its meetings."))
+    seen_state = request.POST.get("seen_state") or None
+    if seen_state is not None and seen_state != meeting.state:
+        return conflict_page(request, meeting.get_absolute_url())
+    forms, arguments = {}, {}
+    if step == "hold":
+        form = forms["hold"] = AttendanceForm(request.POST, agencies=_audience_agencies(meeting))
+        if not form.is_valid():
+            return _meeting_page(request, meeting, forms=forms, status=400)
+        arguments["attendance"] = form.attendance()
+    if step == "minutes":
+        form = forms["minutes"] = MinutesForm(request.POST)
+        formset = forms["decisions"] = DecisionFormSet(
+            request.POST, prefix="decision", form_kwargs={"agencies": _audience_agencies(meeting)}
+        )
+        if not (form.is_valid() and formset.is_valid()):
+            return _meeting_page(request, meeting, forms=forms, status=400)
+        arguments["summary"] = form.cleaned_data["summary"]
+        arguments["decisions"] = [
+            {"text": row["text"], "agencies": list(row["agencies"]), "due_date": row["due_date"]}
+            for row in formset.cleaned_data
+            if row
+        ]
+    workflow = {
+        "notify": workflows.meeting_notify,
+        "hold": workflows.meeting_hold,
+        "minutes": workflows.meeting_record_minutes,
+    }[step]
+
+    def run():
+        workflow(actor=request.user, meeting=meeting, request=request, seen_state=seen_state, **arguments)
+
+    response, errors = _run(request, meeting.get_absolute_url(), run, step)
+    if response is not None:
+        return response
+    return _meeting_page(request, meeting, forms=forms, errors=errors, status=400)
+
+
+@login_required
+@require_POST
+def assignment_step(request, pk, step):
+    """Report progress on, or complete, the acting agency's share of a decision."""
+    assignment = get_object_or_404(
+        Assignment.objects.filter(decision__in=Decision.objects.visible_to(request.user)).select_related(
+            "decision__meeting"
+        ),
+        pk=pk,
+    )
+    meeting = _visible_meeting(request, assignment.decision.meeting_id)
+    if step not in ("report", "complete"):
+        raise Http404
+    if not workflows.is_member_staff(request.user, assignment.agency_id):
+        raise PermissionDenied(_("Only the responsible agency's handlers and heads report on its decision."))
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        return _meeting_page(request, meeting, forms={("assignment", assignment.pk): form}, status=400)
+    workflow = workflows.assignment_report if step == "report" else workflows.assignment_complete
+
+    def run():
+        workflow(
+            actor=request.user,
+            assignment=assignment,
+            text=form.cleaned_data["text"],
+            request=request,
+            seen_state=request.POST.get("seen_state") or None,
+        )
+
+    response, errors = _run(request, meeting.get_absolute_url(), run, step)
+    if response is not None:
+        return response
+    return _meeting_page(
+        request, meeting, forms={("assignment", assignment.pk): form}, errors=errors, status=400
+    )
+
+
+@login_required
+def meeting_document(request, pk, which):
+    """The meeting's notice or minutes PDF, to everyone who sees the meeting (the document itself is the office's;
+    its members and invited agencies read it here). Recorded in the document's trail."""
+    meeting = _visible_meeting(request, pk)
+    document = {"notice": meeting.notice, "minutes": meeting.minutes}.get(which)
+    if document is None or document.state != Document.State.READY:
+        raise Http404("The PDF is not ready yet.")
+    handle = document.file.open("rb")
+    with transaction.atomic():
+        audit_record(
+            actor=request.user,
+            action=AuditEvent.Action.DOCUMENT_DOWNLOADED,
+            obj=document,
+            payload={"number": document.number, "sha256": document.sha256, "meeting": meeting.pk},
+            request=request,
+        )
+    return FileResponse(handle, as_attachment=True, filename=f"{document.number}.pdf")

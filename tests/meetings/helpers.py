@@ -1,0 +1,35 @@
+"""Shortcuts to bring a meeting to a given point through the workflows (the tests' own setup)."""
+
+import uuid
+
+from meetings import services, workflows
+
+from .conftest import at
+
+
+def draft(body, agency, by, title="评标专家抽取管理问题"):
+    return services.item_draft(
+        actor=by, body=body, agency=agency, title=title, description="近期多个项目评标专家重复抽取，请研究。"
+    )
+
+
+def plan(body, by, *, kind="plenary", title="2026年下半年联席会议全体会议", when=None, **kwargs):
+    return services.meeting_plan(
+        actor=by,
+        body=body,
+        kind=kind,
+        title=title,
+        starts_at=when or at(2026, 12, 10, 9),
+        place="县政务中心三楼会议室",
+        submission_key=uuid.uuid4(),
+        **kwargs,
+    )
+
+
+def held(body, cast, agencies):
+    """A planned, notified and held meeting (no agenda items)."""
+    meeting = plan(body, cast["office_clerk"])
+    workflows.meeting_notify(actor=cast["office_clerk"], meeting=meeting)
+    return workflows.meeting_hold(
+        actor=cast["office_clerk"], meeting=meeting, attendance=[(agency, True, "") for agency in agencies]
+    )

@@ -1,0 +1,96 @@
+"""Agenda items: the head's signature before submission (宣恩 二(一): 经部门主要领导签字后，送联席会议办公室), the
+office compiles, the convener approves or returns with reasons."""
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+from django_fsm import ConcurrentTransition
+
+from audit.models import AuditEvent
+from meetings import workflows
+from meetings.models import AgendaItem
+from notifications.models import Notification
+
+from .conftest import at
+from .helpers import draft, plan
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _now():
+    with time_machine.travel(at(2026, 11, 23, 10), tick=False):
+        yield
+
+
+def test_an_unsigned_item_cannot_be_submitted(body, agency, insider, cast):
+    item = draft(body, agency, insider)
+    with pytest.raises(ValidationError) as refused:
+        workflows.item_submit(actor=insider, item=item)
+    assert refused.value.code == "unsigned"
+    assert AgendaItem.objects.get().state == AgendaItem.State.DRAFT
+
+
+def test_the_head_signs_and_a_handler_may_not(body, agency, insider, colleague, cast):
+    item = draft(body, agency, insider)
+    with pytest.raises(PermissionDenied):
+        workflows.item_sign(actor=insider, item=item)
+    with pytest.raises(PermissionDenied):  # the head of another agency neither
+        workflows.item_sign(actor=cast["member_head"], item=item)
+    item = workflows.item_sign(actor=colleague, item=item)
+    assert (item.state, item.signed_by) == (AgendaItem.State.SIGNED, colleague)
+    item = workflows.item_submit(actor=insider, item=item)
+    assert item.state == AgendaItem.State.SUBMITTED
+    office = Notification.objects.filter(recipient__in=[cast["office_clerk"], cast["supervisor"]])
+    assert office.count() == 2
+    assert "已经负责人签字" in office.first().body
+
+
+def test_compile_approve_and_reject_with_reasons(body, agency, insider, colleague, cast):
+    office, convener = cast["office_clerk"], cast["convener_head"]
+    meeting = plan(body, office)
+    first, second = draft(body, agency, insider, "议题一"), draft(body, agency, insider, "议题二")
+    for item in (first, second):
+        workflows.item_sign(actor=colleague, item=item)
+        workflows.item_submit(actor=insider, item=item)
+    with pytest.raises(PermissionDenied):  # the proposing agency does not compile
+        workflows.item_compile(actor=insider, item=first, meeting=meeting)
+    for item in (first, second):
+        workflows.item_compile(actor=office, item=item, meeting=meeting)
+    assert Notification.objects.filter(recipient=convener, key__startswith="meeting-item:").count() == 2
+
+    with pytest.raises(PermissionDenied):  # the office does not decide the agenda
+        workflows.item_approve(actor=office, item=first)
+    with pytest.raises(ValidationError):  # the notice waits for the convener's decisions
+        workflows.meeting_notify(actor=office, meeting=meeting)
+
+    first = workflows.item_approve(actor=convener, item=first)
+    with pytest.raises(ValidationError) as no_reason:
+        workflows.item_reject(actor=convener, item=second, reason="  ")
+    assert no_reason.value.code == "reason_required"
+    second = workflows.item_reject(actor=convener, item=second, reason="属日常监管事项，由住建局自行处理。")
+
+    assert first.state == AgendaItem.State.APPROVED
+    assert (second.state, second.return_reason) == (
+        AgendaItem.State.RETURNED,
+        "属日常监管事项，由住建局自行处理。",
+    )
+    assert second.signed_by is None  # a returned item is signed again before it goes back
+    returned = Notification.objects.get(recipient=colleague, key__contains=":returned:")
+    assert "属日常监管事项" in returned.body
+    with pytest.raises(ValidationError):
+        workflows.item_submit(actor=insider, item=second)
+    actions = list(AuditEvent.objects.filter(object_id=second.pk).values_list("action", flat=True))
+    assert actions[-1] == "meeting_item_returned"
+
+    workflows.meeting_notify(actor=office, meeting=meeting)
+    meeting.refresh_from_db()
+    assert meeting.notice.kind == "circular"
+    assert meeting.notice.context["tables"][0]["rows"] == [[1, "议题一", agency.name]]
+
+
+def test_a_second_click_on_a_moved_on_item_is_a_conflict(body, agency, insider, colleague):
+    item = draft(body, agency, insider)
+    workflows.item_sign(actor=colleague, item=item, seen_state="draft")
+    with pytest.raises(ConcurrentTransition):
+        workflows.item_sign(actor=colleague, item=item, seen_state="draft")

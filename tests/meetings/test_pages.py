@@ -1,0 +1,95 @@
+"""The whole flow through the pages, as the browser test does it but with the test client."""
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from documents.services import document_render
+from meetings.models import AgendaItem, Assignment, Decision, Meeting
+
+from .conftest import at
+from .helpers import draft, plan
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _now():
+    with time_machine.travel(at(2026, 11, 23, 10), tick=False):
+        yield
+
+
+def test_the_flow_through_the_pages(body, cast, agency, member_agency, client_for, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    office = cast["office_clerk"]
+    meeting = plan(body, office)
+    item = draft(body, agency, cast["insider"])
+    client = client_for(cast["colleague"])
+    assert client.post(reverse("meetings:item_step", args=[item.pk, "sign"])).status_code == 302
+    assert client.post(reverse("meetings:item_step", args=[item.pk, "submit"])).status_code == 302
+
+    client = client_for(office)
+    page = client.get(item.get_absolute_url())
+    assert page.status_code == 200
+    assert "compile" in page.content.decode()
+    step = reverse("meetings:item_step", args=[item.pk, "compile"])
+    assert client.post(step, {"meeting": meeting.pk}).status_code == 302
+
+    client = client_for(cast["convener_head"])
+    assert client.post(reverse("meetings:item_step", args=[item.pk, "approve"])).status_code == 302
+    assert AgendaItem.objects.get().state == AgendaItem.State.APPROVED
+
+    client = client_for(office)
+    assert client.post(reverse("meetings:step", args=[meeting.pk, "notify"])).status_code == 302
+    page = client.get(meeting.get_absolute_url())
+    assert page.status_code == 200
+    attendance = {f"present_{agency.pk}": "on", f"attendee_{agency.pk}": "赵局长"}
+    assert client.post(reverse("meetings:step", args=[meeting.pk, "hold"]), attendance).status_code == 302
+    page = client.get(meeting.get_absolute_url())
+    assert page.status_code == 200
+    assert "decision-0-text" in page.content.decode()
+    minutes = {
+        "summary": "会议研究了评标专家抽取问题。",
+        "decision-TOTAL_FORMS": "3",
+        "decision-INITIAL_FORMS": "0",
+        "decision-0-text": "住建局牵头制定评标专家抽取异常处置办法",
+        "decision-0-agencies": [agency.pk, member_agency.pk],
+        "decision-0-due_date": "2026-12-18",
+    }
+    assert client.post(reverse("meetings:step", args=[meeting.pk, "minutes"]), minutes).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.state == Meeting.State.MINUTED
+    assert Assignment.objects.count() == 2
+
+    document_render(document_id=meeting.minutes_id)
+    client = client_for(cast["member_head"])  # a member reads the office's minutes through the meeting
+    download = client.get(reverse("meetings:document", args=[meeting.pk, "minutes"]))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+
+    for user, assignment in ((cast["insider"], agency), (cast["member_head"], member_agency)):
+        client = client_for(user)
+        pk = Assignment.objects.get(agency=assignment).pk
+        url = reverse("meetings:assignment_step", args=[pk, "complete"])
+        assert client.post(url, {"text": "已完成", "seen_state": "open"}).status_code == 302
+    assert Decision.objects.get().state == Decision.State.COMPLETED
+
+
+def test_the_minutes_form_says_what_is_wrong(body, cast, agency, client_for):
+    from .helpers import held
+
+    meeting = held(body, cast, [agency])
+    page = client_for(cast["office_clerk"]).post(
+        reverse("meetings:step", args=[meeting.pk, "minutes"]),
+        {
+            "summary": "纪要",
+            "decision-TOTAL_FORMS": "1",
+            "decision-INITIAL_FORMS": "0",
+            "decision-0-text": "事项",
+            "decision-0-agencies": [agency.pk],
+            "decision-0-due_date": "2026-12-05",  # a Saturday
+        },
+    )
+    assert page.status_code == 400
+    assert "2026-12-05" in page.content.decode()
+    assert Meeting.objects.get().state == Meeting.State.HELD

@@ -1,0 +1,157 @@
+"""Who sees what: the body's people see its meetings, an invited agency only the meetings it was invited to, an
+outsider nothing (404 on every page); a step someone sees but may not take is a 403."""
+
+import uuid
+from datetime import date
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from meetings import workflows
+from meetings.models import AgendaItem, Assignment, Meeting
+
+from .conftest import at
+from .helpers import draft, held, plan
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _now():
+    with time_machine.travel(at(2026, 11, 23, 10), tick=False):
+        yield
+
+
+@pytest.fixture
+def world(body, cast, agency, invited_agency, member_agency):
+    office = cast["office_clerk"]
+    ad_hoc = plan(body, office, kind="ad_hoc", title="临时会议", invited=[invited_agency])
+    meeting = held(body, cast, [agency, member_agency])
+    workflows.meeting_record_minutes(
+        actor=office,
+        meeting=meeting,
+        summary="纪要",
+        decisions=[{"text": "整改", "agencies": [agency], "due_date": date(2026, 12, 4)}],
+    )
+    item = draft(body, agency, cast["insider"])
+    return {"ad_hoc": ad_hoc, "plenary": meeting, "item": item, "assignment": Assignment.objects.get()}
+
+
+def test_visible_to_matrix(world, cast):
+    ad_hoc, plenary, item = world["ad_hoc"], world["plenary"], world["item"]
+    sees = {name: set(Meeting.objects.visible_to(user)) for name, user in cast.items()}
+    for name in ("insider", "colleague", "office_clerk", "supervisor", "convener_head", "member_head"):
+        assert sees[name] == {ad_hoc, plenary}, name
+    assert sees["invited_handler"] == {ad_hoc}
+    assert sees["outsider"] == set()
+    items = {name: set(AgendaItem.objects.visible_to(user)) for name, user in cast.items()}
+    assert items["insider"] == items["colleague"] == {item}
+    # A draft is its agency's alone.
+    assert items["office_clerk"] == items["member_head"] == items["convener_head"] == set()
+
+
+def test_an_outsider_gets_404_on_every_page(world, cast, body, client_for):
+    client = client_for(cast["outsider"])
+    meeting, item, assignment = world["plenary"], world["item"], world["assignment"]
+    gets = [
+        reverse("meetings:item_new", args=[body.pk]),
+        reverse("meetings:meeting_new", args=[body.pk]),
+        reverse("meetings:item_detail", args=[item.pk]),
+        reverse("meetings:detail", args=[meeting.pk]),
+        reverse("meetings:document", args=[meeting.pk, "minutes"]),
+    ]
+    posts = [
+        reverse("meetings:item_step", args=[item.pk, "sign"]),
+        reverse("meetings:step", args=[meeting.pk, "notify"]),
+        reverse("meetings:assignment_step", args=[assignment.pk, "complete"]),
+    ]
+    for url in gets:
+        assert client.get(url).status_code == 404, url
+    for url in posts:
+        assert client.post(url, {"text": "x"}).status_code == 404, url
+    page = client.get(reverse("meetings:index"))
+    assert page.status_code == 200
+    assert meeting.title not in page.content.decode()
+
+
+def test_an_invited_agency_sees_its_meeting_only(world, cast, client_for):
+    client = client_for(cast["invited_handler"])
+    assert client.get(reverse("meetings:detail", args=[world["ad_hoc"].pk])).status_code == 200
+    assert client.get(reverse("meetings:detail", args=[world["plenary"].pk])).status_code == 404
+    assert client.get(reverse("meetings:item_detail", args=[world["item"].pk])).status_code == 404
+
+
+def test_what_a_member_sees_but_may_not_do_is_403(world, cast, body, client_for):
+    client = client_for(cast["member_head"])
+    meeting = world["plenary"]
+    assert client.get(reverse("meetings:meeting_new", args=[body.pk])).status_code == 403
+    assert client.post(reverse("meetings:step", args=[world["ad_hoc"].pk, "notify"])).status_code == 403
+    url = reverse("meetings:assignment_step", args=[world["assignment"].pk, "complete"])
+    assert client.post(url, {"text": "代为办结"}).status_code == 403
+    page = client.get(meeting.get_absolute_url())
+    assert page.status_code == 200
+    assert "整改" in page.content.decode()
+    client = client_for(cast["insider"])  # a handler may not sign
+    assert client.post(reverse("meetings:item_step", args=[world["item"].pk, "sign"])).status_code == 403
+
+
+def test_a_double_submit_creates_one_item_and_one_meeting(body, cast, agency, client_for):
+    client = client_for(cast["insider"])
+    key = str(uuid.uuid4())
+    data = {"title": "议题", "description": "内容", "submission_key": key}
+    first = client.post(reverse("meetings:item_new", args=[body.pk]), data)
+    second = client.post(reverse("meetings:item_new", args=[body.pk]), data)
+    assert first.status_code == second.status_code == 302
+    assert first.url == second.url
+    assert AgendaItem.objects.count() == 1
+
+    client = client_for(cast["office_clerk"])
+    data = {
+        "kind": "plenary",
+        "title": "全体会议",
+        "starts_at": "2026-12-10T09:00",
+        "place": "会议室",
+        "submission_key": key,
+    }
+    first = client.post(reverse("meetings:meeting_new", args=[body.pk]), data)
+    second = client.post(reverse("meetings:meeting_new", args=[body.pk]), data)
+    assert first.status_code == second.status_code == 302
+    assert first.url == second.url
+    assert Meeting.objects.count() == 1
+
+
+def test_a_second_click_gets_the_409_page(body, cast, agency, client_for):
+    item = draft(body, agency, cast["insider"])
+    client = client_for(cast["colleague"])
+    url = reverse("meetings:item_step", args=[item.pk, "sign"])
+    assert client.post(url, {"seen_state": "draft"}).status_code == 302
+    assert client.post(url, {"seen_state": "draft"}).status_code == 409
+    submit = client.post(reverse("meetings:item_step", args=[item.pk, "submit"]), {"seen_state": "signed"})
+    assert submit.status_code == 302
+    item.refresh_from_db()
+    assert item.state == AgendaItem.State.SUBMITTED
+
+
+def test_submitting_unsigned_says_why(body, cast, agency, client_for):
+    item = draft(body, agency, cast["insider"])
+    page = client_for(cast["insider"]).post(
+        reverse("meetings:item_step", args=[item.pk, "submit"]), {"seen_state": "draft"}
+    )
+    assert page.status_code == 400
+    assert "负责人签字" in page.content.decode()
+
+
+def test_a_consultation_needs_a_case(body, cast, client_for):
+    page = client_for(cast["office_clerk"]).post(
+        reverse("meetings:meeting_new", args=[body.pk]),
+        {
+            "kind": "consultation",
+            "title": "案件会商",
+            "starts_at": "2026-12-10T09:00",
+            "place": "会议室",
+            "submission_key": str(uuid.uuid4()),
+        },
+    )
+    assert page.status_code == 400
+    assert not Meeting.objects.exists()
