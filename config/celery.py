@@ -23,4 +23,6 @@ app.conf.beat_schedule = {
     "audit-checkpoint": {"task": "audit.tasks.checkpoint_write_task", "schedule": 600.0},
     # 0 * * * *  online complainants' addresses kept no longer than needed
     "forget-complaint-addresses": {"task": "portal.tasks.forget_addresses_task", "schedule": 3600.0},
+    # 0 * * * *  the joint meeting offices with no plenary 20 working days before a half year ends
+    "plenary-reminders": {"task": "meetings.tasks.plenary_reminders_task", "schedule": 3600.0},
 }
