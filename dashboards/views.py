@@ -3,6 +3,7 @@ from django.template.response import TemplateResponse
 
 from cases.todo import tasks_for
 from deadlines.board import board_for
+from meetings.todo import tasks_for as meeting_tasks_for
 
 
 @login_required
@@ -10,8 +11,12 @@ def home(request):
     """The signed-in home page (我的待办): the steps awaiting the user in the acting agency, and that agency's
     running clocks, the least time left first."""
     agency = request.agency or None
+    tasks = sorted(
+        tasks_for(request.user, agency) + meeting_tasks_for(request.user, agency),
+        key=lambda task: (task.clock is None, task.clock and task.clock.deadline.due_at),
+    )
     return TemplateResponse(
         request,
         "dashboards/home.html",
-        {"tasks": tasks_for(request.user, agency), "clocks": board_for(agency) if agency else []},
+        {"tasks": tasks, "clocks": board_for(agency) if agency else []},
     )
