@@ -27,6 +27,7 @@ if [ "$DEBUG" = "true" ] || [ "$DEBUG" = "1" ]; then
     python manage.py seed_demo
     python manage.py seed_demo_cases
     python manage.py seed_demo_notices
+    python manage.py seed_demo_meetings
 else
     python manage.py collectstatic --noinput -v 0
 fi
