@@ -183,7 +183,9 @@ def record_approve(*, actor, record: CreditRecord, request=None, seen_state=None
     _require(actor, record.agency, {HEAD}, _("Only the head of the issuing agency approves credit records."))
     _fresh(record, seen_state)
     if record.created_by_id == actor.pk:
-        raise ValidationError(_("You entered this record yourself; another head must approve it."))
+        raise ValidationError(
+            _("You entered this record yourself; another head must approve it."), code="own_record"
+        )
     before = record.state
     record.approve(by=actor, at=timezone.now())
     record.save()
@@ -288,9 +290,11 @@ def repair_apply(
         actor, record.agency, {HANDLER, HEAD}, _("Applications go to the agency that issued the record.")
     )
     if record.state != CreditRecord.State.PUBLISHED or record.kind != CreditRule.Kind.BAD:
-        raise ValidationError(_("Only a published adverse record can be repaired."))
+        raise ValidationError(_("Only a published adverse record can be repaired."), code="not_repairable")
     if record.repairs.filter(state=RepairApplication.State.SUBMITTED).exists():
-        raise ValidationError(_("An application for this record is already under review."))
+        raise ValidationError(
+            _("An application for this record is already under review."), code="repair_open"
+        )
     errors = {}
     if not applicant.strip():
         errors["applicant"] = _("Who applies?")

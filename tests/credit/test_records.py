@@ -58,8 +58,9 @@ def test_only_a_head_of_the_issuing_agency_approves_and_not_their_own(
         source_kind="decision",
         source_reference="A-2",
     )
-    with pytest.raises(ValidationError, match="another head"):
+    with pytest.raises(ValidationError) as error:
         record_approve(actor=colleague, record=own)
+    assert error.value.code == "own_record"
 
 
 def test_outsiders_cannot_enter_records_for_an_agency(outsider, agency, entity, rule):
