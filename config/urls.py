@@ -22,6 +22,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("agencies/", include("agencies.urls")),
     path("cases/", include("cases.urls")),
+    path("credit/", include("credit.urls")),
     path("deadlines/", include("deadlines.urls")),
     path("documents/", include("documents.urls")),
     path("meetings/", include("meetings.urls")),

@@ -1,0 +1,91 @@
+"""The forms of the credit pages: what a person typed, checked and explained in Chinese; the rules of each step
+(who, when, 一事不二罚) stay in credit/workflows.py."""
+
+import uuid
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from config.forms import PortalForm
+
+from .models import CreditRecord, CreditRule, MarketEntity
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class SubmittedOnce(PortalForm):
+    """A form whose object is created once however often it is sent (the workflow stores the key with it)."""
+
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["submission_key"].initial = uuid.uuid4()
+
+
+class RecordForm(SubmittedOnce):
+    rule = forms.ModelChoiceField(label=_("rule"), queryset=CreditRule.objects.filter(is_active=True))
+    decided_on = forms.DateField(label=_("decided on"), widget=DateInput)
+    source_kind = forms.ChoiceField(label=_("source"), choices=CreditRecord.Source.choices)
+    source_reference = forms.CharField(
+        label=_("source reference"),
+        max_length=200,
+        help_text=_("The case number, the inspection, or the decision document's number."),
+    )
+    act = forms.CharField(
+        label=_("act reference"),
+        max_length=100,
+        help_text=_("The number every department uses for this act, e.g. the case or decision number."),
+    )
+    penalty = forms.ChoiceField(label=_("penalty"), choices=CreditRecord.Penalty.choices)
+    fine_amount = forms.DecimalField(
+        label=_("fine (yuan)"), max_digits=14, decimal_places=2, min_value=0, required=False
+    )
+    facts = forms.CharField(label=_("facts"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def clean_decided_on(self):
+        day = self.cleaned_data["decided_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."), code="future")
+        return day
+
+
+class ReasonForm(PortalForm):
+    reason = forms.CharField(label=_("reasons"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RepairForm(PortalForm):
+    applicant = forms.CharField(label=_("applicant"), max_length=100)
+    reasons = forms.CharField(label=_("reasons and rectification"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DecisionForm(PortalForm):
+    decision = forms.ChoiceField(
+        label=_("decision"), choices=[("approve", _("Approve the repair")), ("reject", _("Reject"))]
+    )
+    note = forms.CharField(label=_("reasons"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExecutionForm(PortalForm):
+    note = forms.CharField(label=_("what your agency did"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MemoForm(SubmittedOnce):
+    title = forms.CharField(label=_("title"), max_length=200)
+    entities = forms.ModelMultipleChoiceField(
+        label=_("entities"),
+        queryset=MarketEntity.objects.all(),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    grounds = forms.CharField(label=_("grounds"), widget=forms.Textarea(attrs={"rows": 3}))
+    measures = forms.CharField(
+        label=_("measures every agency applies"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    restricted_until = forms.DateField(label=_("restricted until"), widget=DateInput)
+
+
+class ImportForm(PortalForm):
+    file = forms.FileField(label=_("CSV or XLSX file"))

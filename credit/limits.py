@@ -1,0 +1,22 @@
+"""The public check's limit: at most CHECKS_PER_MINUTE per address and minute, so that nobody harvests the register
+through it. Counted in Django's cache: per process with the default local-memory cache, shared by every process
+when the deployment configures a shared cache (Redis). A limit that slips on a cache outage is acceptable here:
+the check shows nothing that the public lists do not."""
+
+from django.core.cache import cache
+from django.utils import timezone
+
+CHECKS_PER_MINUTE = 30
+
+
+def take_check_place(address: str, *, now=None) -> bool:
+    """Count one check from `address` in the current minute; False when the minute's places are taken."""
+    now = now or timezone.now()
+    key = f"credit-check:{address}:{now:%Y%m%d%H%M}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=120)
+        count = 1
+    return count <= CHECKS_PER_MINUTE

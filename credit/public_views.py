@@ -1,0 +1,127 @@
+"""The public side of credit, without login (宣恩 二、(五); 招标投标法实施条例 第七十八条: decisions are published):
+published adverse records, the honour list (守信激励), and the check "may this entity take part in trading today".
+
+Everything here reads published records within their publication period only (CreditRecord.objects.public), and
+memos in force; a draft, an approved-but-unpublished, a revoked or a repaired record never appears. An expert's
+identity number is masked. The check is limited per address (credit/limits.py)."""
+
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .identity import mask
+from .limits import take_check_place
+from .models import CreditRecord, CreditRule, MarketEntity
+from .standing import standing_of
+from .uscc import normalize
+
+PUBLIC_FIELDS = ("entity", "rule", "agency")
+
+
+def _published(kind: str):
+    today = timezone.localdate()
+    return (
+        CreditRecord.objects.public(today)
+        .filter(kind=kind)
+        .select_related(*PUBLIC_FIELDS)
+        .order_by("-decided_on", "-id")
+    )
+
+
+def public_records(request):
+    """Published adverse records (不良行为记录公示)."""
+    page = Paginator(_published(CreditRule.Kind.BAD), 50).get_page(request.GET.get("page"))
+    return TemplateResponse(request, "credit/public_records.html", {"page": page, "honour": False})
+
+
+def honour_list(request):
+    """Published good-conduct records (守信激励, 评先表彰)."""
+    page = Paginator(_published(CreditRule.Kind.GOOD), 50).get_page(request.GET.get("page"))
+    return TemplateResponse(request, "credit/public_records.html", {"page": page, "honour": True})
+
+
+def _find(code: str):
+    code = normalize(code)
+    if not code:
+        return None
+    return (
+        MarketEntity.objects.filter(uscc=code).first() or MarketEntity.objects.filter(id_number=code).first()
+    )
+
+
+def _answer(entity, today) -> dict:
+    standing = standing_of(entity, today)
+    return {
+        "name": entity.name,
+        "code": entity.uscc or mask(entity.id_number),
+        "date": today.isoformat(),
+        "may_trade": standing.may_trade,
+        "until": standing.until.isoformat() if standing.until else None,
+        "reasons": [
+            {
+                "reason": item.reason,
+                "until": item.until.isoformat() if item.until else None,
+                "source": item.source,
+            }
+            for item in standing.restrictions
+        ],
+        "score": standing.score,
+    }
+
+
+def _address(request) -> str:
+    from axes.helpers import get_client_ip_address
+
+    return get_client_ip_address(request) or "unknown"
+
+
+def check(request):
+    """The check page: type a credit code (or an expert's ID number), read whether the entity may trade today."""
+    code = request.GET.get("code", "").strip()
+    answer, limited, unknown = None, False, False
+    if code:
+        if not take_check_place(_address(request)):
+            limited = True
+        else:
+            entity = _find(code)
+            if entity is None:
+                unknown = True
+            else:
+                answer = _answer(entity, timezone.localdate())
+    status = 429 if limited else 200
+    return TemplateResponse(
+        request,
+        "credit/check.html",
+        {"code": code, "answer": answer, "limited": limited, "unknown": unknown},
+        status=status,
+    )
+
+
+def check_json(request):
+    """GET ?code=… → {"may_trade": bool, "until": date or null, "reasons": [...]} for today (Asia/Shanghai).
+
+    An entity the register does not know has no records: it may trade, and "known" says so. 400 without a code,
+    429 past the limit."""
+    code = request.GET.get("code", "").strip()
+    if not code:
+        return JsonResponse({"error": _("Give a unified social credit code: ?code=…")}, status=400)
+    if not take_check_place(_address(request)):
+        return JsonResponse(
+            {"error": _("Too many checks from your address; try again in a minute.")}, status=429
+        )
+    today = timezone.localdate()
+    entity = _find(code)
+    if entity is None:
+        return JsonResponse(
+            {
+                "code": normalize(code),
+                "known": False,
+                "date": today.isoformat(),
+                "may_trade": True,
+                "until": None,
+                "reasons": [],
+            }
+        )
+    return JsonResponse({"known": True, **_answer(entity, today)}, json_dumps_params={"ensure_ascii": False})

@@ -1,0 +1,474 @@
+"""The staff pages of credit: market entities, credit records, credit repair, joint punishment memos, the import.
+
+Every view starts from the model's visible_to (404 for what the user may not see); the workflows decide what the
+user may do (403). A step taken on a page that is out of date gets the 409 page; wrong input gets the form back
+with the reasons (400)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from audit.timeline import timeline_for
+from deadlines.due import local_date
+from documents.models import Document
+from documents.services import DocumentError
+
+from . import workflows
+from .forms import DecisionForm, ExecutionForm, ImportForm, MemoForm, ReasonForm, RecordForm, RepairForm
+from .imports import TEMPLATE_HEADERS, entities_import
+from .models import (
+    CreditAction,
+    CreditRecord,
+    CreditRule,
+    MarketEntity,
+    Memo,
+    MemoExecution,
+    RepairApplication,
+)
+from .querysets import is_staff_member
+from .standing import standing_of
+
+HANDLER, HEAD = workflows.HANDLER, workflows.HEAD
+
+
+def _acting_agency(request):
+    return getattr(request, "agency", None) or None
+
+
+def _staff_only(request) -> None:
+    if not is_staff_member(request.user):
+        raise Http404
+
+
+def conflict_page(request, obj):
+    """409: the item moved on since the page was shown; nothing was changed."""
+    return TemplateResponse(request, "credit/conflict.html", {"obj": obj}, status=409)
+
+
+def _run(request, obj, step, *, form=None, done: str, errors_page):
+    """Run a workflow step and answer: back to the item, the form's page with errors (400), or 409."""
+    if form is not None and not form.is_valid():
+        return errors_page(form.non_field_errors() or [e for errors in form.errors.values() for e in errors])
+    try:
+        result = step()
+    except (ConcurrentTransition, TransitionNotAllowed):
+        return conflict_page(request, obj)
+    except ValidationError as error:
+        return errors_page(error.messages)
+    except DocumentError as error:
+        return errors_page([str(error)])
+    messages.success(request, done)
+    return redirect(result if hasattr(result, "get_absolute_url") else obj)
+
+
+# Entities -----------------------------------------------------------------------------------------------------
+
+
+@login_required
+def index(request):
+    """The register of market entities, searchable by name or credit code, with what awaits the user."""
+    _staff_only(request)
+    query = request.GET.get("q", "")
+    entities = MarketEntity.objects.visible_to(request.user).search(query).prefetch_related("roles")
+    page = Paginator(entities, 50).get_page(request.GET.get("page"))
+    waiting = (
+        CreditRecord.objects.visible_to(request.user)
+        .filter(state__in=[CreditRecord.State.DRAFT, CreditRecord.State.APPROVED])
+        .select_related("entity", "rule", "agency")[:50]
+    )
+    return TemplateResponse(
+        request,
+        "credit/index.html",
+        {"page": page, "query": query, "waiting": waiting, "can_import": bool(_acting_agency(request))},
+    )
+
+
+@login_required
+def entity_detail(request, pk):
+    """An entity: its identifiers (an expert's ID number masked), roles, standing today, records and memos."""
+    entity = get_object_or_404(MarketEntity.objects.visible_to(request.user).prefetch_related("roles"), pk=pk)
+    today = timezone.localdate()
+    records = (
+        CreditRecord.objects.visible_to(request.user).filter(entity=entity).select_related("rule", "agency")
+    )
+    memos = Memo.objects.visible_to(request.user).filter(entities=entity).select_related("document", "agency")
+    agency = _acting_agency(request)
+    return TemplateResponse(
+        request,
+        "credit/entity_detail.html",
+        {
+            "entity": entity,
+            "standing": standing_of(entity, today),
+            "records": records,
+            "memos": memos,
+            "can_record": bool(workflows.roles_in(request.user, agency) & {HANDLER, HEAD}),
+            "can_memo": workflows.may_issue_memos(request.user, agency),
+        },
+    )
+
+
+# Records ------------------------------------------------------------------------------------------------------
+
+
+@login_required
+def record_new(request, pk):
+    """Enter a credit record of the entity for the acting agency (a draft for its head to approve)."""
+    entity = get_object_or_404(MarketEntity.objects.visible_to(request.user), pk=pk)
+    agency = _acting_agency(request)
+    if not workflows.roles_in(request.user, agency) & {HANDLER, HEAD}:
+        raise PermissionDenied(_("Only the agency's handlers and heads may enter credit records."))
+    form = RecordForm(request.POST or None, initial={"decided_on": timezone.localdate()})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                record = workflows.record_create(
+                    actor=request.user,
+                    agency=agency,
+                    entity=entity,
+                    rule=data["rule"],
+                    decided_on=data["decided_on"],
+                    facts=data["facts"],
+                    act=data["act"],
+                    source_kind=data["source_kind"],
+                    source_reference=data["source_reference"],
+                    penalty=data["penalty"],
+                    fine_amount=data["fine_amount"],
+                    submission_key=data["submission_key"],
+                    request=request,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The record was entered; the agency's head approves it next."))
+                return redirect(record)
+    return TemplateResponse(
+        request, "credit/record_form.html", {"entity": entity, "form": form, "agency": agency}, status=status
+    )
+
+
+def _record_page(request, record, *, errors=(), status=200):
+    roles = workflows.roles_in(request.user, record.agency)
+    state = record.state
+    repairs = list(record.repairs.select_related("received_by", "decided_by"))
+    may_handle = bool(roles & {HANDLER, HEAD})
+    context = {
+        "record": record,
+        "errors": list(errors),
+        "repairs": repairs,
+        "can_approve": HEAD in roles and state == CreditRecord.State.DRAFT,
+        "can_publish": may_handle and state == CreditRecord.State.APPROVED,
+        "can_revoke": HEAD in roles
+        and state in (CreditRecord.State.DRAFT, CreditRecord.State.APPROVED, CreditRecord.State.PUBLISHED),
+        "can_apply": may_handle
+        and state == CreditRecord.State.PUBLISHED
+        and record.kind == CreditRule.Kind.BAD
+        and not any(item.state == RepairApplication.State.SUBMITTED for item in repairs),
+        "can_decide": HEAD in roles,
+        "revoke_form": ReasonForm(),
+        "repair_form": RepairForm(),
+        "decision_form": DecisionForm(),
+        "timeline": timeline_for(
+            record, request.user, labels=[CreditAction, CreditRecord.State], parties=[record.agency_id]
+        ),
+    }
+    return TemplateResponse(request, "credit/record_detail.html", context, status=status)
+
+
+def _visible_record(request, pk) -> CreditRecord:
+    return get_object_or_404(
+        CreditRecord.objects.visible_to(request.user).select_related(
+            "entity", "rule", "agency", "created_by"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def record_detail(request, pk):
+    return _record_page(request, _visible_record(request, pk))
+
+
+@require_POST
+@login_required
+def record_step(request, pk, step):
+    """Approve, publish or revoke a record (the workflow checks who may)."""
+    record = _visible_record(request, pk)
+    seen = request.POST.get("seen_state") or None
+    steps = {
+        "approve": (
+            lambda: workflows.record_approve(
+                actor=request.user, record=record, request=request, seen_state=seen
+            ),
+            _("The record was approved."),
+            None,
+        ),
+        "publish": (
+            lambda: workflows.record_publish(
+                actor=request.user, record=record, request=request, seen_state=seen
+            ),
+            _("The record was published."),
+            None,
+        ),
+    }
+    if step == "revoke":
+        form = ReasonForm(request.POST)
+        steps["revoke"] = (
+            lambda: workflows.record_revoke(
+                actor=request.user,
+                record=record,
+                reason=form.cleaned_data["reason"],
+                request=request,
+                seen_state=seen,
+            ),
+            _("The record was revoked."),
+            form,
+        )
+    if step not in steps:
+        raise Http404
+    run, done, form = steps[step]
+    return _run(
+        request,
+        record,
+        run,
+        form=form,
+        done=done,
+        errors_page=lambda errors: _record_page(request, record, errors=errors, status=400),
+    )
+
+
+@require_POST
+@login_required
+def repair_apply(request, pk):
+    record = _visible_record(request, pk)
+    form = RepairForm(request.POST)
+    return _run(
+        request,
+        record,
+        lambda: (
+            workflows.repair_apply(
+                actor=request.user,
+                record=record,
+                applicant=form.cleaned_data["applicant"],
+                reasons=form.cleaned_data["reasons"],
+                request=request,
+            ).record
+        ),
+        form=form,
+        done=_("The application was registered; the agency's head decides it."),
+        errors_page=lambda errors: _record_page(request, record, errors=errors, status=400),
+    )
+
+
+@require_POST
+@login_required
+def repair_decide(request, pk):
+    application = get_object_or_404(RepairApplication.objects.visible_to(request.user), pk=pk)
+    record = _visible_record(request, application.record_id)
+    form = DecisionForm(request.POST)
+    return _run(
+        request,
+        record,
+        lambda: (
+            workflows.repair_decide(
+                actor=request.user,
+                application=application,
+                approve=form.cleaned_data["decision"] == "approve",
+                note=form.cleaned_data["note"],
+                request=request,
+                seen_state=request.POST.get("seen_state") or None,
+            ).record
+        ),
+        form=form,
+        done=_("The decision was recorded."),
+        errors_page=lambda errors: _record_page(request, record, errors=errors, status=400),
+    )
+
+
+# Memos --------------------------------------------------------------------------------------------------------
+
+
+@login_required
+def memo_list(request):
+    _staff_only(request)
+    memos = (
+        Memo.objects.visible_to(request.user)
+        .select_related("agency", "document")
+        .annotate(
+            parts=Count("executions"),
+            executed=Count("executions", filter=Q(executions__state=MemoExecution.State.EXECUTED)),
+        )
+    )
+    return TemplateResponse(
+        request,
+        "credit/memo_list.html",
+        {"memos": memos, "can_issue": workflows.may_issue_memos(request.user, _acting_agency(request))},
+    )
+
+
+@login_required
+def memo_new(request):
+    """Issue a memo for the acting agency, which must be the jurisdiction's comprehensive supervisor."""
+    agency = _acting_agency(request)
+    if not workflows.may_issue_memos(request.user, agency):
+        raise PermissionDenied(_("Joint punishment memos are issued by the comprehensive supervisor."))
+    initial = {}
+    if request.GET.get("entity"):
+        initial["entities"] = MarketEntity.objects.filter(pk=request.GET["entity"]).values_list(
+            "pk", flat=True
+        )
+    form = MemoForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                memo = workflows.memo_issue(
+                    actor=request.user,
+                    agency=agency,
+                    title=data["title"],
+                    grounds=data["grounds"],
+                    measures=data["measures"],
+                    restricted_until=data["restricted_until"],
+                    entities=data["entities"],
+                    submission_key=data["submission_key"],
+                    request=request,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            except DocumentError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("The memo was issued to every member agency."))
+                return redirect(memo)
+    return TemplateResponse(request, "credit/memo_form.html", {"form": form, "agency": agency}, status=status)
+
+
+def _memo_page(request, memo, *, errors=(), status=200):
+    now = timezone.now()
+    parts = list(memo.executions.select_related("agency", "clock", "acknowledged_by", "executed_by"))
+    mine = []
+    for part in parts:
+        roles = workflows.roles_in(request.user, part.agency)
+        part.can_acknowledge = bool(roles & {HANDLER, HEAD, workflows.LIAISON}) and part.state == "sent"
+        part.can_execute = bool(roles & {HANDLER, HEAD}) and part.state != "executed"
+        part.late = part.clock is not None and part.state != "executed" and part.clock.due_at < now
+        if part.can_acknowledge or part.can_execute:
+            mine.append(part)
+    document = Document.objects.visible_to(request.user).filter(pk=memo.document_id).first()
+    return TemplateResponse(
+        request,
+        "credit/memo_detail.html",
+        {
+            "memo": memo,
+            "parts": parts,
+            "mine": mine,
+            "waiting": [part for part in parts if part.state != "executed"],
+            "document": document,
+            "errors": list(errors),
+            "execution_form": ExecutionForm(),
+            "entities": memo.entities.all(),
+            "timeline": timeline_for(
+                memo,
+                request.user,
+                labels=[CreditAction],
+                parties=[memo.agency_id, *(p.agency_id for p in parts)],
+            ),
+            "today": local_date(now),
+        },
+        status=status,
+    )
+
+
+def _visible_memo(request, pk) -> Memo:
+    return get_object_or_404(
+        Memo.objects.visible_to(request.user).select_related("agency", "document"), pk=pk
+    )
+
+
+@login_required
+def memo_detail(request, pk):
+    """A memo: the entities, each agency's measure and whether it signed and executed it; the agency's own forms."""
+    return _memo_page(request, _visible_memo(request, pk))
+
+
+@require_POST
+@login_required
+def memo_part_step(request, pk, step):
+    part = get_object_or_404(MemoExecution.objects.visible_to(request.user).select_related("memo"), pk=pk)
+    memo = _visible_memo(request, part.memo_id)
+    seen = request.POST.get("seen_state") or None
+    if step == "acknowledge":
+        form, run = (
+            None,
+            lambda: workflows.memo_acknowledge(
+                actor=request.user, part=part, request=request, seen_state=seen
+            ),
+        )
+        done = _("Your agency has signed for the memo.")
+    elif step == "execute":
+        form = ExecutionForm(request.POST)
+        run = lambda: workflows.memo_execute(  # noqa: E731 - one call, named for symmetry with the branch above
+            actor=request.user, part=part, note=form.cleaned_data["note"], request=request, seen_state=seen
+        )
+        done = _("Your agency's execution was recorded.")
+    else:
+        raise Http404
+    return _run(
+        request,
+        memo,
+        run,
+        form=form,
+        done=done,
+        errors_page=lambda errors: _memo_page(request, memo, errors=errors, status=400),
+    )
+
+
+# Import -------------------------------------------------------------------------------------------------------
+
+
+@login_required
+def entity_import(request):
+    """Import entities from CSV or XLSX: the report lists every wrong line, and then nothing is saved."""
+    agency = _acting_agency(request)
+    if not workflows.roles_in(request.user, agency) & {HANDLER, HEAD}:
+        raise PermissionDenied(_("Only the agencies' handlers and heads import market entities."))
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report, status = None, 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            report = entities_import(
+                actor=request.user, upload=form.cleaned_data["file"], agency=agency, request=request
+            )
+            if report.ok:
+                messages.success(
+                    request,
+                    _("%(created)d entities created and %(updated)d updated.")
+                    % {"created": report.created, "updated": report.updated},
+                )
+                return redirect("credit:index")
+    return TemplateResponse(request, "credit/import.html", {"form": form, "report": report}, status=status)
+
+
+@login_required
+def import_template(request):
+    """The import file's header line as a CSV (UTF-8 with BOM, which Excel in Chinese opens correctly)."""
+    _staff_only(request)
+    response = HttpResponse(
+        "\ufeff" + ",".join(TEMPLATE_HEADERS) + "\r\n", content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="market-entities.csv"'
+    return response

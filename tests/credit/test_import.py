@@ -1,0 +1,132 @@
+"""The import of market entities: every line checked first; one bad line and nothing is saved, with a report."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
+
+from audit.models import AuditEvent
+from credit.identity import check_character
+from credit.imports import entities_import
+from credit.models import EntityRole, MarketEntity
+
+EXPERT_ID = "42282519800101123" + check_character("42282519800101123")
+GOOD = (
+    "名称,统一社会信用代码,身份证号码,角色,法定代表人,联系电话\n"
+    "某建设集团有限公司,９１１１００００６０００３７３４１Ｌ,,投标人、供应商,张三,0718-1234567\n"
+    "某招标代理有限公司,Y1422825MA4K00015P,,招标代理机构,李四,\n"
+    f"王五,,{EXPERT_ID},评标专家,,\n"
+)
+
+
+def csv_upload(text: str, *, encoding="utf-8-sig", name="entities.csv"):
+    return SimpleUploadedFile(name, text.encode(encoding), content_type="text/csv")
+
+
+def xlsx_upload(rows, name="entities.xlsx"):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/octet-stream")
+
+
+def test_a_good_file_is_imported_whole(insider, agency):
+    report = entities_import(actor=insider, upload=csv_upload(GOOD), agency=agency)
+    assert report.ok
+    assert (report.created, report.updated) == (3, 0)
+    builder = MarketEntity.objects.get(uscc="91110000600037341L")  # full-width input normalised
+    assert set(builder.roles.values_list("role", flat=True)) == {"bidder", "supplier"}
+    assert builder.legal_representative == "张三"
+    expert = MarketEntity.objects.get(id_number=EXPERT_ID)
+    assert expert.kind == "person"
+    assert list(expert.roles.values_list("role", flat=True)) == ["expert"]
+    event = AuditEvent.objects.get(action="credit_entities_imported")
+    assert EXPERT_ID not in str(event.payload)  # masked in the trail too
+
+
+def test_importing_again_updates_and_adds_roles(insider, agency, entity):
+    report = entities_import(
+        actor=insider,
+        upload=csv_upload("名称,统一社会信用代码,角色,联系人\n另一个名字,91110000600037341L,招标人,赵六\n"),
+        agency=agency,
+    )
+    assert (report.created, report.updated) == (0, 1)
+    entity.refresh_from_db()
+    assert entity.name == "某建设集团有限公司"  # the registered name is kept
+    assert entity.contact_person == "赵六"
+    assert set(entity.roles.values_list("role", flat=True)) == {"bidder", "tenderer"}
+
+
+def test_one_bad_line_refuses_the_whole_file_and_says_which(insider, agency):
+    bad = GOOD + "某监理公司,91110000600037341K,,投标人,,\n某公司,91420000MA4K0000XX,,厨师,,\n"
+    report = entities_import(actor=insider, upload=csv_upload(bad), agency=agency)
+    assert not report.ok
+    assert [line.number for line in report.bad_lines] == [5, 6]
+    assert "校验码应为 L" in report.bad_lines[0].errors[0]
+    assert any("厨师" in error for error in report.bad_lines[1].errors)
+    assert not MarketEntity.objects.exists()
+    assert not EntityRole.objects.exists()
+    assert not AuditEvent.objects.filter(action="credit_entities_imported").exists()
+
+
+def test_duplicate_codes_in_one_file_are_refused(insider, agency):
+    report = entities_import(
+        actor=insider,
+        upload=csv_upload("名称,统一社会信用代码\n甲,91110000600037341L\n乙,9111 0000 6000 3734 1L\n"),
+        agency=agency,
+    )
+    assert [line.number for line in report.bad_lines] == [3]
+    assert not MarketEntity.objects.exists()
+
+
+def test_gb18030_csv_as_excel_saves_it(insider, agency):
+    report = entities_import(actor=insider, upload=csv_upload(GOOD, encoding="gb18030"), agency=agency)
+    assert report.ok
+    assert MarketEntity.objects.filter(name="某建设集团有限公司").exists()
+
+
+def test_xlsx(insider, agency):
+    rows = [["名称", "统一社会信用代码", "角色"], ["某建设集团有限公司", "91110000600037341L", "投标人"]]
+    report = entities_import(actor=insider, upload=xlsx_upload(rows), agency=agency)
+    assert report.ok
+    rows.append(["坏公司", "91110000600037341", "投标人"])
+    MarketEntity.objects.all().delete()
+    report = entities_import(actor=insider, upload=xlsx_upload(rows), agency=agency)
+    assert [line.number for line in report.bad_lines] == [3]
+    assert not MarketEntity.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"%PDF-1.7\n" + b"x" * 100, "not a CSV or XLSX"),
+        (b"PK\x03\x04garbage", "not a CSV or XLSX"),
+        ("姓名,电话\n甲,1\n".encode(), "must name the columns"),
+        (b"", "empty"),
+    ],
+)
+def test_files_that_are_not_entity_lists_are_refused(insider, agency, content, message):
+    with translation.override("en"):
+        report = entities_import(actor=insider, upload=SimpleUploadedFile("x.csv", content), agency=agency)
+    assert not report.ok
+    assert message in " ".join(report.errors)
+
+
+def test_the_import_page(client_for, insider, outsider, supervisor):
+    client = client_for(insider)
+    assert client.get(reverse("credit:import")).status_code == 200
+    response = client.post(reverse("credit:import"), {"file": csv_upload(GOOD + "坏,123,,,,\n")})
+    assert response.status_code == 400
+    assert "123" in response.content.decode()
+    assert not MarketEntity.objects.exists()
+    response = client.post(reverse("credit:import"), {"file": csv_upload(GOOD)})
+    assert response.status_code == 302
+    assert MarketEntity.objects.count() == 3
+    assert client_for(supervisor).get(reverse("credit:import")).status_code == 403

@@ -1,0 +1,272 @@
+"""The credit pages: who sees what (404), who may do what (403), a stale click (409), and the way through them."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from credit.models import CreditRecord, Memo, MemoExecution
+from credit.workflows import memo_issue
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def nobody(db):
+    """Logged in, but a member of no agency."""
+    return UserFactory(username="nobody")
+
+
+@pytest.fixture
+def draft(make_record, entity):
+    return make_record(entity, state="draft")
+
+
+@pytest.fixture
+def memo(supervisor, coordinator, agency, other_agency, entity):
+    return memo_issue(
+        actor=supervisor,
+        agency=coordinator,
+        title="关于对某建设集团有限公司实施联合惩戒的备忘录",
+        grounds="串通投标",
+        measures="限制参与本县公共资源交易活动",
+        restricted_until=datetime.date(2030, 1, 1),
+        entities=[entity],
+    )
+
+
+def test_staff_pages_need_a_login(client, entity):
+    for url in (reverse("credit:index"), entity.get_absolute_url(), reverse("credit:memo_list")):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.url.startswith("/accounts/login/")
+
+
+def test_people_of_no_agency_see_nothing(client_for, nobody, entity, draft, memo):
+    client = client_for(nobody)
+    for url in (
+        reverse("credit:index"),
+        entity.get_absolute_url(),
+        draft.get_absolute_url(),
+        reverse("credit:memo_list"),
+        memo.get_absolute_url(),
+        reverse("credit:import_template"),
+    ):
+        assert client.get(url).status_code == 404, url
+
+
+def test_an_unpublished_record_is_its_agencys_and_supervisors_only(
+    client_for, insider, outsider, supervisor, foreign_supervisor, draft
+):
+    assert client_for(insider).get(draft.get_absolute_url()).status_code == 200
+    assert client_for(supervisor).get(draft.get_absolute_url()).status_code == 200
+    assert client_for(outsider).get(draft.get_absolute_url()).status_code == 404
+    assert client_for(foreign_supervisor).get(draft.get_absolute_url()).status_code == 404
+
+
+def test_the_outsider_sees_a_published_record_but_cannot_act_on_it(client_for, outsider, make_record, entity):
+    record = make_record(entity, act="P1")
+    client = client_for(outsider)
+    page = client.get(record.get_absolute_url())
+    assert page.status_code == 200
+    assert reverse("credit:record_step", args=[record.pk, "revoke"]) not in page.content.decode()
+    assert (
+        client.post(reverse("credit:record_step", args=[record.pk, "revoke"]), {"reason": "x"}).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            reverse("credit:repair_apply", args=[record.pk]), {"applicant": "x", "reasons": "y"}
+        ).status_code
+        == 403
+    )
+
+
+def test_outsider_steps_on_a_draft_are_404(client_for, outsider, draft):
+    client = client_for(outsider)
+    for step in ("approve", "publish", "revoke"):
+        assert client.post(reverse("credit:record_step", args=[draft.pk, step])).status_code == 404
+
+
+def test_entering_approving_and_publishing_through_the_pages(client_for, insider, colleague, entity, rule):
+    client = client_for(insider)
+    form = client.get(reverse("credit:record_new", args=[entity.pk]))
+    assert form.status_code == 200
+    key = form.context["form"]["submission_key"].value()
+    data = {
+        "rule": rule.pk,
+        "decided_on": "2026-06-01",
+        "source_kind": "decision",
+        "source_reference": "宣住建罚〔2026〕3号",
+        "act": "宣住建罚〔2026〕3号",
+        "penalty": "fine",
+        "fine_amount": "50000",
+        "facts": "串通投标",
+        "submission_key": key,
+    }
+    response = client.post(reverse("credit:record_new", args=[entity.pk]), data)
+    assert response.status_code == 302
+    assert (
+        client.post(reverse("credit:record_new", args=[entity.pk]), data).status_code == 302
+    )  # the same form
+    record = CreditRecord.objects.get()
+    # A second fine for the same act, on a new form: refused in Chinese, nothing saved.
+    data["submission_key"] = "5f0c7d0e-1d8e-4a53-9a7f-1c2b3d4e5f60"
+    again = client.post(reverse("credit:record_new", args=[entity.pk]), data)
+    assert again.status_code == 400
+    assert "一事不二罚" in again.content.decode()
+    assert CreditRecord.objects.count() == 1
+    # The handler may not approve; the head may.
+    assert client.post(reverse("credit:record_step", args=[record.pk, "approve"])).status_code == 403
+    head = client_for(colleague)
+    assert (
+        head.post(
+            reverse("credit:record_step", args=[record.pk, "approve"]), {"seen_state": "draft"}
+        ).status_code
+        == 302
+    )
+    # A second click on the old page: 409, nothing changed.
+    assert (
+        head.post(
+            reverse("credit:record_step", args=[record.pk, "approve"]), {"seen_state": "draft"}
+        ).status_code
+        == 409
+    )
+    assert (
+        head.post(
+            reverse("credit:record_step", args=[record.pk, "publish"]), {"seen_state": "approved"}
+        ).status_code
+        == 302
+    )
+    assert CreditRecord.objects.get().state == "published"
+
+
+def test_the_outsider_cannot_enter_records(client_for, outsider, entity):
+    # The outsider's acting agency is their own; entering a record is theirs to do there (200), but they see drafts
+    # of others' agencies nowhere.
+    assert client_for(outsider).get(reverse("credit:record_new", args=[entity.pk])).status_code == 200
+
+
+def test_a_supervisor_cannot_enter_records(client_for, supervisor, entity):
+    assert client_for(supervisor).get(reverse("credit:record_new", args=[entity.pk])).status_code == 403
+
+
+def test_an_experts_id_number_is_masked(client_for, insider):
+    from credit.identity import check_character
+    from credit.models import MarketEntity
+
+    number = "42282519800101123" + check_character("42282519800101123")
+    expert = MarketEntity.objects.create(name="李四", kind="person", id_number=number)
+    page = client_for(insider).get(expert.get_absolute_url()).content.decode()
+    assert f"4228**********{number[-4:]}" in page
+    assert number not in page
+    assert "19800101" not in page
+
+
+def test_memo_pages(client_for, supervisor, insider, outsider, colleague, foreign_supervisor, memo, agency):
+    assert client_for(insider).get(memo.get_absolute_url()).status_code == 200
+    assert client_for(foreign_supervisor).get(memo.get_absolute_url()).status_code == 404
+    page = client_for(supervisor).get(memo.get_absolute_url()).content.decode()
+    assert "2 " in page  # two agencies not yet executed
+    part = memo.executions.get(agency=agency)
+    url = reverse("credit:memo_part_step", args=[part.pk, "acknowledge"])
+    assert client_for(outsider).post(url).status_code == 404  # another agency's part of the memo
+    assert client_for(insider).post(url, {"seen_state": "sent"}).status_code == 302
+    assert client_for(insider).post(url, {"seen_state": "sent"}).status_code == 409
+    execute = reverse("credit:memo_part_step", args=[part.pk, "execute"])
+    assert client_for(insider).post(execute, {"note": ""}).status_code == 400
+    assert (
+        client_for(insider).post(execute, {"note": "已限制", "seen_state": "acknowledged"}).status_code == 302
+    )
+    assert MemoExecution.objects.get(pk=part.pk).state == "executed"
+
+
+def test_only_the_coordinator_reaches_the_memo_form(client_for, supervisor, insider, colleague, entity):
+    assert client_for(insider).get(reverse("credit:memo_new")).status_code == 403
+    assert client_for(colleague).get(reverse("credit:memo_new")).status_code == 403
+    client = client_for(supervisor)
+    form = client.get(reverse("credit:memo_new"), {"entity": entity.pk})
+    assert form.status_code == 200
+    response = client.post(
+        reverse("credit:memo_new"),
+        {
+            "title": "关于实施联合惩戒的备忘录",
+            "entities": [entity.pk],
+            "grounds": "串通投标",
+            "measures": "限制参与交易",
+            "restricted_until": "2030-01-01",
+            "submission_key": form.context["form"]["submission_key"].value(),
+        },
+    )
+    assert response.status_code == 302
+    assert Memo.objects.count() == 1
+
+
+# Public pages ---------------------------------------------------------------------------------------------------
+
+
+def test_unpublished_records_never_appear_publicly(
+    client, make_record, entity, other_entity, colleague, good_rule
+):
+    from credit.workflows import record_revoke
+
+    make_record(entity, state="draft", act="D1")
+    make_record(entity, state="approved", act="D2")
+    revoked = make_record(other_entity, act="D3")
+    record_revoke(actor=colleague, record=revoked, reason="撤销")
+    for url in (reverse("credit:public_records"), reverse("credit:honour_list")):
+        page = client.get(url)
+        assert page.status_code == 200
+        assert entity.name not in page.content.decode()
+        assert other_entity.name not in page.content.decode()
+    answer = client.get(reverse("credit:check_json"), {"code": entity.uscc}).json()
+    assert answer["may_trade"] is True
+    assert answer["reasons"] == []
+    assert answer["score"] == 0
+    published = make_record(entity, act="P1")
+    page = client.get(reverse("credit:public_records")).content.decode()
+    assert entity.name in page
+    assert published.rule.description in page
+    make_record(entity, rule=good_rule, act="G1")
+    assert entity.name in client.get(reverse("credit:honour_list")).content.decode()
+
+
+def test_a_record_past_its_publication_leaves_the_public_list(client, make_record, entity):
+    make_record(entity, decided_on=datetime.date(2025, 1, 1), act="OLD")  # published until 2025-06-30
+    assert entity.name not in client.get(reverse("credit:public_records")).content.decode()
+
+
+def test_the_check_says_why_and_until_when(client, make_record, entity, serious_rule):
+    today = datetime.date.today()
+    make_record(entity, rule=serious_rule, decided_on=today, act="S1")
+    answer = client.get(reverse("credit:check_json"), {"code": entity.uscc.lower()}).json()
+    assert answer["known"] is True
+    assert answer["may_trade"] is False
+    assert answer["until"] is not None
+    assert "串通投标" in answer["reasons"][0]["reason"]
+    page = client.get(reverse("credit:check"), {"code": entity.uscc})
+    assert (
+        "不得参与" in page.content.decode() or "May not" in page.content.decode() or page.status_code == 200
+    )
+
+
+def test_the_check_of_an_unknown_code_and_without_a_code(db, client):
+    assert client.get(reverse("credit:check_json")).status_code == 400
+    answer = client.get(reverse("credit:check_json"), {"code": "91110000600037341L"}).json()
+    assert answer == {
+        "code": "91110000600037341L",
+        "known": False,
+        "date": answer["date"],
+        "may_trade": True,
+        "until": None,
+        "reasons": [],
+    }
+
+
+def test_the_check_is_limited_per_address(db, client):
+    from django.core.cache import cache
+
+    cache.clear()
+    for _ in range(30):
+        assert client.get(reverse("credit:check_json"), {"code": "X"}).status_code == 200
+    assert client.get(reverse("credit:check_json"), {"code": "X"}).status_code == 429
+    cache.clear()
