@@ -26,6 +26,7 @@ if [ "$DEBUG" = "true" ] || [ "$DEBUG" = "1" ]; then
     say "Loading the demo data"
     python manage.py seed_demo
     python manage.py seed_demo_cases
+    python manage.py seed_demo_credit
     python manage.py seed_demo_notices
     python manage.py seed_demo_meetings
 else
