@@ -294,7 +294,7 @@ class Attendance(models.Model):
 
 class Decision(ConcurrentTransitionMixin, models.Model):
     """A matter the meeting decided (议定事项), recorded in the minutes and assigned to one or more agencies, each
-    with its own clock (rule M1) to the due date. It is completed when every assigned agency has completed it."""
+    with its own clock (rule J1) to the due date. It is completed when every assigned agency has completed it."""
 
     class State(models.TextChoices):
         OPEN = "open", _("Being carried out")

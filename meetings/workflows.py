@@ -43,7 +43,7 @@ from .models import (
     Progress,
 )
 
-DECISION_RULE = "M1"  # 议定事项限期办结: seeded by meetings/migrations/0002
+DECISION_RULE = "J1"  # 议定事项限期办结: seeded by meetings/migrations/0002
 CONFLICT = "Someone else has handled this in the meantime; please refresh."
 R = Membership.Role
 OFFICE_ROLES = {R.HANDLER, R.HEAD, R.SUPERVISOR}
@@ -468,7 +468,7 @@ def meeting_record_minutes(
     *, actor, meeting: Meeting, summary: str, decisions: list[dict], request=None, seen_state=None
 ) -> Meeting:
     """Issue the minutes (会议纪要, the office's 纪 series) with the decisions (议定事项): each assigned to one or more
-    agencies with a due date, each assignment with its own clock M1 to the end of that day. The body's liaisons
+    agencies with a due date, each assignment with its own clock J1 to the end of that day. The body's liaisons
     and heads, and the assigned agencies' handlers, are told.
 
     `decisions`: [{"text": str, "agencies": [Agency], "due_date": date}]."""

@@ -1,4 +1,4 @@
-"""The deadline rule of a decision's clock (M1 议定事项限期办结). Rules are data (deadlines/migrations/0002); this
+"""The deadline rule of a decision's clock (J1 议定事项限期办结). Rules are data (deadlines/migrations/0002); this
 one's duration is a placeholder: each assignment's clock counts the working days to the due date the minutes set
 (meetings.workflows.meeting_record_minutes)."""
 
@@ -10,7 +10,7 @@ XUANEN = "宣恩县公共资源交易联动监督管理实施方案（宣公管�
 def seed(apps, schema_editor):
     DeadlineRule = apps.get_model("deadlines", "DeadlineRule")
     DeadlineRule.objects.get_or_create(
-        code="M1",
+        code="J1",
         defaults={
             "name": "议定事项限期落实：按联席会议纪要确定的时限落实议定事项",
             "duration": 10,
@@ -28,7 +28,7 @@ def seed(apps, schema_editor):
 def unseed(apps, schema_editor):
     # A rule with clocks is kept (PROTECT); an unused one goes.
     DeadlineRule = apps.get_model("deadlines", "DeadlineRule")
-    DeadlineRule.objects.filter(code="M1", deadlines__isnull=True).delete()
+    DeadlineRule.objects.filter(code="J1", deadlines__isnull=True).delete()
 
 
 class Migration(migrations.Migration):

@@ -1,4 +1,4 @@
-"""Minutes record decisions (议定事项), each assigned agency gets a clock M1 to the due date, the sweep escalates it
+"""Minutes record decisions (议定事项), each assigned agency gets a clock J1 to the due date, the sweep escalates it
 when it runs out, and completion by every agency is notified to every member (宣恩 二(一))."""
 
 from datetime import date
@@ -48,11 +48,12 @@ def test_minutes_number_the_document_and_start_a_clock_per_agency(minuted, agenc
     assert minuted.minutes.kind == "minutes"
     assert "纪〔2026〕1号" in minuted.minutes.number
     decision = Decision.objects.get()
-    clocks = Deadline.objects.filter(rule__code="M1").order_by("agency__name")
+    clocks = Deadline.objects.filter(rule__code="J1").order_by("agency__name")
     assert {clock.agency for clock in clocks} == {agency, member_agency}
     # 9 working days after 23 November: due at the end of Friday 4 December.
     assert {local_date(clock.due_at) for clock in clocks} == {date(2026, 12, 4)}
     assert all(clock.target == decision for clock in clocks)
+    assert clocks[0].rule.name.startswith("议定事项限期落实")  # J1, not the credit memos' M1
     assert Notification.objects.filter(recipient=liaison, key=f"meeting:{minuted.pk}:minutes").exists()
 
 
@@ -73,7 +74,7 @@ def test_a_due_date_on_a_weekend_is_refused(body, cast, agency):
 def test_the_sweep_escalates_an_overdue_decision_once(minuted, agency, colleague, supervisor, traveller):
     traveller.move_to(at(2026, 12, 7, 9))
     sweep(at(2026, 12, 7, 9))
-    clock = Deadline.objects.get(rule__code="M1", agency=agency)
+    clock = Deadline.objects.get(rule__code="J1", agency=agency)
     assert clock.state == Deadline.State.OVERDUE
     overdue = Notification.objects.filter(key__startswith=f"deadline:{clock.pk}:overdue")
     assert set(overdue.values_list("recipient", flat=True)) >= {colleague.pk, supervisor.pk}
@@ -90,7 +91,7 @@ def test_completion_by_every_agency_is_notified_to_every_member(
         workflows.assignment_complete(actor=member_head, assignment=mine, text="已完成")
     workflows.assignment_report(actor=insider, assignment=mine, text="已起草通报机制")
     workflows.assignment_complete(actor=insider, assignment=mine, text="通报机制已印发")
-    assert Deadline.objects.get(rule__code="M1", agency=agency).state == Deadline.State.MET
+    assert Deadline.objects.get(rule__code="J1", agency=agency).state == Deadline.State.MET
     decision = Decision.objects.get()
     assert decision.state == Decision.State.OPEN
     assert not Notification.objects.filter(key=f"meeting-decision:{decision.pk}:completed").exists()

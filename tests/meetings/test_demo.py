@@ -25,5 +25,5 @@ def test_the_demo_meeting_is_seeded_once(settings, monkeypatch):
     assert Meeting.objects.get().state == Meeting.State.MINUTED
     assert sorted(AgendaItem.objects.values_list("state", flat=True)) == ["approved", "signed"]
     assert Decision.objects.get().state == Decision.State.OPEN
-    assert Deadline.objects.filter(rule__code="M1").count() == 2
+    assert Deadline.objects.filter(rule__code="J1").count() == 2
     assert get_user_model().objects.get(username="xe_convener").check_password("Demo@2026pass")
