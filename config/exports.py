@@ -1,8 +1,8 @@
-"""Every list and table of the board as a download: CSV or XLSX, Chinese headers, memory flat however many rows.
+"""Lists and tables as downloads (the board's, the case list): CSV or XLSX, Chinese headers, memory flat however many rows.
 
 CSV is streamed as it is written. XLSX is a zip whose parts need their sizes, so it is written in XlsxWriter's
 constant-memory mode (each row goes to disk as soon as it is complete) to a temporary file, which is then
-streamed and removed. The rows come from the database a chunk at a time (QuerySet.iterator).
+streamed and removed. The caller gives the rows as an iterator that reads the database a chunk at a time.
 """
 
 import csv

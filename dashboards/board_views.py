@@ -14,13 +14,13 @@ from django.views.decorators.http import require_POST
 from agencies.models import Agency
 from agencies.querysets import member_agency_ids, supervised_region_ids
 from cases.models import Referral
+from config.exports import FORMATS, export
 from deadlines.board import AMBER, RED, clock_view
 from deadlines.due import local_date
 from deadlines.models import Deadline
 
 from . import charts
 from .board import BANDS, board
-from .exports import FORMATS, export
 from .lists import (
     BUCKET_LABELS,
     CLOCK_HEADERS,

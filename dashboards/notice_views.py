@@ -19,12 +19,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from config.exports import FORMATS, export
 from deadlines.board import clock_view
 from deadlines.models import Deadline
 from documents.models import Document
 from documents.services import DocumentError
 
-from .exports import FORMATS, export
 from .models import SupervisionNotice
 from .notice_forms import NoticeForm, ResolveForm
 from .notice_rules import is_pressing, item_url, item_visible, supervising_agency
