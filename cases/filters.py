@@ -147,8 +147,8 @@ def labels(choices) -> dict:
     return {value: str(label) for value, label in choices.choices}
 
 
-def case_page(form: CaseFilterForm, user, *, after: str | None) -> CasePage:
-    """The leads the filters select that `user` may see, PAGE_SIZE of them after the keyset `after`, as the rows
+def case_page(form: CaseFilterForm, user, *, after: str | None, size: int = PAGE_SIZE) -> CasePage:
+    """The leads the filters select that `user` may see, `size` of them after the keyset `after`, as the rows
     of the list: project, category, source, agency, state, latest visible referral, most pressing clock."""
     leads = Lead.objects.visible_to(user)
     referrals = Referral.objects.visible_to(user)  # a lead's referrals to others are not all mine to see
@@ -158,9 +158,9 @@ def case_page(form: CaseFilterForm, user, *, after: str | None) -> CasePage:
     if keyset := _parse_after(after):
         created_at, pk = keyset
         leads = leads.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk))
-    rows = list(leads.order_by("-created_at", "-pk").values(*ROW_FIELDS)[: PAGE_SIZE + 1])
-    more = len(rows) > PAGE_SIZE
-    rows = rows[:PAGE_SIZE]
+    rows = list(leads.order_by("-created_at", "-pk").values(*ROW_FIELDS)[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
     lead_ids = [row["pk"] for row in rows]
     # The page's visible referrals in one narrow query, newest first per lead: the latest gives the state column,
     # all of them the clocks.
@@ -197,6 +197,47 @@ def case_page(form: CaseFilterForm, user, *, after: str | None) -> CasePage:
             }
     next_after = f"{(rows[-1]['created_at'] - EPOCH) // MICROSECOND}.{rows[-1]['pk']}" if more else None
     return CasePage(rows, next_after)
+
+
+EXPORT_HEADERS = (
+    _("Case number"),
+    _("Trading project"),
+    _("category"),
+    _("source"),
+    _("Agency"),
+    _("State"),
+    _("Latest referral"),
+    _("Receiver"),
+    _("Most pressing clock"),
+    _("found or received on"),
+    _("needs a competent agency designated"),
+)
+
+
+def case_rows(form: CaseFilterForm, user, *, chunk: int = 1000):
+    """Every lead the list's filters select, as the rows of a download: the list's own pages, `chunk` leads a page
+    (a handful of queries each), so memory stays flat however many there are."""
+    after = None
+    while True:
+        page = case_page(form, user, after=after, size=chunk)
+        for row in page.rows:
+            clock = row.get("clock")
+            yield (
+                row["pk"],
+                row["project__name"],
+                row["category_label"],
+                row["source_label"],
+                row["agency__name"],
+                row["state_label"],
+                row["last_referral_label"],
+                row["last_receiver"],
+                f"{clock['rule']} {clock['label']}" if clock else "",
+                row["discovered_on"],
+                "是" if row["needs_designation"] else "",
+            )
+        if page.next_after is None:
+            return
+        after = page.next_after
 
 
 def _most_pressing_clocks(lead_ids: list[int], referral_leads: dict) -> dict:

@@ -18,12 +18,13 @@ from agencies.models import Membership
 from agencies.people import roles_of
 from agencies.querysets import member_agency_ids
 from audit.services import audit_record
+from config.exports import FORMATS, export
 from credit.services import market_entity
 from documents.services import DocumentError
 
 from . import workflows
 from .destinations import receivers_for
-from .filters import CaseFilterForm, case_page
+from .filters import EXPORT_HEADERS, CaseFilterForm, case_page, case_rows
 from .forms import (
     FindingsForm,
     ForwardForm,
@@ -46,9 +47,18 @@ from .services import Party, lead_file
 def case_list(request):
     """The cases the user may see, filtered, newest first, a page at a time (keyset pages: as fast on page 500
     as on page 1)."""
-    form = CaseFilterForm(request.GET or None, user=request.user)
+    query = request.GET.copy()
+    wanted = query.pop("format", [None])[0]
+    form = CaseFilterForm(query or None, user=request.user)
+    if wanted in FORMATS:
+        return export(
+            rows=case_rows(form, request.user), headers=EXPORT_HEADERS, filename=_("cases"), format=wanted
+        )
     page = case_page(form, request.user, after=request.GET.get("after"))
-    return TemplateResponse(request, "cases/case_list.html", {"form": form, "page": page})
+    query.pop("after", None)
+    return TemplateResponse(
+        request, "cases/case_list.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
 
 
 @login_required

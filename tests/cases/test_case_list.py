@@ -215,3 +215,33 @@ def test_the_lists_selects_write_what_djangos_select_templates_write(insider, re
     monkeypatch.setattr(filters.ListSelect, "render", forms.Select.render)
     assert written == [str(form[name]) for name in names]
     assert "&quot;甲&amp;乙&quot;&lt;局&gt;" in written[1]
+
+
+def test_the_list_downloads_every_case_its_filters_select(
+    client_for, insider, outsider, many_leads, monkeypatch
+):
+    import csv
+    import io
+    import zipfile
+
+    monkeypatch.setattr(filters, "PAGE_SIZE", 4)  # the download is not limited to one page of the list
+    many_leads(9)
+    client = client_for(insider)
+    response = client.get(reverse("cases:list"), {"category": "construction", "format": "csv"})
+    lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert lines[0][:3] == ["案件编号", "交易项目", "类别"]
+    assert [line[1] for line in lines[1:]] == ["项目007", "项目005", "项目003", "项目001"]  # newest first
+    assert {line[2] for line in lines[1:]} == {"工程建设"}
+    every = client.get(reverse("cases:list"), {"format": "xlsx"})
+    sheet = zipfile.ZipFile(io.BytesIO(b"".join(every.streaming_content))).read("xl/worksheets/sheet1.xml")
+    assert sheet.decode().count("<row ") == 10
+    theirs = client_for(outsider).get(reverse("cases:list"), {"format": "csv"})
+    assert len(b"".join(theirs.streaming_content).decode("utf-8-sig").splitlines()) == 1  # the headers only
+
+
+def test_the_download_is_read_a_chunk_at_a_time(insider, many_leads, django_assert_max_num_queries):
+    many_leads(12)
+    form = filters.CaseFilterForm(None, user=insider)
+    rows = filters.case_rows(form, insider, chunk=5)
+    with django_assert_max_num_queries(3 * 4):  # three pages of a few queries each, not a query a row
+        assert len(list(rows)) == 12
