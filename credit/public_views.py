@@ -68,6 +68,7 @@ def _answer(entity, today) -> dict:
             for item in standing.restrictions
         ],
         "score": standing.score,
+        "seriously_dishonest": standing.serious,
     }
 
 

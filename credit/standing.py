@@ -5,7 +5,7 @@ JSON endpoint say nothing that is not already public."""
 import datetime
 from dataclasses import dataclass, field
 
-from .models import CreditRecord, CreditRule, CreditThreshold, Memo, add_months
+from .models import CreditRecord, CreditRule, CreditThreshold, Memo, Severity, add_months
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,8 @@ class Standing:
     bonus: int = 0  # good-conduct points (信用加分)
     restrictions: list[Restriction] = field(default_factory=list)
     thresholds: list[CreditThreshold] = field(default_factory=list)
+
+    serious: bool = False  # a valid published record of a serious rule: 严重失信主体
 
     @property
     def may_trade(self) -> bool:
@@ -74,6 +76,9 @@ def standing_of(entity, on: datetime.date, *, thresholds=None) -> Standing:
         on=on,
         score=_points(valid, on),
         bonus=sum(record.points for record in valid if record.kind == CreditRule.Kind.GOOD),
+    )
+    standing.serious = any(
+        record.rule.severity == Severity.SERIOUS for record in valid if record.kind == CreditRule.Kind.BAD
     )
     for record in records:
         if record.restricted_until and record.decided_on <= on <= record.restricted_until:

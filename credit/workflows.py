@@ -128,6 +128,13 @@ def record_create(
             )
             record.fill_dates()
             record.save()
+            _notify_record(
+                record,
+                members_in_role([agency.pk], HEAD).get(agency.pk, set()) - {actor.pk},
+                "awaiting",
+                title=f"【信用记录待审核】{entity.name}",
+                body=f"{actor.get_full_name() or actor.username}录入了{entity.name}的信用记录（{rule.code} {rule.description}），请审核。",
+            )
             audit_record(
                 actor=actor,
                 action=CreditAction.RECORD_CREATED,
@@ -144,6 +151,25 @@ def record_create(
         _refuse_second_fine(entity, act)
         raise
     return record
+
+
+def _notify_record(record: CreditRecord, recipients, step: str, *, title: str, body: str) -> None:
+    if not recipients:
+        return
+    notify(
+        [
+            Message(
+                recipient_ids=tuple(recipients),
+                key=f"credit-record:{record.pk}:{step}",
+                title=title,
+                body=body,
+                url=record.get_absolute_url(),
+                content_type_id=ContentType.objects.get_for_model(CreditRecord).pk,
+                object_id=record.pk,
+            )
+        ],
+        now=timezone.now(),
+    )
 
 
 def _refuse_second_fine(entity, act: str) -> None:
@@ -189,6 +215,13 @@ def record_approve(*, actor, record: CreditRecord, request=None, seen_state=None
     before = record.state
     record.approve(by=actor, at=timezone.now())
     record.save()
+    _notify_record(
+        record,
+        {record.created_by_id},
+        "approved",
+        title=f"【信用记录已审核】{record.entity.name}",
+        body=f"{record.entity.name}的信用记录（{record.rule.code} {record.rule.description}）已经负责人审核，可以发布。",
+    )
     audit_record(
         actor=actor,
         action=CreditAction.RECORD_APPROVED,

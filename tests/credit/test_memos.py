@@ -147,3 +147,21 @@ def test_the_same_form_sent_twice_gives_one_memo(supervisor, coordinator, entity
     }
     assert memo_issue(**arguments) == memo_issue(**arguments)
     assert Memo.objects.count() == 1
+
+
+def test_the_memo_renders_as_a_numbered_memo_with_its_tables(memo, tmp_path):
+    import subprocess
+
+    from documents.pdf import render_pdf
+
+    pdf = tmp_path / "memo.pdf"
+    pdf.write_bytes(render_pdf(memo.document))
+    text = "".join(
+        subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
+    assert memo.document.number in text
+    assert "联合惩戒对象" in text
+    assert "某建设集团有限公司" in text
+    assert "暂停其交通运输工程投标资格" in text

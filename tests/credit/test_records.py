@@ -225,3 +225,21 @@ def test_records_expire_when_validity_and_publication_have_ended(make_record, en
         assert records_expire() == 1
         assert records_expire() == 0
     assert CreditRecord.objects.get(pk=record.pk).state == "expired"
+
+
+def test_the_head_hears_of_a_draft_and_the_author_of_its_approval(make_record, entity, insider, colleague):
+    from notifications.models import Notification
+
+    record = make_record(entity, state="draft")
+    assert Notification.objects.filter(
+        recipient=colleague, key=f"credit-record:{record.pk}:awaiting"
+    ).exists()
+    record_approve(actor=colleague, record=record)
+    assert Notification.objects.filter(recipient=insider, key=f"credit-record:{record.pk}:approved").exists()
+
+
+def test_a_serious_record_marks_the_entity_seriously_dishonest(make_record, entity, serious_rule):
+    assert not standing_of(entity, D(2026, 6, 1)).serious
+    make_record(entity, rule=serious_rule, decided_on=D(2026, 3, 1), act="S1")
+    assert standing_of(entity, D(2026, 6, 1)).serious
+    assert not standing_of(entity, D(2028, 3, 1)).serious  # valid for 24 months
