@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.forms import PortalForm
 
-from .models import CreditRecord, CreditRule, MarketEntity
+from .models import CreditRecord, CreditRule, EntityRole, MarketEntity
 
 
 class DateInput(forms.DateInput):
@@ -89,3 +89,45 @@ class MemoForm(SubmittedOnce):
 
 class ImportForm(PortalForm):
     file = forms.FileField(label=_("CSV or XLSX file"))
+
+
+class EntityForm(PortalForm):
+    """An entity's identity and contacts. An organisation gives its credit code, a person (an expert) an ID number;
+    the model's constraints decide, and their messages are shown here."""
+
+    kind = forms.ChoiceField(label=_("kind"), choices=MarketEntity.Kind.choices)
+    name = forms.CharField(label=_("name"), max_length=200)
+    uscc = forms.CharField(label=_("unified social credit code"), max_length=40, required=False)
+    id_number = forms.CharField(
+        label=_("identity card number"),
+        max_length=40,
+        required=False,
+        help_text=_("For a bid-evaluation expert; shown masked."),
+    )
+    roles = forms.MultipleChoiceField(
+        label=_("roles"), choices=EntityRole.Role.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    legal_representative = forms.CharField(label=_("legal representative"), max_length=50, required=False)
+    contact_person = forms.CharField(label=_("contact person"), max_length=50, required=False)
+    contact_phone = forms.CharField(label=_("contact telephone"), max_length=30, required=False)
+    address = forms.CharField(label=_("address"), max_length=200, required=False)
+
+    FIELDS = (
+        "kind",
+        "name",
+        "uscc",
+        "id_number",
+        "legal_representative",
+        "contact_person",
+        "contact_phone",
+        "address",
+    )
+
+    @classmethod
+    def for_entity(cls, entity, data=None):
+        if entity is None:
+            return cls(data)
+        initial = {name: getattr(entity, name) for name in cls.FIELDS}
+        initial["id_number"] = ""  # never sent back to the browser: left empty, the stored number is kept
+        initial["roles"] = list(entity.roles.values_list("role", flat=True))
+        return cls(data, initial=initial)

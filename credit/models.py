@@ -513,3 +513,5 @@ class CreditAction(models.TextChoices):
     MEMO_ACKNOWLEDGED = "credit_memo_acknowledged", _("Memo acknowledged")
     MEMO_EXECUTED = "credit_memo_executed", _("Memo executed")
     ENTITIES_IMPORTED = "credit_entities_imported", _("Market entities imported")
+    ENTITY_CREATED = "credit_entity_created", _("Market entity entered")
+    ENTITY_CHANGED = "credit_entity_changed", _("Market entity corrected")

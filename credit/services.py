@@ -1,5 +1,7 @@
 """Write operations on market entities."""
 
+from django.db import transaction
+
 from .models import MarketEntity
 from .uscc import normalize
 
@@ -8,4 +10,36 @@ def market_entity(uscc: str, name: str) -> MarketEntity:
     """The entity with this credit code, created with `name` if it is new. The code is the identity: a name typed
     differently later does not rename the entity (its registered name is kept)."""
     entity, _ = MarketEntity.objects.get_or_create(uscc=normalize(uscc), defaults={"name": name.strip()})
+    return entity
+
+
+def entity_save(
+    *, actor, entity: MarketEntity | None, fields: dict, roles, agency=None, request=None
+) -> MarketEntity:
+    """Create or correct a market entity from the entity form (a handler's or head's), with its roles; the change
+    is recorded on the entity's trail. Raises ValidationError (in Chinese) for a code that is wrong or taken."""
+    from audit.services import audit_record
+
+    from .models import CreditAction, EntityRole
+
+    created = entity is None
+    entity = entity or MarketEntity()
+    for name, value in fields.items():
+        setattr(entity, name, value.strip() if isinstance(value, str) else value)
+    entity.uscc = normalize(entity.uscc)
+    entity.id_number = normalize(entity.id_number)
+    entity.full_clean()
+    with transaction.atomic():
+        entity.save()
+        entity.roles.exclude(role__in=roles).delete()
+        for role in roles:
+            EntityRole.objects.get_or_create(entity=entity, role=role)
+        audit_record(
+            actor=actor,
+            action=CreditAction.ENTITY_CREATED if created else CreditAction.ENTITY_CHANGED,
+            obj=entity,
+            agency=agency,
+            payload={"name": entity.name, "code": entity.code, "roles": sorted(roles)},
+            request=request,
+        )
     return entity

@@ -5,7 +5,9 @@ from . import public_views, views
 app_name = "credit"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("entities/new/", views.entity_new, name="entity_new"),
     path("entities/<int:pk>/", views.entity_detail, name="entity_detail"),
+    path("entities/<int:pk>/edit/", views.entity_edit, name="entity_edit"),
     path("entities/<int:pk>/records/new/", views.record_new, name="record_new"),
     path("entities/import/", views.entity_import, name="import"),
     path("entities/import/template.csv", views.import_template, name="import_template"),

@@ -23,7 +23,16 @@ from documents.models import Document
 from documents.services import DocumentError
 
 from . import workflows
-from .forms import DecisionForm, ExecutionForm, ImportForm, MemoForm, ReasonForm, RecordForm, RepairForm
+from .forms import (
+    DecisionForm,
+    EntityForm,
+    ExecutionForm,
+    ImportForm,
+    MemoForm,
+    ReasonForm,
+    RecordForm,
+    RepairForm,
+)
 from .imports import TEMPLATE_HEADERS, entities_import
 from .models import (
     CreditAction,
@@ -35,6 +44,7 @@ from .models import (
     RepairApplication,
 )
 from .querysets import is_staff_member
+from .services import entity_save
 from .standing import standing_of
 
 HANDLER, HEAD = workflows.HANDLER, workflows.HEAD
@@ -112,8 +122,56 @@ def entity_detail(request, pk):
             "memos": memos,
             "can_record": bool(workflows.roles_in(request.user, agency) & {HANDLER, HEAD}),
             "can_memo": workflows.may_issue_memos(request.user, agency),
+            "timeline": timeline_for(entity, request.user, labels=[CreditAction]),
         },
     )
+
+
+def _entity_form_page(request, entity):
+    """Enter a market entity, or correct one (a handler or head of the acting agency)."""
+    agency = _acting_agency(request)
+    if not workflows.roles_in(request.user, agency) & {HANDLER, HEAD}:
+        raise PermissionDenied(_("Only the agencies' handlers and heads enter market entities."))
+    form = EntityForm.for_entity(entity, request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            fields = {name: form.cleaned_data[name] for name in EntityForm.FIELDS}
+            if entity is not None and not fields["id_number"]:
+                fields["id_number"] = entity.id_number  # left empty: the stored number stays
+            try:
+                saved = entity_save(
+                    actor=request.user,
+                    entity=entity,
+                    fields=fields,
+                    roles=form.cleaned_data["roles"],
+                    agency=agency,
+                    request=request,
+                )
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, errors in error.error_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, error)
+            else:
+                messages.success(request, _("The market entity was saved."))
+                return redirect(saved)
+    return TemplateResponse(
+        request, "credit/entity_form.html", {"form": form, "entity": entity}, status=status
+    )
+
+
+@login_required
+def entity_new(request):
+    _staff_only(request)
+    return _entity_form_page(request, None)
+
+
+@login_required
+def entity_edit(request, pk):
+    return _entity_form_page(request, get_object_or_404(MarketEntity.objects.visible_to(request.user), pk=pk))
 
 
 # Records ------------------------------------------------------------------------------------------------------

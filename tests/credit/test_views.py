@@ -270,3 +270,56 @@ def test_the_check_is_limited_per_address(db, client):
         assert client.get(reverse("credit:check_json"), {"code": "X"}).status_code == 200
     assert client.get(reverse("credit:check_json"), {"code": "X"}).status_code == 429
     cache.clear()
+
+
+def test_entering_and_correcting_an_entity(client_for, insider, supervisor, nobody):
+    from credit.models import MarketEntity
+
+    client = client_for(insider)
+    assert client.get(reverse("credit:entity_new")).status_code == 200
+    bad = client.post(
+        reverse("credit:entity_new"), {"kind": "organisation", "name": "某公司", "uscc": "91110000600037341K"}
+    )
+    assert bad.status_code == 400
+    assert "L" in bad.content.decode()
+    assert not MarketEntity.objects.exists()
+    response = client.post(
+        reverse("credit:entity_new"),
+        {
+            "kind": "organisation",
+            "name": "某公司",
+            "uscc": "９１１１００００６０００３７３４１Ｌ",
+            "roles": ["bidder"],
+        },
+    )
+    assert response.status_code == 302
+    entity = MarketEntity.objects.get(uscc="91110000600037341L")
+    edit = reverse("credit:entity_edit", args=[entity.pk])
+    assert (
+        client.post(edit, {"kind": "organisation", "name": "某公司（更名）", "uscc": entity.uscc}).status_code
+        == 302
+    )
+    entity.refresh_from_db()
+    assert entity.name == "某公司（更名）"
+    assert not entity.roles.exists()
+    assert client_for(supervisor).get(edit).status_code == 403
+    assert client_for(nobody).get(edit).status_code == 404
+    assert client_for(nobody).get(reverse("credit:entity_new")).status_code == 404
+
+
+def test_an_experts_stored_id_number_is_kept_when_the_field_is_left_empty(client_for, insider):
+    from credit.identity import check_character
+    from credit.models import MarketEntity
+
+    number = "42282519800101123" + check_character("42282519800101123")
+    expert = MarketEntity.objects.create(name="李四", kind="person", id_number=number)
+    client = client_for(insider)
+    form = client.get(reverse("credit:entity_edit", args=[expert.pk])).content.decode()
+    assert number not in form
+    response = client.post(
+        reverse("credit:entity_edit", args=[expert.pk]),
+        {"kind": "person", "name": "李四", "roles": ["expert"]},
+    )
+    assert response.status_code == 302
+    expert.refresh_from_db()
+    assert expert.id_number == number
