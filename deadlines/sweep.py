@@ -9,11 +9,12 @@ It is set-based because its busiest minute is heavy: at 00:00 every clock due th
 A batch of 1,000 clocks costs a fixed handful of statements, whatever the number of clocks or recipients.
 """
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from notifications.services import notify
@@ -25,6 +26,7 @@ from .messages import Clock, clocks, to_handlers, to_heads_and_supervisors
 from .models import Deadline, DeadlineEvent
 from .signals import clocks_changed
 
+logger = logging.getLogger(__name__)
 BATCH = 1000
 OPEN, OVERDUE = Deadline.State.OPEN, Deadline.State.OVERDUE
 
@@ -42,10 +44,40 @@ def sweep(now: datetime | None = None) -> SweepResult:
     now = now or timezone.now()
     workdays.refresh()
     # Overdue first: a clock that has run out gets the overdue notice, not a stale reminder.
-    overdue = _mark_overdue(now)
-    result = SweepResult(reminded=_remind(now), overdue=overdue, escalated=_escalate(now))
+    overdue = _giving_way(_mark_overdue, now)
+    result = SweepResult(
+        reminded=_giving_way(_remind, now), overdue=overdue, escalated=_giving_way(_escalate, now)
+    )
     result.recounted = daily.refresh()  # last: it counts what the steps above changed
     return result
+
+
+# The sweep gives way to people. Its batches lock clocks and, through clocks_changed, rows of other apps (a lead's
+# overdue mark) in the opposite order to a user's workflow, which locks its case first and its clocks after: one
+# waiting for the other could deadlock, and PostgreSQL would then abort either. So the sweep waits for no row more
+# than LOCK_TIMEOUT: the batch is rolled back whole and the next minute's sweep takes it again.
+LOCK_TIMEOUT = "500ms"
+LOCK_NOT_AVAILABLE = "55P03"
+
+
+def _give_way() -> None:
+    """Call first in each of the sweep's transactions (PostgreSQL; SQLite has one writer at a time anyway)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = %s", [LOCK_TIMEOUT])
+
+
+def _giving_way(step, now: datetime) -> int:
+    """Run a step of the sweep; if it met a row held by someone else, leave what is left of it to the next sweep."""
+    try:
+        return step(now)
+    except OperationalError as error:
+        if getattr(error.__cause__, "pgcode", None) != LOCK_NOT_AVAILABLE:
+            raise
+        logger.info(
+            "The sweep gave way to a transaction holding a row (%s); the next sweep continues.", step.__name__
+        )
+        return 0
 
 
 def _claim(ids: list[int], *, where: dict, set_: dict) -> list[int]:
@@ -95,6 +127,7 @@ def _mark_overdue(now: datetime) -> int:
     total = 0
     while True:
         with transaction.atomic():
+            _give_way()
             rows = list(
                 # A clock is due until the last instant of its day (23:59:59.999999, "截止…24时").
                 Deadline.objects.filter(state=OPEN, due_at__lt=now)
@@ -150,6 +183,7 @@ def _remind(now: datetime) -> int:
             step = len(times) - len(upcoming)  # the latest passed reminder; an earlier one would be stale
             groups[deadline.next_reminder_at, upcoming[0] if upcoming else None, step].append(deadline)
         with transaction.atomic():
+            _give_way()
             for (planned, following, step), deadlines in groups.items():
                 claimed = set(
                     _claim(
@@ -175,6 +209,7 @@ def _escalate(now: datetime) -> int:
         for pk, planned in batch:
             groups[planned].append(pk)
         with transaction.atomic():
+            _give_way()
             for planned, ids in groups.items():
                 claimed = _claim(
                     ids,
