@@ -265,6 +265,11 @@ class AgendaItem(ConcurrentTransitionMixin, models.Model):
     def approve(self, *, by, at):
         self.decided_by, self.decided_at = by, at
 
+    @transition(field=state, source=[State.COMPILED, State.APPROVED], target=State.SUBMITTED)
+    def release(self):
+        """Its meeting was cancelled: back among the office's submitted items (its signature stands)."""
+        self.meeting, self.decided_by, self.decided_at = None, None, None
+
     @transition(field=state, source=[State.SUBMITTED, State.COMPILED], target=State.RETURNED)
     def reject(self, *, by, at, reason):
         self.decided_by, self.decided_at, self.return_reason = by, at, reason
@@ -416,3 +421,5 @@ class MeetingAction(models.TextChoices):
     PROGRESS = "meeting_decision_progress", _("Progress reported on a decision")
     ASSIGNMENT_COMPLETED = "meeting_assignment_completed", _("Decision completed by an agency")
     DECISION_COMPLETED = "meeting_decision_completed", _("Decision completed")
+    CANCELLED = "meeting_cancelled", _("Meeting cancelled")
+    URGED = "meeting_decision_urged", _("The office pressed an agency on a decision (督促)")

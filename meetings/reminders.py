@@ -36,9 +36,9 @@ def plenary_reminders(now: datetime | None = None) -> int:
     start = datetime.combine(first, time.min, tzinfo=LEGAL_TZ)
     end = datetime.combine(last, time.max, tzinfo=LEGAL_TZ)
     scheduled = set(
-        Meeting.objects.filter(kind=Meeting.Kind.PLENARY, starts_at__range=(start, end)).values_list(
-            "body_id", flat=True
-        )
+        Meeting.objects.filter(kind=Meeting.Kind.PLENARY, starts_at__range=(start, end))
+        .exclude(state=Meeting.State.CANCELLED)
+        .values_list("body_id", flat=True)
     )
     messages = []
     for body in Body.objects.exclude(pk__in=scheduled).select_related("office"):

@@ -51,6 +51,8 @@ DONE = {
     "minutes": gettext_lazy("The minutes are numbered and the decisions' clocks have started."),
     "report": gettext_lazy("Your progress report is recorded; the office is told."),
     "complete": gettext_lazy("Completed: the clock is met and the office is told."),
+    "cancel": gettext_lazy("The meeting is cancelled; its items are back among the submitted ones."),
+    "urge": gettext_lazy("The agency's heads and handlers are pressed to carry out the decision."),
 }
 
 
@@ -310,6 +312,8 @@ def _meeting_page(request, meeting, *, forms=None, errors=(), status=200):
     S = Meeting.State
     if office and meeting.state == S.NOTIFIED:
         forms.setdefault("hold", AttendanceForm(agencies=_audience_agencies(meeting)))
+    if office and meeting.state in (S.PLANNED, S.NOTIFIED):
+        forms.setdefault("cancel", ReasonForm())
     if office and meeting.state == S.HELD:
         forms.setdefault("minutes", MinutesForm())
         forms.setdefault(
@@ -334,6 +338,7 @@ def _meeting_page(request, meeting, *, forms=None, errors=(), status=200):
                     "obj": assignment,
                     "clock": clock_view(assignment.clock, now=now) if assignment.clock_id else None,
                     "may_report": may_report,
+                    "may_urge": office and assignment.state == Assignment.State.OPEN,
                     "form": forms.get(("assignment", assignment.pk))
                     or (ReportForm() if may_report else None),
                 }
@@ -371,7 +376,7 @@ def meeting_detail(request, pk):
 @require_POST
 def meeting_step(request, pk, step):
     meeting = _visible_meeting(request, pk)
-    if step not in ("notify", "hold", "minutes"):
+    if step not in ("notify", "hold", "minutes", "cancel"):
         raise Http404
     if not workflows.is_office(request.user, meeting.body):
         raise PermissionDenied(_("Only the joint meeting's office prepares and records its meetings."))
@@ -384,6 +389,11 @@ def meeting_step(request, pk, step):
         if not form.is_valid():
             return _meeting_page(request, meeting, forms=forms, status=400)
         arguments["attendance"] = form.attendance()
+    if step == "cancel":
+        form = forms["cancel"] = ReasonForm(request.POST)
+        if not form.is_valid():
+            return _meeting_page(request, meeting, forms=forms, status=400)
+        arguments["reason"] = form.cleaned_data["reason"]
     if step == "minutes":
         form = forms["minutes"] = MinutesForm(request.POST)
         formset = forms["decisions"] = DecisionFormSet(
@@ -401,6 +411,7 @@ def meeting_step(request, pk, step):
         "notify": workflows.meeting_notify,
         "hold": workflows.meeting_hold,
         "minutes": workflows.meeting_record_minutes,
+        "cancel": workflows.meeting_cancel,
     }[step]
 
     def run():
@@ -423,8 +434,18 @@ def assignment_step(request, pk, step):
         pk=pk,
     )
     meeting = _visible_meeting(request, assignment.decision.meeting_id)
-    if step not in ("report", "complete"):
+    if step not in ("report", "complete", "urge"):
         raise Http404
+    if step == "urge":
+        if not workflows.is_office(request.user, meeting.body):
+            raise PermissionDenied(_("Only the joint meeting's office presses agencies on its decisions."))
+        response, errors = _run(
+            request,
+            meeting.get_absolute_url(),
+            lambda: workflows.assignment_urge(actor=request.user, assignment=assignment, request=request),
+            step,
+        )
+        return response or _meeting_page(request, meeting, errors=errors, status=400)
     if not workflows.is_member_staff(request.user, assignment.agency_id):
         raise PermissionDenied(_("Only the responsible agency's handlers and heads report on its decision."))
     form = ReportForm(request.POST)

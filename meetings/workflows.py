@@ -415,6 +415,52 @@ def meeting_notify(*, actor, meeting: Meeting, request=None, seen_state=None) ->
 
 
 @transaction.atomic
+def meeting_cancel(*, actor, meeting: Meeting, reason: str, request=None, seen_state=None) -> Meeting:
+    """Cancel a meeting not yet held (the office, with reasons): its draft and approved items go back to the office's
+    submitted items, to be compiled into another meeting; once its notice was sent, everyone it went to is told."""
+    meeting = _locked_meeting(meeting, actor, seen_state)
+    if meeting.state not in (Meeting.State.PLANNED, Meeting.State.NOTIFIED):
+        raise ConcurrentTransition(_(CONFLICT))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Give the reasons for cancelling the meeting."), code="reason_required")
+    now = timezone.now()
+    notified = meeting.state == Meeting.State.NOTIFIED
+    for item in AgendaItem.objects.select_for_update().filter(
+        meeting=meeting, state__in=[AgendaItem.State.COMPILED, AgendaItem.State.APPROVED]
+    ):
+        item.release()
+        item.save()
+    meeting.cancel()
+    meeting.save()
+    if notified:
+        notify(
+            [
+                _message(
+                    liaisons_and_heads(meeting.body, audience(meeting)),
+                    f"meeting:{meeting.pk}:cancelled",
+                    f"【会议取消】{meeting.title}",
+                    f"原定于{time_words(meeting.starts_at)}召开的{meeting.title}（{meeting.notice.number}）取消，"
+                    f"原因：{reason}",
+                    meeting,
+                )
+            ],
+            now=now,
+        )
+    audit_record(
+        actor=actor,
+        action=MeetingAction.CANCELLED,
+        obj=meeting,
+        agency=meeting.body.office,
+        from_state="notified" if notified else "planned",
+        to_state=meeting.state,
+        payload={"reason": reason},
+        request=request,
+    )
+    return meeting
+
+
+@transaction.atomic
 def meeting_hold(
     *, actor, meeting: Meeting, attendance: list[tuple[Agency, bool, str]], request=None, seen_state=None
 ) -> Meeting:
@@ -690,4 +736,45 @@ def assignment_complete(
             request=request,
         )
     notify(messages, now=now)
+    return assignment
+
+
+@transaction.atomic
+def assignment_urge(*, actor, assignment: Assignment, note: str = "", request=None) -> Assignment:
+    """The office presses an agency on its open share of a decision (督促检查, 宣恩 二(一)): the agency's heads and
+    handlers are told, at most once a day per share (the message key names the day)."""
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("decision__meeting__body", "agency")
+        .get(pk=assignment.pk)
+    )
+    decision = assignment.decision
+    body = decision.meeting.body
+    if not is_office(actor, body):
+        raise PermissionDenied(_("Only the joint meeting's office presses agencies on its decisions."))
+    if assignment.state != Assignment.State.OPEN:
+        raise ConcurrentTransition(_(CONFLICT))
+    now = timezone.now()
+    note = note.strip()
+    notify(
+        [
+            _message(
+                people([assignment.agency_id], R.HEAD, R.HANDLER),
+                f"meeting-urge:{assignment.pk}:{local_date(now):%Y%m%d}",
+                f"【议定事项督促】{decision.meeting.title}",
+                f"联席会议办公室督促：请于{day_words(decision.due_date)}前落实“{decision.text}”并报告办理情况。"
+                + (f"{note}" if note else ""),
+                decision,
+            )
+        ],
+        now=now,
+    )
+    audit_record(
+        actor=actor,
+        action=MeetingAction.URGED,
+        obj=decision.meeting,
+        agency=body.office,
+        payload={"decision": decision.pk, "agency": assignment.agency.name, "note": note},
+        request=request,
+    )
     return assignment

@@ -94,3 +94,26 @@ def test_a_second_click_on_a_moved_on_item_is_a_conflict(body, agency, insider, 
     workflows.item_sign(actor=colleague, item=item, seen_state="draft")
     with pytest.raises(ConcurrentTransition):
         workflows.item_sign(actor=colleague, item=item, seen_state="draft")
+
+
+def test_a_cancelled_meeting_gives_its_items_back_and_tells_whom_its_notice_reached(
+    body, agency, insider, colleague, liaison, cast
+):
+    office, convener = cast["office_clerk"], cast["convener_head"]
+    meeting = plan(body, office)
+    item = draft(body, agency, insider)
+    workflows.item_sign(actor=colleague, item=item)
+    workflows.item_submit(actor=insider, item=item)
+    workflows.item_compile(actor=office, item=item, meeting=meeting)
+    workflows.item_approve(actor=convener, item=item)
+    workflows.meeting_notify(actor=office, meeting=meeting)
+    with pytest.raises(ValidationError):
+        workflows.meeting_cancel(actor=office, meeting=meeting, reason="")
+    with pytest.raises(PermissionDenied):
+        workflows.meeting_cancel(actor=convener, meeting=meeting, reason="改期")
+    workflows.meeting_cancel(actor=office, meeting=meeting, reason="与县委常委会冲突，另行通知")
+    item.refresh_from_db()
+    assert (item.state, item.meeting, item.signed_by) == (AgendaItem.State.SUBMITTED, None, colleague)
+    cancelled = Notification.objects.get(recipient=liaison, key=f"meeting:{meeting.pk}:cancelled")
+    assert "另行通知" in cancelled.body
+    workflows.item_compile(actor=office, item=item, meeting=plan(body, office, title="改期后的全体会议"))

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from deadlines.due import local_date
 from deadlines.models import Deadline
@@ -109,3 +110,23 @@ def test_completion_by_every_agency_is_notified_to_every_member(
     assert {"liaison", "member_liaison", "colleague", "member_head", "office_clerk", "supervisor"} <= told
     assert "outsider" not in told
     assert "invited_handler" not in told
+
+
+def test_the_office_presses_an_agency_once_a_day(minuted, agency, colleague, insider, cast, client_for):
+    share = Assignment.objects.get(agency=agency)
+    with pytest.raises(PermissionDenied):
+        workflows.assignment_urge(actor=insider, assignment=share)
+    client = client_for(cast["office_clerk"])
+    url = reverse("meetings:assignment_step", args=[share.pk, "urge"])
+    assert client.post(url).status_code == 302
+    assert client.post(url).status_code == 302
+    urged = Notification.objects.filter(key__startswith=f"meeting-urge:{share.pk}:")
+    assert set(urged.values_list("recipient__username", flat=True)) == {"insider", "colleague"}
+    assert urged.count() == 2  # once a day each, however often the office clicks
+    assert client_for(insider).post(url).status_code == 403
+
+
+def test_decision_clocks_are_on_the_supervisors_board(minuted, supervisor, client_for):
+    page = client_for(supervisor).get(reverse("dashboards:clocks"))
+    assert page.status_code == 200
+    assert "J1" in page.content.decode()

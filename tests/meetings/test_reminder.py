@@ -5,6 +5,7 @@ import pytest
 import time_machine
 
 from meetings.reminders import plenary_reminders
+from meetings.workflows import meeting_cancel
 from notifications.models import Notification
 
 from .conftest import at
@@ -48,5 +49,13 @@ def test_no_reminder_when_a_plenary_is_scheduled(body, office_clerk):
 def test_an_ad_hoc_meeting_is_no_plenary(body, office_clerk):
     with time_machine.travel(at(2026, 11, 23, 10), tick=False):
         plan(body, office_clerk, kind="ad_hoc", title="临时会议", when=at(2026, 12, 28, 9))
+    with time_machine.travel(at(2026, 12, 3, 10), tick=False):
+        assert plenary_reminders() == 1
+
+
+def test_a_cancelled_plenary_does_not_count(body, office_clerk):
+    with time_machine.travel(at(2026, 11, 23, 10), tick=False):
+        meeting = plan(body, office_clerk, when=at(2026, 12, 28, 9))
+        meeting_cancel(actor=office_clerk, meeting=meeting, reason="改期")
     with time_machine.travel(at(2026, 12, 3, 10), tick=False):
         assert plenary_reminders() == 1

@@ -87,6 +87,11 @@ def test_what_a_member_sees_but_may_not_do_is_403(world, cast, body, client_for)
     meeting = world["plenary"]
     assert client.get(reverse("meetings:meeting_new", args=[body.pk])).status_code == 403
     assert client.post(reverse("meetings:step", args=[world["ad_hoc"].pk, "notify"])).status_code == 403
+    cancel = reverse("meetings:step", args=[world["ad_hoc"].pk, "cancel"])
+    assert client.post(cancel, {"reason": "改期"}).status_code == 403
+    assert client_for(cast["office_clerk"]).post(cancel, {"reason": "改期"}).status_code == 302
+    assert Meeting.objects.get(pk=world["ad_hoc"].pk).state == Meeting.State.CANCELLED
+    client = client_for(cast["member_head"])
     url = reverse("meetings:assignment_step", args=[world["assignment"].pk, "complete"])
     assert client.post(url, {"text": "代为办结"}).status_code == 403
     page = client.get(meeting.get_absolute_url())
