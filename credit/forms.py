@@ -6,6 +6,7 @@ import uuid
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from config.forms import PortalForm
 
@@ -27,7 +28,9 @@ class SubmittedOnce(PortalForm):
 
 
 class RecordForm(SubmittedOnce):
-    rule = forms.ModelChoiceField(label=_("rule"), queryset=CreditRule.objects.filter(is_active=True))
+    rule = forms.ModelChoiceField(
+        label=pgettext_lazy("credit", "rule"), queryset=CreditRule.objects.filter(is_active=True)
+    )
     decided_on = forms.DateField(label=_("decided on"), widget=DateInput)
     source_kind = forms.ChoiceField(label=_("source"), choices=CreditRecord.Source.choices)
     source_reference = forms.CharField(

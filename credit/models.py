@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from .identity import mask, validate_id_number
@@ -225,7 +226,10 @@ class CreditRecord(ConcurrentTransitionMixin, models.Model):
         MarketEntity, verbose_name=_("market entity"), on_delete=models.PROTECT, related_name="credit_records"
     )
     rule = models.ForeignKey(
-        CreditRule, verbose_name=_("rule"), on_delete=models.PROTECT, related_name="records"
+        CreditRule,
+        verbose_name=pgettext_lazy("credit", "rule"),
+        on_delete=models.PROTECT,
+        related_name="records",
     )
     kind = models.CharField(_("kind"), max_length=4, choices=CreditRule.Kind.choices)
     agency = models.ForeignKey(
@@ -418,7 +422,10 @@ class Memo(models.Model):
     measures = models.TextField(_("measures every agency applies"))
     restricted_until = models.DateField(_("restricted until"))
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=pgettext_lazy("credit", "issued by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     issued_at = models.DateTimeField(_("issued at"))
     document = models.OneToOneField(

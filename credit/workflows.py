@@ -29,6 +29,9 @@ from .models import CreditAction, CreditRecord, CreditRule, Memo, MemoExecution,
 
 HANDLER, HEAD = Membership.Role.HANDLER, Membership.Role.HEAD
 SUPERVISOR, LIAISON = Membership.Role.SUPERVISOR, Membership.Role.LIAISON
+# 宣恩 二、(五)2: the memo is "印发至各监督部门后共同执行": the supervisory departments, the finance department (funds)
+# and the trading center (market access); not the police, procuratorate or discipline organs.
+MEMO_MEMBER_KINDS = (Agency.Kind.SUPERVISORY, Agency.Kind.FINANCE, Agency.Kind.TRADING_CENTER)
 MEMO_RULE = "M1"  # credit/migrations/0003: the member agencies' clock to acknowledge and execute a memo
 CONFLICT = "Someone else has handled this in the meantime; please refresh."
 DOUBLE_FINE = (
@@ -417,9 +420,9 @@ def memo_issue(
     request=None,
 ) -> Memo:
     """Issue a joint punishment memo for `entities` (宣恩 二、(五)2: 县政务局发布联合惩戒备忘录并印发至各监督部门后共同
-    执行): number it (备), give every other active agency of the jurisdiction its part with the measure it applies
-    (`agency_measures` by agency id, else `measures`), start each part's clock M1, tell their heads, handlers
-    and liaison officers. The same form sent twice gives the first memo."""
+    执行): number it (备); give every other active supervising agency of the jurisdiction (MEMO_MEMBER_KINDS) its
+    part with the measure it applies (`agency_measures` by agency id, else `measures`); start each part's clock M1;
+    tell their heads, handlers and liaison officers. The same form sent twice gives the first memo."""
     if not may_issue_memos(actor, agency):
         raise PermissionDenied(_("Joint punishment memos are issued by the comprehensive supervisor."))
     if submission_key and (earlier := Memo.objects.filter(submission_key=submission_key).first()):
@@ -454,7 +457,10 @@ def memo_issue(
         )
         memo.entities.set(entities)
         members = list(
-            Agency.objects.active().filter(region=agency.region).exclude(pk=agency.pk).order_by("name")
+            Agency.objects.active()
+            .filter(region=agency.region, kind__in=MEMO_MEMBER_KINDS)
+            .exclude(pk=agency.pk)
+            .order_by("name")
         )
         agency_measures = agency_measures or {}
         parts = [

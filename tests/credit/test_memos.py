@@ -32,7 +32,15 @@ def coordinator_head(coordinator):
 
 
 @pytest.fixture
-def memo(supervisor, coordinator, agency, other_agency, entity, insider, outsider, colleague):
+def police(region):
+    from agencies.models import Agency
+    from tests.factories import AgencyFactory
+
+    return AgencyFactory(region=region, name="宣恩县公安局", kind=Agency.Kind.POLICE)
+
+
+@pytest.fixture
+def memo(supervisor, coordinator, agency, other_agency, police, entity, insider, outsider, colleague):
     with time_machine.travel(ISSUED, tick=False):
         return memo_issue(
             actor=supervisor,
@@ -46,12 +54,12 @@ def memo(supervisor, coordinator, agency, other_agency, entity, insider, outside
         )
 
 
-def test_a_memo_is_numbered_and_sent_to_every_member_agency(memo, coordinator, agency, other_agency):
+def test_a_memo_is_numbered_and_sent_to_every_member_agency(memo, coordinator, agency, other_agency, police):
     memo = Memo.objects.get(pk=memo.pk)
     assert memo.document.number.startswith(coordinator.doc_prefix + "备〔2026〕")
     assert memo.document.kind == "memo"
     parts = {part.agency_id: part for part in memo.executions.all()}
-    assert set(parts) == {agency.pk, other_agency.pk}
+    assert set(parts) == {agency.pk, other_agency.pk}  # the supervising departments, not the police
     assert parts[other_agency.pk].measure == "暂停其交通运输工程投标资格"
     assert parts[agency.pk].measure == "限制参与本县公共资源交易活动"
     clock = parts[agency.pk].clock
