@@ -191,7 +191,13 @@ def _item_page(request, item, *, forms=None, errors=(), status=200):
         "actions": actions,
         "forms": forms,
         "errors": errors,
-        "timeline": timeline_for(item, request.user, labels=[MeetingAction, AgendaItem.State]),
+        # The item's steps are recorded for its agency, the office and the convener: each sees the others'.
+        "timeline": timeline_for(
+            item,
+            request.user,
+            labels=[MeetingAction, AgendaItem.State],
+            parties=[item.agency_id, item.body.office_id, item.body.convener_id],
+        ),
     }
     return TemplateResponse(request, "meetings/item_detail.html", context, status=status)
 
@@ -360,7 +366,10 @@ def _meeting_page(request, meeting, *, forms=None, errors=(), status=200):
         "forms": forms,
         "errors": errors,
         "may_notify": office and meeting.state == S.PLANNED,
-        "timeline": timeline_for(meeting, user, labels=[MeetingAction, Meeting.State]),
+        # Every agency the meeting concerns sees its whole trail (the office's steps, each agency's reports).
+        "timeline": timeline_for(
+            meeting, user, labels=[MeetingAction, Meeting.State], parties=list(workflows.audience(meeting))
+        ),
     }
     return TemplateResponse(request, "meetings/meeting_detail.html", context, status=status)
 

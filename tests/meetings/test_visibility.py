@@ -97,6 +97,7 @@ def test_what_a_member_sees_but_may_not_do_is_403(world, cast, body, client_for)
     page = client.get(meeting.get_absolute_url())
     assert page.status_code == 200
     assert "整改" in page.content.decode()
+    assert "印发会议通知" in page.content.decode()  # the office's steps are on every member's trail
     client = client_for(cast["insider"])  # a handler may not sign
     assert client.post(reverse("meetings:item_step", args=[world["item"].pk, "sign"])).status_code == 403
 
