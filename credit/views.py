@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from agencies.people import roles_of
 from audit.timeline import timeline_for
 from deadlines.due import local_date
 from documents.models import Document
@@ -418,8 +419,9 @@ def _memo_page(request, memo, *, errors=(), status=200):
     now = timezone.now()
     parts = list(memo.executions.select_related("agency", "clock", "acknowledged_by", "executed_by"))
     mine = []
+    my_roles = roles_of(request.user)  # once for the page, not a query per member agency
     for part in parts:
-        roles = workflows.roles_in(request.user, part.agency)
+        roles = my_roles.get(part.agency_id, set())
         part.can_acknowledge = bool(roles & {HANDLER, HEAD, workflows.LIAISON}) and part.state == "sent"
         part.can_execute = bool(roles & {HANDLER, HEAD}) and part.state != "executed"
         part.late = part.clock is not None and part.state != "executed" and part.clock.due_at < now

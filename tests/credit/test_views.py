@@ -323,3 +323,31 @@ def test_an_experts_stored_id_number_is_kept_when_the_field_is_left_empty(client
     assert response.status_code == 302
     expert.refresh_from_db()
     assert expert.id_number == number
+
+
+def test_pages_take_a_fixed_number_of_queries(
+    client_for, supervisor, memo, make_record, entity, django_assert_max_num_queries
+):
+    from tests.factories import AgencyFactory
+
+    for number in range(5):
+        make_record(entity, act=f"Q{number}")
+    client = client_for(supervisor)
+    client.get(memo.get_absolute_url())  # warm the per-process caches (content types, calendar)
+    with django_assert_max_num_queries(30) as few:
+        client.get(memo.get_absolute_url())
+    for _ in range(10):
+        AgencyFactory(region=memo.region)
+    memo_more = memo_issue(
+        actor=supervisor,
+        agency=memo.agency,
+        title="x",
+        grounds="x",
+        measures="x",
+        restricted_until=datetime.date(2030, 1, 1),
+        entities=[entity],
+    )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(memo_more.get_absolute_url())  # twelve parts cost what two did
+    with django_assert_max_num_queries(30):
+        client.get(entity.get_absolute_url())
