@@ -1,14 +1,19 @@
 """The whole flow through the pages, as the browser test does it but with the test client."""
 
+from datetime import date
+
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from documents.services import document_render
+from meetings import workflows
 from meetings.models import AgendaItem, Assignment, Decision, Meeting
 
 from .conftest import at
-from .helpers import draft, plan
+from .helpers import draft, held, plan
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +46,8 @@ def test_the_flow_through_the_pages(body, cast, agency, member_agency, client_fo
 
     client = client_for(office)
     assert client.post(reverse("meetings:step", args=[meeting.pk, "notify"])).status_code == 302
+    meeting.refresh_from_db()
+    assert document_render(document_id=meeting.notice_id)  # the 通知 with its agenda table renders
     page = client.get(meeting.get_absolute_url())
     assert page.status_code == 200
     attendance = {f"present_{agency.pk}": "on", f"attendee_{agency.pk}": "赵局长"}
@@ -76,8 +83,6 @@ def test_the_flow_through_the_pages(body, cast, agency, member_agency, client_fo
 
 
 def test_the_minutes_form_says_what_is_wrong(body, cast, agency, client_for):
-    from .helpers import held
-
     meeting = held(body, cast, [agency])
     page = client_for(cast["office_clerk"]).post(
         reverse("meetings:step", args=[meeting.pk, "minutes"]),
@@ -93,3 +98,26 @@ def test_the_minutes_form_says_what_is_wrong(body, cast, agency, client_for):
     assert page.status_code == 400
     assert "2026-12-05" in page.content.decode()
     assert Meeting.objects.get().state == Meeting.State.HELD
+
+
+def test_the_meeting_page_costs_the_same_whatever_the_number_of_decisions(
+    body, cast, agency, member_agency, client_for
+):
+    def page_queries(decisions):
+        meeting = held(body, cast, [agency, member_agency])
+        workflows.meeting_record_minutes(
+            actor=cast["office_clerk"],
+            meeting=meeting,
+            summary="纪要",
+            decisions=[
+                {"text": f"事项{n}", "agencies": [agency, member_agency], "due_date": date(2026, 12, 4)}
+                for n in range(decisions)
+            ],
+        )
+        client = client_for(cast["insider"])
+        client.get(meeting.get_absolute_url())  # warm the per-process caches (calendar, content types)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(meeting.get_absolute_url()).status_code == 200
+        return len(queries)
+
+    assert page_queries(1) == page_queries(4)
