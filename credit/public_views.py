@@ -6,6 +6,7 @@ memos in force; a draft, an approved-but-unpublished, a revoked or a repaired re
 identity number is masked. The check is limited per address (credit/limits.py)."""
 
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -20,26 +21,27 @@ from .uscc import normalize
 PUBLIC_FIELDS = ("entity", "rule", "agency")
 
 
-def _published(kind: str):
-    today = timezone.localdate()
-    return (
-        CreditRecord.objects.public(today)
-        .filter(kind=kind)
-        .select_related(*PUBLIC_FIELDS)
-        .order_by("-decided_on", "-id")
+def _published_page(request, kind: str, *, honour: bool):
+    """One page of the published records of `kind`, newest first, optionally by name or exact credit code."""
+    query = request.GET.get("q", "").strip()
+    records = CreditRecord.objects.public(timezone.localdate()).filter(kind=kind)
+    if query:
+        records = records.filter(Q(entity__name__icontains=query) | Q(entity__uscc=normalize(query)))
+    records = records.select_related(*PUBLIC_FIELDS).order_by("-decided_on", "-id")
+    page = Paginator(records, 50).get_page(request.GET.get("page"))
+    return TemplateResponse(
+        request, "credit/public_records.html", {"page": page, "honour": honour, "query": query}
     )
 
 
 def public_records(request):
     """Published adverse records (不良行为记录公示)."""
-    page = Paginator(_published(CreditRule.Kind.BAD), 50).get_page(request.GET.get("page"))
-    return TemplateResponse(request, "credit/public_records.html", {"page": page, "honour": False})
+    return _published_page(request, CreditRule.Kind.BAD, honour=False)
 
 
 def honour_list(request):
     """Published good-conduct records (守信激励, 评先表彰)."""
-    page = Paginator(_published(CreditRule.Kind.GOOD), 50).get_page(request.GET.get("page"))
-    return TemplateResponse(request, "credit/public_records.html", {"page": page, "honour": True})
+    return _published_page(request, CreditRule.Kind.GOOD, honour=True)
 
 
 def _find(code: str):

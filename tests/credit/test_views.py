@@ -351,3 +351,14 @@ def test_pages_take_a_fixed_number_of_queries(
         client.get(memo_more.get_absolute_url())  # twelve parts cost what two did
     with django_assert_max_num_queries(30):
         client.get(entity.get_absolute_url())
+
+
+def test_the_public_list_searches_by_name_or_code(client, make_record, entity, other_entity):
+    make_record(entity, act="P1")
+    make_record(other_entity, act="P2")
+    page = client.get(reverse("credit:public_records"), {"q": "建设集团"}).content.decode()
+    assert entity.name in page
+    assert other_entity.name not in page
+    page = client.get(reverse("credit:public_records"), {"q": other_entity.uscc.lower()}).content.decode()
+    assert other_entity.name in page
+    assert entity.name not in page
