@@ -357,7 +357,8 @@ def meeting_notify(*, actor, meeting: Meeting, request=None, seen_state=None) ->
     invited = list(meeting.invited.order_by("name").values_list("name", flat=True))
     paragraphs = [
         f"经召集人同意，定于{time_words(meeting.starts_at)}在{meeting.place}召开{meeting.title}"
-        f"（{KIND_WORDS[meeting.kind]}）。",
+        + ("" if KIND_WORDS[meeting.kind] in meeting.title else f"（{KIND_WORDS[meeting.kind]}）")
+        + "。",
         "请各成员单位分管领导（联络员）准时参加。"
         + (f"邀请{'、'.join(invited)}参加会议。" if invited else ""),
     ]
