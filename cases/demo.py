@@ -39,6 +39,10 @@ CASES = [
      "中标候选人业绩证明材料中的两项合同经核查不存在，涉嫌以他人名义投标、弄虚作假。", 4, "received"),
     ("003", "宣恩县第二中学教学楼建设项目监理服务", "construction", "560000.00",
      "招标代理机构在开标前向特定投标人泄露评标委员会成员名单。", 9, "acceptance_notified"),
+    # Found three weeks ago and verified by one clerk only: its referral (L2, 5 working days) is late whatever the
+    # holidays, so the board has something red and the supervisor something to press (seed_demo_notices).
+    ("004", "宣恩县万寨乡集镇污水处理设备采购", "procurement", "1280000.00",
+     "供应商提供的检测报告经出具机构核实系伪造，涉嫌提供虚假材料谋取中标。", 21, "filed"),
 ]  # fmt: skip
 
 

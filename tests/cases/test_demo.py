@@ -14,7 +14,7 @@ def test_demo_cases_cover_the_stages_and_are_seeded_once(settings, monkeypatch):
     call_command("seed_demo")
     call_command("seed_demo_cases")
     call_command("seed_demo_cases")
-    assert sorted(Lead.objects.values_list("state", flat=True)) == ["filed", "referred", "referred"]
+    assert sorted(Lead.objects.values_list("state", flat=True)) == ["filed", "filed", "referred", "referred"]
     assert sorted(Referral.objects.values_list("state", flat=True)) == ["acceptance_notified", "received"]
     assert Complaint.objects.get().state == Complaint.State.RECEIVED
     assert AssistanceRequest.objects.get().state == AssistanceRequest.State.SENT

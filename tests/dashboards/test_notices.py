@@ -518,15 +518,18 @@ def test_the_demo_notice_is_issued_once_on_a_late_demo_clock(settings, monkeypat
 
     settings.DEBUG = True
     monkeypatch.setenv("DEMO_PASSWORD", "Demo@2026pass")
-    call_command("seed_demo")
-    call_command("seed_demo_cases")
-    call_command("seed_demo_notices")
-    assert not SupervisionNotice.objects.exists()  # made today: nothing is late yet
-    with time_machine.travel(at(2026, 11, 5, 10), tick=False):  # a fortnight later
+    with time_machine.travel(at(2026, 11, 5, 10), tick=False):
+        call_command("seed_demo")
+        call_command("seed_demo_cases")
         call_command("seed_demo_notices")
         call_command("seed_demo_notices")
     notice = SupervisionNotice.objects.get()
     assert (notice.grade, notice.issued_by.username) == ("yellow", "xe_supervisor")
+    # The demo lead found three weeks ago and not yet referred: its L2 is late.
+    assert (notice.deadline.rule.code, notice.deadline.target.project.name) == (
+        "L2",
+        "宣恩县万寨乡集镇污水处理设备采购",
+    )
 
 
 def test_the_notice_renders_as_an_official_document(clock, supervisor, coordinator):
