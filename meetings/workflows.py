@@ -212,12 +212,13 @@ def item_submit(*, actor, item: AgendaItem, request=None, seen_state=None) -> Ag
 @transaction.atomic
 def item_compile(*, actor, item: AgendaItem, meeting: Meeting, request=None, seen_state=None) -> AgendaItem:
     """The office puts a submitted item on the draft agenda of a meeting in preparation; the convener is told."""
+    # Lock order, everywhere: a meeting before its items (meeting_cancel releases them under the meeting's lock).
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     item = _locked_item(item, seen_state)
     if not is_office(actor, item.body):
         raise PermissionDenied(_("Only the joint meeting's office compiles the agenda."))
     if item.state != AgendaItem.State.SUBMITTED:
         raise ConcurrentTransition(_(CONFLICT))
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.body_id != item.body_id or meeting.state != Meeting.State.PLANNED:
         raise ValidationError(
             _(
