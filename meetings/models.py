@@ -409,6 +409,7 @@ class MeetingAction(models.TextChoices):
     """The audit actions of the joint meetings (their labels on a meeting's or an item's trail)."""
 
     ITEM_DRAFTED = "meeting_item_drafted", _("Agenda item drafted")
+    ITEM_REVISED = "meeting_item_revised", _("Agenda item revised")
     ITEM_SIGNED = "meeting_item_signed", _("Agenda item signed by the head")
     ITEM_SUBMITTED = "meeting_item_submitted", _("Agenda item submitted to the office")
     ITEM_COMPILED = "meeting_item_compiled", _("Agenda item put on the draft agenda")

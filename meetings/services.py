@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition
 
 from audit.services import audit_record
 
@@ -59,6 +60,30 @@ def item_draft(
         return item
 
     return created_once(AgendaItem.objects.filter(drafted_by=actor), submission_key, create)
+
+
+@transaction.atomic
+def item_revise(*, actor, item: AgendaItem, title: str, description: str, request=None) -> AgendaItem:
+    """Revise an item's text while it is a draft or returned (its agency's handlers and heads): it is unsigned then,
+    so the head signs what the office will read."""
+    item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    if not is_member_staff(actor, item.agency_id):
+        raise PermissionDenied(_("Only the proposing agency's handlers and heads revise its agenda items."))
+    if item.state not in (AgendaItem.State.DRAFT, AgendaItem.State.RETURNED):
+        raise ConcurrentTransition(_("Someone else has handled this in the meantime; please refresh."))
+    if not title.strip() or not description.strip():
+        raise ValidationError(_("Give the item's title and what is to be discussed."))
+    item.title, item.description = title.strip(), description.strip()
+    item.save(update_fields=["title", "description"])
+    audit_record(
+        actor=actor,
+        action=MeetingAction.ITEM_REVISED,
+        obj=item,
+        agency=item.agency,
+        payload={"title": item.title},
+        request=request,
+    )
+    return item
 
 
 def meeting_plan(

@@ -9,6 +9,7 @@ urlpatterns = [
     path("bodies/<int:body_pk>/items/new/", views.item_new, name="item_new"),
     path("bodies/<int:body_pk>/meetings/new/", views.meeting_new, name="meeting_new"),
     path("items/<int:pk>/", views.item_detail, name="item_detail"),
+    path("items/<int:pk>/edit/", views.item_edit, name="item_edit"),
     path("items/<int:pk>/<slug:step>/", views.item_step, name="item_step"),
     path("<int:pk>/", views.meeting_detail, name="detail"),
     path("<int:pk>/documents/<slug:which>/", views.meeting_document, name="document"),

@@ -41,6 +41,7 @@ from .forms import (
 from .models import AgendaItem, Assignment, Body, Decision, Meeting, MeetingAction
 
 DONE = {
+    "revise": gettext_lazy("The item is revised: your agency's head signs it before it is submitted."),
     "sign": gettext_lazy("Signed: the item may now be submitted to the office."),
     "submit": gettext_lazy("Submitted to the joint meeting's office."),
     "compile": gettext_lazy("Put on the draft agenda: the convener decides on it."),
@@ -145,6 +146,39 @@ def item_new(request, body_pk):
     )
 
 
+@login_required
+def item_edit(request, pk):
+    """Revise a draft or returned item (its agency's handlers and heads)."""
+    item = _visible_item(request, pk)
+    if not workflows.is_member_staff(request.user, item.agency_id):
+        raise PermissionDenied(_("Only the proposing agency's handlers and heads revise its agenda items."))
+    if item.state not in (AgendaItem.State.DRAFT, AgendaItem.State.RETURNED):
+        return conflict_page(request, item.get_absolute_url())
+    form = ItemForm(request.POST or None, initial={"title": item.title, "description": item.description})
+    form.fields["submission_key"].required = False
+    if request.method == "POST" and form.is_valid():
+        response, errors = _run(
+            request,
+            item.get_absolute_url(),
+            lambda: services.item_revise(
+                actor=request.user,
+                item=item,
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                request=request,
+            ),
+            "revise",
+        )
+        if response is not None:
+            return response
+        for error in errors:
+            form.add_error(None, error)
+    context = {"body": item.body, "agency": item.agency, "form": form, "item": item}
+    return TemplateResponse(
+        request, "meetings/item_form.html", context, status=400 if request.method == "POST" else 200
+    )
+
+
 def _visible_item(request, pk) -> AgendaItem:
     return get_object_or_404(
         AgendaItem.objects.visible_to(request.user).select_related(
@@ -188,6 +222,8 @@ def _item_page(request, item, *, forms=None, errors=(), status=200):
         forms.setdefault("reject", ReasonForm())
     context = {
         "item": item,
+        "may_revise": item.state in (AgendaItem.State.DRAFT, AgendaItem.State.RETURNED)
+        and workflows.is_member_staff(request.user, item.agency_id),
         "actions": actions,
         "forms": forms,
         "errors": errors,

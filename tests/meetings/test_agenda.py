@@ -4,6 +4,7 @@ office compiles, the convener approves or returns with reasons."""
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django_fsm import ConcurrentTransition
 
 from audit.models import AuditEvent
@@ -117,3 +118,18 @@ def test_a_cancelled_meeting_gives_its_items_back_and_tells_whom_its_notice_reac
     cancelled = Notification.objects.get(recipient=liaison, key=f"meeting:{meeting.pk}:cancelled")
     assert "另行通知" in cancelled.body
     workflows.item_compile(actor=office, item=item, meeting=plan(body, office, title="改期后的全体会议"))
+
+
+def test_a_draft_is_revised_before_the_head_signs_it_and_not_after(
+    body, agency, insider, colleague, client_for
+):
+    item = draft(body, agency, insider)
+    client = client_for(insider)
+    edit = reverse("meetings:item_edit", args=[item.pk])
+    assert client.get(edit).status_code == 200
+    response = client.post(edit, {"title": "评标专家抽取回避问题", "description": "补充了三个项目的情况。"})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.title == "评标专家抽取回避问题"
+    workflows.item_sign(actor=colleague, item=item)
+    assert client.get(edit).status_code == 409  # what the head signed stays as signed

@@ -58,6 +58,7 @@ def test_an_outsider_gets_404_on_every_page(world, cast, body, client_for):
         reverse("meetings:item_new", args=[body.pk]),
         reverse("meetings:meeting_new", args=[body.pk]),
         reverse("meetings:item_detail", args=[item.pk]),
+        reverse("meetings:item_edit", args=[item.pk]),
         reverse("meetings:detail", args=[meeting.pk]),
         reverse("meetings:document", args=[meeting.pk, "minutes"]),
     ]
