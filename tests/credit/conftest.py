@@ -13,6 +13,16 @@ BIDDER_USCC = "91110000600037341L"
 OTHER_USCC = "Y1422825MA4K00015P"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_check_limit():
+    # The public check counts per address in the cache, which outlives a test: each test starts with none used.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def rule(db):
     return CreditRule.objects.create(

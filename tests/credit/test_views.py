@@ -263,13 +263,9 @@ def test_the_check_of_an_unknown_code_and_without_a_code(db, client):
 
 
 def test_the_check_is_limited_per_address(db, client):
-    from django.core.cache import cache
-
-    cache.clear()
     for _ in range(30):
         assert client.get(reverse("credit:check_json"), {"code": "X"}).status_code == 200
     assert client.get(reverse("credit:check_json"), {"code": "X"}).status_code == 429
-    cache.clear()
 
 
 def test_entering_and_correcting_an_entity(client_for, insider, supervisor, nobody):
