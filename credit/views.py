@@ -65,8 +65,11 @@ def conflict_page(request, obj):
     return TemplateResponse(request, "credit/conflict.html", {"obj": obj}, status=409)
 
 
-def _run(request, obj, step, *, form=None, done: str, errors_page):
-    """Run a workflow step and answer: back to the item, the form's page with errors (400), or 409."""
+def _run(request, obj, step, *, form=None, done: str, errors_page, allowed: bool = True):
+    """Run a workflow step and answer: 403 when the user's roles never allow it (before looking at the input),
+    back to the item, the form's page with errors (400), or 409. The workflow checks the roles again, locked."""
+    if not allowed:
+        raise PermissionDenied(_("Your role does not allow this step."))
     if form is not None and not form.is_valid():
         return errors_page(form.non_field_errors() or [e for errors in form.errors.values() for e in errors])
     try:
@@ -297,10 +300,12 @@ def record_step(request, pk, step):
     if step not in steps:
         raise Http404
     run, done, form = steps[step]
+    roles = workflows.roles_in(request.user, record.agency)
     return _run(
         request,
         record,
         run,
+        allowed=bool(roles & ({HANDLER, HEAD} if step == "publish" else {HEAD})),
         form=form,
         done=done,
         errors_page=lambda errors: _record_page(request, record, errors=errors, status=400),
@@ -324,6 +329,7 @@ def repair_apply(request, pk):
                 request=request,
             ).record
         ),
+        allowed=bool(workflows.roles_in(request.user, record.agency) & {HANDLER, HEAD}),
         form=form,
         done=_("The application was registered; the agency's head decides it."),
         errors_page=lambda errors: _record_page(request, record, errors=errors, status=400),
@@ -349,6 +355,7 @@ def repair_decide(request, pk):
                 seen_state=request.POST.get("seen_state") or None,
             ).record
         ),
+        allowed=HEAD in workflows.roles_in(request.user, record.agency),
         form=form,
         done=_("The decision was recorded."),
         errors_page=lambda errors: _record_page(request, record, errors=errors, status=400),
@@ -379,6 +386,7 @@ def memo_list(request):
 @login_required
 def memo_new(request):
     """Issue a memo for the acting agency, which must be the jurisdiction's comprehensive supervisor."""
+    _staff_only(request)
     agency = _acting_agency(request)
     if not workflows.may_issue_memos(request.user, agency):
         raise PermissionDenied(_("Joint punishment memos are issued by the comprehensive supervisor."))
@@ -486,10 +494,14 @@ def memo_part_step(request, pk, step):
         done = _("Your agency's execution was recorded.")
     else:
         raise Http404
+    roles = workflows.roles_in(request.user, part.agency)
     return _run(
         request,
         memo,
         run,
+        allowed=bool(
+            roles & ({HANDLER, HEAD, workflows.LIAISON} if step == "acknowledge" else {HANDLER, HEAD})
+        ),
         form=form,
         done=done,
         errors_page=lambda errors: _memo_page(request, memo, errors=errors, status=400),
@@ -502,6 +514,7 @@ def memo_part_step(request, pk, step):
 @login_required
 def entity_import(request):
     """Import entities from CSV or XLSX: the report lists every wrong line, and then nothing is saved."""
+    _staff_only(request)
     agency = _acting_agency(request)
     if not workflows.roles_in(request.user, agency) & {HANDLER, HEAD}:
         raise PermissionDenied(_("Only the agencies' handlers and heads import market entities."))
