@@ -130,3 +130,10 @@ def test_decision_clocks_are_on_the_supervisors_board(minuted, supervisor, clien
     page = client_for(supervisor).get(reverse("dashboards:clocks"))
     assert page.status_code == 200
     assert "J1" in page.content.decode()
+
+
+def test_a_decision_clock_page_links_the_meeting_for_those_who_see_it(minuted, agency, insider, client_for):
+    clock = Deadline.objects.get(rule__code="J1", agency=agency)
+    page = client_for(insider).get(reverse("deadlines:detail", args=[clock.pk]))
+    assert page.status_code == 200
+    assert Decision.objects.get().get_absolute_url() in page.content.decode()
