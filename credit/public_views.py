@@ -70,6 +70,7 @@ def _answer(entity, today) -> dict:
             for item in standing.restrictions
         ],
         "score": standing.score,
+        "good_conduct_points": standing.bonus,
         "seriously_dishonest": standing.serious,
     }
 

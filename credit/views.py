@@ -188,7 +188,16 @@ def record_new(request, pk):
     agency = _acting_agency(request)
     if not workflows.roles_in(request.user, agency) & {HANDLER, HEAD}:
         raise PermissionDenied(_("Only the agency's handlers and heads may enter credit records."))
-    form = RecordForm(request.POST or None, initial={"decided_on": timezone.localdate()})
+    # A case page may link here with its reference filled in: ?source_kind=case&source_reference=…&act=…
+    initial = {"decided_on": timezone.localdate()}
+    initial.update(
+        {
+            key: request.GET[key][:200]
+            for key in ("source_kind", "source_reference", "act")
+            if key in request.GET
+        }
+    )
+    form = RecordForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
         status = 400

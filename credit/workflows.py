@@ -606,6 +606,21 @@ def memo_execute(*, actor, part: MemoExecution, note: str, request=None, seen_st
     part.save()
     for clock in running_for(part, MEMO_RULE).filter(pk__in=clock_ids):
         deadline_meet(actor=actor, deadline=clock, at=now)
+    memo = part.memo
+    notify(
+        [
+            Message(
+                recipient_ids=(memo.issued_by_id,),
+                key=f"credit-memo:{memo.pk}:{part.agency_id}:executed",
+                title=f"【备忘录执行反馈】{part.agency.name}",
+                body=f"{part.agency.name}已反馈《{memo.title}》的执行情况：{part.execution_note}",
+                url=memo.get_absolute_url(),
+                content_type_id=ContentType.objects.get_for_model(Memo).pk,
+                object_id=memo.pk,
+            )
+        ],
+        now=now,
+    )
     audit_record(
         actor=actor,
         action=CreditAction.MEMO_EXECUTED,

@@ -123,6 +123,10 @@ def test_acknowledge_then_execute_meets_the_clock(memo, agency, insider, outside
         part = memo_execute(actor=insider, part=part, note="已在本系统中限制其投标资格")
     assert part.state == "executed"
     assert Deadline.objects.get(pk=part.clock_id).state == Deadline.State.MET
+    assert (
+        Notification.objects.filter(key=f"credit-memo:{memo.pk}:{agency.pk}:executed").get().recipient
+        == memo.issued_by
+    )
 
 
 def test_the_sweep_marks_an_unexecuted_part_overdue_and_tells_the_head(

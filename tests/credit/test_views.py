@@ -358,3 +358,14 @@ def test_the_public_list_searches_by_name_or_code(client, make_record, entity, o
     page = client.get(reverse("credit:public_records"), {"q": other_entity.uscc.lower()}).content.decode()
     assert other_entity.name in page
     assert entity.name not in page
+
+
+def test_a_case_page_may_prefill_the_record_form(client_for, insider, entity):
+    url = reverse("credit:record_new", args=[entity.pk])
+    form = (
+        client_for(insider)
+        .get(url, {"source_kind": "case", "source_reference": "XE-7", "act": "XE-7"})
+        .context["form"]
+    )
+    assert form["source_kind"].value() == "case"
+    assert form["act"].value() == "XE-7"
