@@ -7,10 +7,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django_fsm import ConcurrentTransition
 
+from agencies.models import Membership
 from audit.models import AuditEvent
 from meetings import workflows
 from meetings.models import AgendaItem
 from notifications.models import Notification
+from tests.factories import MembershipFactory
 
 from .conftest import at
 from .helpers import draft, plan
@@ -133,3 +135,25 @@ def test_a_draft_is_revised_before_the_head_signs_it_and_not_after(
     assert item.title == "评标专家抽取回避问题"
     workflows.item_sign(actor=colleague, item=item)
     assert client.get(edit).status_code == 409  # what the head signed stays as signed
+
+
+def test_the_notice_reaches_liaisons_heads_and_invited_agencies_only(
+    body, invited_agency, liaison, member_liaison, cast
+):
+    invited_head = MembershipFactory(agency=invited_agency, role=Membership.Role.HEAD).user
+    meeting = plan(body, cast["office_clerk"], kind="ad_hoc", title="临时会议", invited=[invited_agency])
+    workflows.meeting_notify(actor=cast["office_clerk"], meeting=meeting)
+    told = set(
+        Notification.objects.filter(key=f"meeting:{meeting.pk}:notice").values_list("recipient", flat=True)
+    )
+    people = {
+        liaison,
+        member_liaison,
+        cast["colleague"],
+        cast["member_head"],
+        cast["convener_head"],
+        invited_head,
+    }
+    assert {person.pk for person in people} <= told
+    assert cast["outsider"].pk not in told
+    assert cast["insider"].pk not in told  # handlers hear through their liaison and heads
