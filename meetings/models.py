@@ -5,6 +5,7 @@ attendance; minutes; and the decisions (议定事项) tracked to completion by t
 State changes go through meetings/workflows.py; the models only declare the machines."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -92,6 +93,19 @@ class BodyMember(models.Model):
 
     def __str__(self):
         return f"{self.body} · {self.agency}"
+
+    def clean(self):
+        """The liaison officer works in the member agency (the admin's form runs this)."""
+        from agencies.models import Membership
+
+        if (
+            self.liaison_id
+            and self.agency_id
+            and not Membership.objects.active()
+            .filter(user_id=self.liaison_id, agency_id=self.agency_id)
+            .exists()
+        ):
+            raise ValidationError({"liaison": _("The liaison officer must be a member of this agency.")})
 
 
 class Meeting(ConcurrentTransitionMixin, models.Model):

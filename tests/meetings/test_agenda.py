@@ -10,7 +10,7 @@ from django_fsm import ConcurrentTransition
 from agencies.models import Membership
 from audit.models import AuditEvent
 from meetings import workflows
-from meetings.models import AgendaItem
+from meetings.models import AgendaItem, BodyMember
 from notifications.models import Notification
 from tests.factories import MembershipFactory
 
@@ -157,3 +157,12 @@ def test_the_notice_reaches_liaisons_heads_and_invited_agencies_only(
     assert {person.pk for person in people} <= told
     assert cast["outsider"].pk not in told
     assert cast["insider"].pk not in told  # handlers hear through their liaison and heads
+
+
+def test_a_liaison_officer_works_in_the_member_agency(body, agency, member_liaison, liaison):
+    member = BodyMember.objects.get(body=body, agency=agency)
+    member.liaison = member_liaison
+    with pytest.raises(ValidationError):
+        member.full_clean()
+    member.liaison = liaison
+    member.full_clean()
