@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from meetings import workflows
 from meetings.models import AgendaItem, Assignment, Meeting
+from tests.factories import UserFactory
 
 from .conftest import at
 from .helpers import draft, held, plan
@@ -162,3 +163,10 @@ def test_a_consultation_needs_a_case(body, cast, client_for):
     )
     assert page.status_code == 400
     assert not Meeting.objects.exists()
+
+
+def test_the_admin_edits_the_body_and_its_members(body, client_for):
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client = client_for(admin)
+    assert client.get(reverse("admin:meetings_body_change", args=[body.pk])).status_code == 200
+    assert client.get(reverse("admin:meetings_body_changelist")).status_code == 200
