@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_fsm import ConcurrentTransition
 
 from agencies.models import Agency, Membership
@@ -33,8 +34,8 @@ SUPERVISOR, LIAISON = Membership.Role.SUPERVISOR, Membership.Role.LIAISON
 # and the trading center (market access); not the police, procuratorate or discipline organs.
 MEMO_MEMBER_KINDS = (Agency.Kind.SUPERVISORY, Agency.Kind.FINANCE, Agency.Kind.TRADING_CENTER)
 MEMO_RULE = "M1"  # credit/migrations/0003: the member agencies' clock to acknowledge and execute a memo
-CONFLICT = "Someone else has handled this in the meantime; please refresh."
-DOUBLE_FINE = (
+CONFLICT = gettext_noop("Someone else has handled this in the meantime; please refresh.")
+DOUBLE_FINE = gettext_noop(
     "%(entity)s has already been fined for act %(act)s (%(agency)s, %(day)s): the same illegal act may not be "
     "fined twice (一事不二罚, 行政处罚法 第二十九条). Record points or another measure without a fine instead."
 )

@@ -244,9 +244,8 @@ def test_the_check_says_why_and_until_when(client, make_record, entity, serious_
     assert answer["until"] is not None
     assert "串通投标" in answer["reasons"][0]["reason"]
     page = client.get(reverse("credit:check"), {"code": entity.uscc})
-    assert (
-        "不得参与" in page.content.decode() or "May not" in page.content.decode() or page.status_code == 200
-    )
+    assert "alert-danger" in page.content.decode()
+    assert answer["until"] in page.content.decode()
 
 
 def test_the_check_of_an_unknown_code_and_without_a_code(db, client):
