@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import public_views, views
+from . import memo_views, public_views, views
 
 app_name = "credit"
 urlpatterns = [
@@ -15,10 +15,10 @@ urlpatterns = [
     path("records/<int:pk>/repair/", views.repair_apply, name="repair_apply"),
     path("records/<int:pk>/<slug:step>/", views.record_step, name="record_step"),
     path("repairs/<int:pk>/decide/", views.repair_decide, name="repair_decide"),
-    path("memos/", views.memo_list, name="memo_list"),
-    path("memos/new/", views.memo_new, name="memo_new"),
-    path("memos/<int:pk>/", views.memo_detail, name="memo_detail"),
-    path("memo-parts/<int:pk>/<slug:step>/", views.memo_part_step, name="memo_part_step"),
+    path("memos/", memo_views.memo_list, name="memo_list"),
+    path("memos/new/", memo_views.memo_new, name="memo_new"),
+    path("memos/<int:pk>/", memo_views.memo_detail, name="memo_detail"),
+    path("memo-parts/<int:pk>/<slug:step>/", memo_views.memo_part_step, name="memo_part_step"),
     # Public, without login.
     path("public/records/", public_views.public_records, name="public_records"),
     path("public/honours/", public_views.honour_list, name="honour_list"),

@@ -1,4 +1,4 @@
-"""The staff pages of credit: market entities, credit records, credit repair, joint punishment memos, the import.
+"""The staff pages of credit: market entities, credit records, credit repair, the import (memos: memo_views.py).
 
 Every view starts from the model's visible_to (404 for what the user may not see); the workflows decide what the
 user may do (403). A step taken on a page that is out of date gets the 409 page; wrong input gets the form back
@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -17,33 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from agencies.people import roles_of
 from audit.timeline import timeline_for
-from deadlines.due import local_date
-from documents.models import Document
 from documents.services import DocumentError
 
 from . import workflows
-from .forms import (
-    DecisionForm,
-    EntityForm,
-    ExecutionForm,
-    ImportForm,
-    MemoForm,
-    ReasonForm,
-    RecordForm,
-    RepairForm,
-)
+from .forms import DecisionForm, EntityForm, ImportForm, ReasonForm, RecordForm, RepairForm
 from .imports import TEMPLATE_HEADERS, entities_import
-from .models import (
-    CreditAction,
-    CreditRecord,
-    CreditRule,
-    MarketEntity,
-    Memo,
-    MemoExecution,
-    RepairApplication,
-)
+from .models import CreditAction, CreditRecord, CreditRule, MarketEntity, Memo, RepairApplication
 from .querysets import is_staff_member
 from .services import entity_save
 from .standing import standing_of
@@ -51,11 +30,11 @@ from .standing import standing_of
 HANDLER, HEAD = workflows.HANDLER, workflows.HEAD
 
 
-def _acting_agency(request):
+def acting_agency(request):
     return getattr(request, "agency", None) or None
 
 
-def _staff_only(request) -> None:
+def staff_only(request) -> None:
     if not is_staff_member(request.user):
         raise Http404
 
@@ -65,7 +44,7 @@ def conflict_page(request, obj):
     return TemplateResponse(request, "credit/conflict.html", {"obj": obj}, status=409)
 
 
-def _run(request, obj, step, *, form=None, done: str, errors_page, allowed: bool = True):
+def run_step(request, obj, step, *, form=None, done: str, errors_page, allowed: bool = True):
     """Run a workflow step and answer: 403 when the user's roles never allow it (before looking at the input),
     back to the item, the form's page with errors (400), or 409. The workflow checks the roles again, locked."""
     if not allowed:
@@ -90,7 +69,7 @@ def _run(request, obj, step, *, form=None, done: str, errors_page, allowed: bool
 @login_required
 def index(request):
     """The register of market entities, searchable by name or credit code, with what awaits the user."""
-    _staff_only(request)
+    staff_only(request)
     query = request.GET.get("q", "")
     entities = MarketEntity.objects.visible_to(request.user).search(query).prefetch_related("roles")
     page = Paginator(entities, 50).get_page(request.GET.get("page"))
@@ -102,7 +81,7 @@ def index(request):
     return TemplateResponse(
         request,
         "credit/index.html",
-        {"page": page, "query": query, "waiting": waiting, "can_import": bool(_acting_agency(request))},
+        {"page": page, "query": query, "waiting": waiting, "can_import": bool(acting_agency(request))},
     )
 
 
@@ -115,7 +94,7 @@ def entity_detail(request, pk):
         CreditRecord.objects.visible_to(request.user).filter(entity=entity).select_related("rule", "agency")
     )
     memos = Memo.objects.visible_to(request.user).filter(entities=entity).select_related("document", "agency")
-    agency = _acting_agency(request)
+    agency = acting_agency(request)
     return TemplateResponse(
         request,
         "credit/entity_detail.html",
@@ -133,7 +112,7 @@ def entity_detail(request, pk):
 
 def _entity_form_page(request, entity):
     """Enter a market entity, or correct one (a handler or head of the acting agency)."""
-    agency = _acting_agency(request)
+    agency = acting_agency(request)
     if not workflows.roles_in(request.user, agency) & {HANDLER, HEAD}:
         raise PermissionDenied(_("Only the agencies' handlers and heads enter market entities."))
     form = EntityForm.for_entity(entity, request.POST or None)
@@ -169,7 +148,7 @@ def _entity_form_page(request, entity):
 
 @login_required
 def entity_new(request):
-    _staff_only(request)
+    staff_only(request)
     return _entity_form_page(request, None)
 
 
@@ -185,7 +164,7 @@ def entity_edit(request, pk):
 def record_new(request, pk):
     """Enter a credit record of the entity for the acting agency (a draft for its head to approve)."""
     entity = get_object_or_404(MarketEntity.objects.visible_to(request.user), pk=pk)
-    agency = _acting_agency(request)
+    agency = acting_agency(request)
     if not workflows.roles_in(request.user, agency) & {HANDLER, HEAD}:
         raise PermissionDenied(_("Only the agency's handlers and heads may enter credit records."))
     # A case page may link here with its reference filled in: ?source_kind=case&source_reference=…&act=…
@@ -310,7 +289,7 @@ def record_step(request, pk, step):
         raise Http404
     run, done, form = steps[step]
     roles = workflows.roles_in(request.user, record.agency)
-    return _run(
+    return run_step(
         request,
         record,
         run,
@@ -326,7 +305,7 @@ def record_step(request, pk, step):
 def repair_apply(request, pk):
     record = _visible_record(request, pk)
     form = RepairForm(request.POST)
-    return _run(
+    return run_step(
         request,
         record,
         lambda: (
@@ -351,7 +330,7 @@ def repair_decide(request, pk):
     application = get_object_or_404(RepairApplication.objects.visible_to(request.user), pk=pk)
     record = _visible_record(request, application.record_id)
     form = DecisionForm(request.POST)
-    return _run(
+    return run_step(
         request,
         record,
         lambda: (
@@ -371,160 +350,14 @@ def repair_decide(request, pk):
     )
 
 
-# Memos --------------------------------------------------------------------------------------------------------
-
-
-@login_required
-def memo_list(request):
-    _staff_only(request)
-    memos = (
-        Memo.objects.visible_to(request.user)
-        .select_related("agency", "document")
-        .annotate(
-            parts=Count("executions"),
-            executed=Count("executions", filter=Q(executions__state=MemoExecution.State.EXECUTED)),
-        )
-    )
-    return TemplateResponse(
-        request,
-        "credit/memo_list.html",
-        {"memos": memos, "can_issue": workflows.may_issue_memos(request.user, _acting_agency(request))},
-    )
-
-
-@login_required
-def memo_new(request):
-    """Issue a memo for the acting agency, which must be the jurisdiction's comprehensive supervisor."""
-    _staff_only(request)
-    agency = _acting_agency(request)
-    if not workflows.may_issue_memos(request.user, agency):
-        raise PermissionDenied(_("Joint punishment memos are issued by the comprehensive supervisor."))
-    initial = {}
-    if request.GET.get("entity"):
-        initial["entities"] = MarketEntity.objects.filter(pk=request.GET["entity"]).values_list(
-            "pk", flat=True
-        )
-    form = MemoForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                memo = workflows.memo_issue(
-                    actor=request.user,
-                    agency=agency,
-                    title=data["title"],
-                    grounds=data["grounds"],
-                    measures=data["measures"],
-                    restricted_until=data["restricted_until"],
-                    entities=data["entities"],
-                    submission_key=data["submission_key"],
-                    request=request,
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            except DocumentError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, _("The memo was issued to every member agency."))
-                return redirect(memo)
-    return TemplateResponse(request, "credit/memo_form.html", {"form": form, "agency": agency}, status=status)
-
-
-def _memo_page(request, memo, *, errors=(), status=200):
-    now = timezone.now()
-    parts = list(memo.executions.select_related("agency", "clock", "acknowledged_by", "executed_by"))
-    mine = []
-    my_roles = roles_of(request.user)  # once for the page, not a query per member agency
-    for part in parts:
-        roles = my_roles.get(part.agency_id, set())
-        part.can_acknowledge = bool(roles & {HANDLER, HEAD, workflows.LIAISON}) and part.state == "sent"
-        part.can_execute = bool(roles & {HANDLER, HEAD}) and part.state != "executed"
-        part.late = part.clock is not None and part.state != "executed" and part.clock.due_at < now
-        if part.can_acknowledge or part.can_execute:
-            mine.append(part)
-    document = Document.objects.visible_to(request.user).filter(pk=memo.document_id).first()
-    return TemplateResponse(
-        request,
-        "credit/memo_detail.html",
-        {
-            "memo": memo,
-            "parts": parts,
-            "mine": mine,
-            "waiting": [part for part in parts if part.state != "executed"],
-            "document": document,
-            "errors": list(errors),
-            "execution_form": ExecutionForm(),
-            "entities": memo.entities.all(),
-            "timeline": timeline_for(
-                memo,
-                request.user,
-                labels=[CreditAction],
-                parties=[memo.agency_id, *(p.agency_id for p in parts)],
-            ),
-            "today": local_date(now),
-        },
-        status=status,
-    )
-
-
-def _visible_memo(request, pk) -> Memo:
-    return get_object_or_404(
-        Memo.objects.visible_to(request.user).select_related("agency", "document"), pk=pk
-    )
-
-
-@login_required
-def memo_detail(request, pk):
-    """A memo: the entities, each agency's measure and whether it signed and executed it; the agency's own forms."""
-    return _memo_page(request, _visible_memo(request, pk))
-
-
-@require_POST
-@login_required
-def memo_part_step(request, pk, step):
-    part = get_object_or_404(MemoExecution.objects.visible_to(request.user).select_related("memo"), pk=pk)
-    memo = _visible_memo(request, part.memo_id)
-    seen = request.POST.get("seen_state") or None
-    if step == "acknowledge":
-        form, run = (
-            None,
-            lambda: workflows.memo_acknowledge(
-                actor=request.user, part=part, request=request, seen_state=seen
-            ),
-        )
-        done = _("Your agency has signed for the memo.")
-    elif step == "execute":
-        form = ExecutionForm(request.POST)
-        run = lambda: workflows.memo_execute(  # noqa: E731 - one call, named for symmetry with the branch above
-            actor=request.user, part=part, note=form.cleaned_data["note"], request=request, seen_state=seen
-        )
-        done = _("Your agency's execution was recorded.")
-    else:
-        raise Http404
-    roles = workflows.roles_in(request.user, part.agency)
-    return _run(
-        request,
-        memo,
-        run,
-        allowed=bool(
-            roles & ({HANDLER, HEAD, workflows.LIAISON} if step == "acknowledge" else {HANDLER, HEAD})
-        ),
-        form=form,
-        done=done,
-        errors_page=lambda errors: _memo_page(request, memo, errors=errors, status=400),
-    )
-
-
 # Import -------------------------------------------------------------------------------------------------------
 
 
 @login_required
 def entity_import(request):
     """Import entities from CSV or XLSX: the report lists every wrong line, and then nothing is saved."""
-    _staff_only(request)
-    agency = _acting_agency(request)
+    staff_only(request)
+    agency = acting_agency(request)
     if not workflows.roles_in(request.user, agency) & {HANDLER, HEAD}:
         raise PermissionDenied(_("Only the agencies' handlers and heads import market entities."))
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -548,7 +381,7 @@ def entity_import(request):
 @login_required
 def import_template(request):
     """The import file's header line as a CSV (UTF-8 with BOM, which Excel in Chinese opens correctly)."""
-    _staff_only(request)
+    staff_only(request)
     response = HttpResponse(
         "\ufeff" + ",".join(TEMPLATE_HEADERS) + "\r\n", content_type="text/csv; charset=utf-8"
     )
