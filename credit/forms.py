@@ -89,6 +89,32 @@ class MemoForm(SubmittedOnce):
     )
     restricted_until = forms.DateField(label=_("restricted until"), widget=DateInput)
 
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # One optional measure per member agency (宣恩 二、(五): the measures each department applies); left
+        # empty, the agency applies the common measures.
+        self.members = list(members)
+        for agency in self.members:
+            self.fields[f"measure_{agency.pk}"] = forms.CharField(
+                label=agency.name,
+                required=False,
+                max_length=500,
+                widget=forms.TextInput(attrs={"class": "form-control", "placeholder": _("As in the memo")}),
+            )
+
+    def agency_measures(self) -> dict:
+        return {
+            agency.pk: self.cleaned_data[f"measure_{agency.pk}"]
+            for agency in self.members
+            if self.cleaned_data.get(f"measure_{agency.pk}", "").strip()
+        }
+
+    def common_fields(self):
+        return [field for field in self if not field.name.startswith("measure_")]
+
+    def member_fields(self):
+        return [field for field in self if field.name.startswith("measure_")]
+
 
 class ImportForm(PortalForm):
     file = forms.FileField(label=_("CSV or XLSX file"))

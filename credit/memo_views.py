@@ -56,7 +56,7 @@ def memo_new(request):
         initial["entities"] = MarketEntity.objects.filter(pk=request.GET["entity"]).values_list(
             "pk", flat=True
         )
-    form = MemoForm(request.POST or None, initial=initial)
+    form = MemoForm(request.POST or None, initial=initial, members=workflows.memo_members(agency))
     status = 200
     if request.method == "POST":
         status = 400
@@ -71,6 +71,7 @@ def memo_new(request):
                     measures=data["measures"],
                     restricted_until=data["restricted_until"],
                     entities=data["entities"],
+                    agency_measures=form.agency_measures(),
                     submission_key=data["submission_key"],
                     request=request,
                 )

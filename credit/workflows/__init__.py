@@ -14,6 +14,7 @@ from .memos import (
     memo_acknowledge,
     memo_execute,
     memo_issue,
+    memo_members,
 )
 from .records import (
     DOUBLE_FINE,
@@ -39,6 +40,7 @@ __all__ = [
     "memo_acknowledge",
     "memo_execute",
     "memo_issue",
+    "memo_members",
     "record_approve",
     "record_create",
     "record_publish",

@@ -28,6 +28,16 @@ MEMO_MEMBER_KINDS = (Agency.Kind.SUPERVISORY, Agency.Kind.FINANCE, Agency.Kind.T
 MEMO_RULE = "M1"  # credit/migrations/0003: the member agencies' clock to acknowledge and execute a memo
 
 
+def memo_members(agency):
+    """The agencies a memo of `agency` goes to: the other active supervising agencies of its jurisdiction."""
+    return (
+        Agency.objects.active()
+        .filter(region=agency.region, kind__in=MEMO_MEMBER_KINDS)
+        .exclude(pk=agency.pk)
+        .order_by("name")
+    )
+
+
 def may_issue_memos(user, agency) -> bool:
     """The jurisdiction's comprehensive supervisor (its coordinator, or an agency of that kind) issues memos: its
     supervisors and heads."""
@@ -87,12 +97,7 @@ def memo_issue(
             submission_key=submission_key,
         )
         memo.entities.set(entities)
-        members = list(
-            Agency.objects.active()
-            .filter(region=agency.region, kind__in=MEMO_MEMBER_KINDS)
-            .exclude(pk=agency.pk)
-            .order_by("name")
-        )
+        members = list(memo_members(agency))
         agency_measures = agency_measures or {}
         parts = [
             MemoExecution(

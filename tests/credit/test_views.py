@@ -180,7 +180,9 @@ def test_memo_pages(client_for, supervisor, insider, outsider, colleague, foreig
     assert MemoExecution.objects.get(pk=part.pk).state == "executed"
 
 
-def test_only_the_coordinator_reaches_the_memo_form(client_for, supervisor, insider, colleague, entity):
+def test_only_the_coordinator_reaches_the_memo_form(
+    client_for, supervisor, insider, colleague, entity, agency, other_agency
+):
     assert client_for(insider).get(reverse("credit:memo_new")).status_code == 403
     assert client_for(colleague).get(reverse("credit:memo_new")).status_code == 403
     client = client_for(supervisor)
@@ -195,10 +197,13 @@ def test_only_the_coordinator_reaches_the_memo_form(client_for, supervisor, insi
             "measures": "限制参与交易",
             "restricted_until": "2030-01-01",
             "submission_key": form.context["form"]["submission_key"].value(),
+            f"measure_{other_agency.pk}": "暂停其交通运输工程投标资格",
         },
     )
     assert response.status_code == 302
-    assert Memo.objects.count() == 1
+    memo = Memo.objects.get()
+    assert memo.executions.get(agency=other_agency).measure == "暂停其交通运输工程投标资格"
+    assert memo.executions.get(agency=agency).measure == "限制参与交易"
 
 
 # Public pages ---------------------------------------------------------------------------------------------------
