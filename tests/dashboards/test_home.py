@@ -24,12 +24,19 @@ def test_anonymous_is_sent_to_login(client):
     assert response.url == f"{reverse('login')}?next=/"
 
 
-def test_navigation_marks_sections_that_are_not_open_yet(client_for, insider):
+def test_navigation_opens_every_section_to_staff_and_the_board_to_supervisors_and_heads(
+    client_for, insider, colleague
+):
     text = client_for(insider).get(reverse("dashboards:home")).text
-    for label in ("我的待办", "案件", "会议", "信用"):
-        assert label in text
-    # Meetings and credit; the board is for supervisors and heads only.
-    assert text.count('aria-disabled="true"') == 2
+    for url in (reverse("cases:list"), reverse("meetings:index"), reverse("credit:index")):
+        assert url in text
+    assert 'aria-disabled="true"' not in text  # nothing greyed out any more
+    assert reverse("dashboards:board") not in text  # the board is for supervisors and heads
+    assert reverse("dashboards:board") in client_for(colleague).get(reverse("dashboards:home")).text
+
+
+def test_the_public_navigation_leads_to_the_published_credit_information(db, client):
+    assert reverse("credit:public_records") in client.get(reverse("portal:index")).text
 
 
 def test_administration_link_only_for_staff(db, client_for, insider):
