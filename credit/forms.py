@@ -4,6 +4,7 @@
 import uuid
 
 from django import forms
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -89,8 +90,15 @@ class MemoForm(SubmittedOnce):
     )
     restricted_until = forms.DateField(label=_("restricted until"), widget=DateInput)
 
-    def __init__(self, *args, members=(), **kwargs):
+    def __init__(self, *args, members=(), entity=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The memo's targets are entities with published adverse records (its grounds), and the one whose page
+        # the form was opened from: not the whole register, which may hold tens of thousands.
+        recorded = CreditRecord.objects.filter(state=CreditRecord.State.PUBLISHED, kind=CreditRule.Kind.BAD)
+        choices = models.Q(pk__in=recorded.values("entity_id"))
+        if entity is not None:
+            choices |= models.Q(pk=entity.pk)
+        self.fields["entities"].queryset = MarketEntity.objects.filter(choices)
         # One optional measure per member agency (宣恩 二、(五): the measures each department applies); left
         # empty, the agency applies the common measures.
         self.members = list(members)

@@ -51,12 +51,17 @@ def memo_new(request):
     agency = acting_agency(request)
     if not workflows.may_issue_memos(request.user, agency):
         raise PermissionDenied(_("Joint punishment memos are issued by the comprehensive supervisor."))
-    initial = {}
-    if request.GET.get("entity"):
-        initial["entities"] = MarketEntity.objects.filter(pk=request.GET["entity"]).values_list(
-            "pk", flat=True
-        )
-    form = MemoForm(request.POST or None, initial=initial, members=workflows.memo_members(agency))
+    entity = None
+    if request.GET.get(
+        "entity", ""
+    ).isdigit():  # opened from an entity's page (the form posts to the same URL)
+        entity = MarketEntity.objects.visible_to(request.user).filter(pk=request.GET["entity"]).first()
+    form = MemoForm(
+        request.POST or None,
+        initial={"entities": [entity.pk]} if entity else {},
+        members=workflows.memo_members(agency),
+        entity=entity,
+    )
     status = 200
     if request.method == "POST":
         status = 400

@@ -188,8 +188,10 @@ def test_only_the_coordinator_reaches_the_memo_form(
     client = client_for(supervisor)
     form = client.get(reverse("credit:memo_new"), {"entity": entity.pk})
     assert form.status_code == 200
+    assert list(form.context["form"].fields["entities"].queryset) == [entity]  # no records, but its page
+    assert not client.get(reverse("credit:memo_new")).context["form"].fields["entities"].queryset.exists()
     response = client.post(
-        reverse("credit:memo_new"),
+        f"{reverse('credit:memo_new')}?entity={entity.pk}",
         {
             "title": "关于实施联合惩戒的备忘录",
             "entities": [entity.pk],
