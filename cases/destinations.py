@@ -18,17 +18,47 @@ DESTINATION_KINDS = {
 }
 
 
-def receivers_for(lead: Lead, destination: str | None):
-    """The agencies a lead may be referred to: the other active agencies of its region and of the regions above
-    it (the competent organ may sit a level up), of the kind the destination names."""
+def _regions_up(lead: Lead) -> list[int]:
+    """The lead's agency's region and the regions above it."""
     regions, region = [], lead.agency.region
     while region is not None:
         regions.append(region.pk)
         region = region.parent
-    agencies = Agency.objects.active().filter(region_id__in=regions).exclude(pk=lead.agency_id)
+    return regions
+
+
+def receivers_for(lead: Lead, destination: str | None):
+    """The agencies a lead may be referred to: the other active agencies of its region and of the regions above
+    it (the competent organ may sit a level up), of the kind the destination names. A lead whose competent agency
+    the coordinator designated goes there next, whatever the destination (the form says if the kind differs)."""
+    if (designated := lead.designated_receiver_id()) is not None:
+        return Agency.objects.filter(pk=designated).select_related("region")
+    agencies = Agency.objects.active().filter(region_id__in=_regions_up(lead)).exclude(pk=lead.agency_id)
     if kinds := DESTINATION_KINDS.get(destination):
         agencies = agencies.filter(kind__in=kinds)
     return agencies.select_related("region").in_kind_order()
+
+
+def destination_for(agency: Agency) -> str:
+    """The first destination whose kind is the agency's (the referral form's proposal for a designated agency)."""
+    for destination, kinds in DESTINATION_KINDS.items():
+        if agency.kind in kinds:
+            return destination
+    return Referral.Destination.JOINT  # proposes every kind
+
+
+def designation_candidates(lead: Lead, region_ids):
+    """The agencies a coordinator may designate as competent for a lead (指定管辖): the active agencies of the
+    lead's region and the regions above it that lie in `region_ids` (the regions the coordinator supervises),
+    except the lead's own agency."""
+    regions = set(_regions_up(lead)) & set(region_ids)
+    return (
+        Agency.objects.active()
+        .filter(region_id__in=regions)
+        .exclude(pk=lead.agency_id)
+        .select_related("region")
+        .in_kind_order()
+    )
 
 
 def forward_candidates(referral: Referral):

@@ -12,7 +12,13 @@ from agencies.models import Agency
 from config.forms import PortalForm
 from credit.uscc import normalize, validate_uscc
 
-from .destinations import DESTINATION_KINDS, competent_candidates, forward_candidates, receivers_for
+from .destinations import (
+    DESTINATION_KINDS,
+    competent_candidates,
+    designation_candidates,
+    forward_candidates,
+    receivers_for,
+)
 from .evidence import check_evidence_file
 from .models import Complaint, Lead, LeadParty, Referral, TradingProject
 
@@ -201,6 +207,21 @@ class ForwardForm(PortalForm):
         super().__init__(*args, **kwargs)
         self.fields["competent"].queryset = forward_candidates(referral)
         self.fields["competent"].label_from_instance = lambda agency: f"{agency.name}（{agency.region.name}）"
+
+
+class DesignationForm(PortalForm):
+    """The coordinator designates the competent agency (指定管辖): an active agency of the jurisdiction, other than
+    the lead's own, and why."""
+
+    agency = forms.ModelChoiceField(label=_("designated competent agency"), queryset=Agency.objects.none())
+    reasons = forms.CharField(
+        label=_("reasons for the designation"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, lead: Lead, region_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = designation_candidates(lead, region_ids)
+        self.fields["agency"].label_from_instance = lambda agency: receiver_label(agency, lead)
 
 
 class ComplaintDetailsForm(SubmittedOnce):

@@ -14,7 +14,7 @@ from deadlines.models import Deadline
 from documents.models import Document
 
 from .clocks import case_types, of_cases
-from .forms import FindingsForm, ForwardForm, ReasonsForm, ReportForm, ResultForm
+from .forms import DesignationForm, FindingsForm, ForwardForm, ReasonsForm, ReportForm, ResultForm
 from .models import CaseAction, Lead, Material, Referral
 from .permissions import lead_actions, referral_actions, roles_by_agency
 
@@ -66,6 +66,12 @@ def lead_page_context(request, lead: Lead, *, failed=None) -> dict:
     if any(verification.verifier_id == user.pk for verification in verifications):
         actions.discard("verify")  # a person counts once: another colleague must verify
     forms = {step: LEAD_FORMS[step](auto_id=f"id_{step}_%s") for step in actions & LEAD_FORMS.keys()}
+    # 指定管辖: a supervisor over the lead's agency designates the competent agency once two referrals came back.
+    can_designate = lead.needs_designation and lead.agency.region_id in supervised_region_ids(user)
+    if can_designate:
+        forms["designate"] = DesignationForm(
+            auto_id="id_designate_%s", lead=lead, region_ids=supervised_region_ids(user)
+        )
     panels = []
     for referral in referrals:
         panel = ReferralPanel(
@@ -73,6 +79,8 @@ def lead_page_context(request, lead: Lead, *, failed=None) -> dict:
             referral_actions(roles.get(referral.receiver_id, set()), referral),
             documents=documents.get((types[Referral].pk, referral.pk), []),
         )
+        if "return" in panel.actions and lead.is_designated_referral(referral):
+            panel.actions.discard("return")  # the designated agency may not return it
         for step in panel.actions & REFERRAL_FORMS.keys():
             form_class, auto_id = REFERRAL_FORMS[step], f"id_{step}{referral.pk}_%s"
             extra = {"referral": referral} if form_class is ForwardForm else {}
@@ -86,16 +94,19 @@ def lead_page_context(request, lead: Lead, *, failed=None) -> dict:
             next(panel for panel in panels if panel.referral.pk == obj.pk).forms[step] = form
 
     parties = {lead.agency_id} | {r.sender_id for r in referrals} | {r.receiver_id for r in referrals}
+    lead_docs = documents.get((types[Lead].pk, lead.pk), [])
     return {
         "lead": lead,
         "actions": actions,
         "forms": forms,
+        "can_designate": can_designate,
+        "designation": _designation(lead, lead_docs),
         "step_errors": failed[3] if failed else [],
         "parties": lead.parties.select_related("entity"),
         "evidence": lead.evidence.all(),
         "verifications": verifications,
         "approvals": lead.approvals.select_related("approver"),
-        "lead_documents": documents.get((types[Lead].pk, lead.pk), []),
+        "lead_documents": lead_docs,
         "panels": panels,
         "clocks": clocks,
         "timeline": _as_far_as_shared(
@@ -112,6 +123,30 @@ def lead_page_context(request, lead: Lead, *, failed=None) -> dict:
             roles,
         ),
     }
+
+
+@dataclass
+class Designation:
+    agency: object
+    at: object
+    reasons: str
+    document: Document
+    readable: bool  # whether the user may open the document itself (else its public verification page)
+
+
+def _designation(lead: Lead, lead_documents: list) -> Designation | None:
+    """The coordinator's designation of the competent agency, for everyone who sees the lead. The notice is the
+    coordinator's and the designated agency's (Document.visible_to): others get the link to its verification."""
+    if lead.designated_agency_id is None:
+        return None
+    readable = next((d for d in lead_documents if d.pk == lead.designation_document_id), None)
+    return Designation(
+        agency=lead.designated_agency,
+        at=lead.designated_at,
+        reasons=lead.designation_reasons,
+        document=readable or lead.designation_document,
+        readable=readable is not None,
+    )
 
 
 def _as_far_as_shared(timeline, lead, referrals, user, roles):

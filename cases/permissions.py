@@ -4,7 +4,7 @@ Anything not listed is refused (403). Business rules that depend on the person, 
 twice, nobody approves their own verification), are checked in cases/workflows.py.
 """
 
-from agencies.models import Membership
+from agencies.models import Agency, Membership, Region
 from agencies.people import roles_of
 
 from .models import Lead
@@ -51,6 +51,29 @@ def may_ever(roles: set[str], table: dict, action: str) -> bool:
 
 def roles_in(user, agency) -> set[str]:
     return set(Membership.objects.active().filter(user=user, agency=agency).values_list("role", flat=True))
+
+
+def supervised_regions(user) -> set[int]:
+    """The regions `user` supervises (督办) now, read afresh like roles_in (agencies.querysets.supervised_region_ids
+    keeps the answer for the whole request): each supervising agency's region and every region below it."""
+    roots = Membership.objects.active().filter(user=user, role=Membership.Role.SUPERVISOR)
+    return Region.objects.subtree_ids(list(roots.values_list("agency__region_id", flat=True)))
+
+
+def supervising_agency(user, agency, *, prefer=None) -> Agency | None:
+    """The agency in which `user` is now a supervisor (督办) over `agency` (its region or a region above), or None:
+    the acting agency (`prefer`) first, then the nearest level. It acts, and issues and signs the documents."""
+    parents = dict(Region.objects.values_list("id", "parent_id"))  # a few hundred rows at most
+    chain, region_id = [], agency.region_id
+    while region_id is not None and region_id not in chain:
+        chain.append(region_id)
+        region_id = parents.get(region_id)
+    found = Membership.objects.active().filter(
+        user=user, role=Membership.Role.SUPERVISOR, agency__region_id__in=chain
+    )
+    agencies = {membership.agency for membership in found.select_related("agency")}
+    ranked = sorted(agencies, key=lambda a: (a.pk != getattr(prefer, "pk", None), chain.index(a.region_id)))
+    return ranked[0] if ranked else None
 
 
 def roles_by_agency(user) -> dict[int, set[str]]:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("leads/<int:pk>/", views.lead_detail, name="lead"),
     path("leads/<int:pk>/refer/", views.lead_refer, name="refer"),
     path("leads/<int:pk>/receivers/", views.lead_receivers, name="receivers"),
+    path("leads/<int:pk>/designate/", views.lead_designate, name="designate"),
     path("leads/<int:pk>/<slug:step>/", views.lead_step, name="lead_step"),
     path("referrals/<int:pk>/<slug:step>/", views.referral_step, name="referral_step"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),

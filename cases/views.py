@@ -16,16 +16,17 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from agencies.models import Membership
 from agencies.people import roles_of
-from agencies.querysets import member_agency_ids
+from agencies.querysets import member_agency_ids, supervised_region_ids
 from audit.services import audit_record
 from config.exports import FORMATS, export
 from credit.services import market_entity
 from documents.services import DocumentError
 
 from . import workflows
-from .destinations import receivers_for
+from .destinations import destination_for, receivers_for
 from .filters import EXPORT_HEADERS, CaseFilterForm, case_page, case_rows
 from .forms import (
+    DesignationForm,
     FindingsForm,
     ForwardForm,
     LeadForm,
@@ -178,6 +179,9 @@ DONE = {  # what the page says after each step
     "notify_acceptance": gettext_lazy("The acceptance is reported to the sender."),
     "conclude": gettext_lazy("The result is recorded: report it to the sender within 10 working days."),
     "notify_result": gettext_lazy("The result is reported to the sender."),
+    "designate": gettext_lazy(
+        "The competent agency is designated: the notice is numbered and both agencies told."
+    ),
 }
 
 
@@ -210,6 +214,25 @@ def referral_step(request, pk, step):
     form_kwargs = {"referral": referral} if step == "forward" else {}
     return run_step(
         request, referral.lead, {"referral": referral}, step, REFERRAL_STEPS[step], form_kwargs=form_kwargs
+    )
+
+
+@login_required
+@require_POST
+def lead_designate(request, pk):
+    """The coordinator designates the competent agency for a lead returned twice (指定管辖). Those who cannot see the
+    lead get 404; those who see it but do not supervise its agency's region, 403."""
+    lead = get_object_or_404(
+        Lead.objects.visible_to(request.user).select_related("project", "agency__region", "report"), pk=pk
+    )
+    regions = supervised_region_ids(request.user)
+    if lead.agency.region_id not in regions:
+        raise PermissionDenied(
+            _("Only the supervisors over the lead's agency may designate the competent agency.")
+        )
+    step = Step(DesignationForm, workflows.lead_designate, {"agency": "agency", "reasons": "reasons"})
+    return run_step(
+        request, lead, {"lead": lead}, "designate", step, form_kwargs={"lead": lead, "region_ids": regions}
     )
 
 
@@ -267,7 +290,11 @@ def lead_refer(request, pk):
         return conflict_page(request, lead)
     # A complaint declined to another department is referred there: the form proposes the department named.
     named = lead.complaints.exclude(competent_agency=None).values_list("competent_agency", flat=True).first()
-    form = ReferralForm(request.POST or None, lead=lead, initial={"receiver": named} if named else {})
+    initial = {"receiver": named} if named else {}
+    designated = lead.designated_agency if lead.designated_receiver_id() is not None else None
+    if designated is not None:  # the coordinator designated where it goes (指定管辖)
+        initial = {"receiver": designated, "destination": destination_for(designated)}
+    form = ReferralForm(request.POST or None, lead=lead, initial=initial)
     materials = MaterialFormSet(request.POST or None, prefix="material")
 
     def send():
@@ -288,7 +315,7 @@ def lead_refer(request, pk):
     return form_page(
         request,
         "cases/referral_form.html",
-        {"lead": lead, "form": form, "materials": materials},
+        {"lead": lead, "form": form, "materials": materials, "designated": designated},
         valid=request.method == "POST" and form.is_valid() and materials.is_valid(),
         run=send,
         done=_("Referred: the letter is numbered and the receiver's clock has started."),

@@ -21,6 +21,7 @@ class CaseAction(models.TextChoices):
     REFERRAL_FORWARDED = "referral_forwarded", _("Forwarded to the competent organ")
     REFERRAL_CONCLUDED = "referral_concluded", _("Handling concluded")
     REFERRAL_RESULT_NOTIFIED = "referral_result_notified", _("Result reported")
+    DESIGNATED = "designated", _("Competent agency designated by the coordinator")
     COMPLAINT_RECEIVED = "complaint_received", _("Complaint received")
     COMPLAINT_ACCEPTED = "complaint_accepted", _("Accepted as a lead")
     COMPLAINT_DECLINED = "complaint_declined", _("Complainant told where to complain")

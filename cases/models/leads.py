@@ -73,6 +73,34 @@ class Lead(ConcurrentTransitionMixin, Revisioned):
             "Set when referrals of this lead were returned twice: the coordinator designates the agency."
         ),
     )
+    # The coordinator's designation of the competent agency (指定管辖) once two referrals came back: the next
+    # referral goes there, and that agency may not return it (cases/workflows/designation.py).
+    designated_agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("designated competent agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    designated_at = models.DateTimeField(_("designated at"), null=True, blank=True)
+    designated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("designated by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    designation_reasons = models.TextField(_("reasons for the designation"), blank=True)
+    designation_document = models.ForeignKey(
+        "documents.Document",
+        verbose_name=_("designation notice"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     report = models.ForeignKey(
         "Evidence",
         verbose_name=_("written report"),
@@ -117,6 +145,32 @@ class Lead(ConcurrentTransitionMixin, Revisioned):
 
     def get_absolute_url(self):
         return reverse("cases:lead", args=[self.pk])
+
+    def returns_counted(self):
+        """The returned referrals that count toward a designation: all of them, or those sent since the latest
+        designation (the coordinator has decided on the earlier ones)."""
+        returned = self.referrals.filter(state="returned")
+        if self.designated_at is not None:
+            returned = returned.filter(sent_at__gte=self.designated_at)
+        return returned
+
+    def designated_receiver_id(self) -> int | None:
+        """The agency the next referral must go to: the designated one, until a referral was sent since the
+        designation; else None."""
+        if (
+            self.designated_agency_id is None
+            or self.referrals.filter(sent_at__gte=self.designated_at).exists()
+        ):
+            return None
+        return self.designated_agency_id
+
+    def is_designated_referral(self, referral) -> bool:
+        """Whether `referral` went to the designated agency after the designation (it may not be returned)."""
+        return (
+            self.designated_agency_id is not None
+            and referral.receiver_id == self.designated_agency_id
+            and referral.sent_at >= self.designated_at
+        )
 
     @transition(field=state, source=State.FILED, target=State.AWAITING_APPROVAL)
     def submit(self, *, report):

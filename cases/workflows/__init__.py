@@ -8,6 +8,7 @@ django-fsm's ConcurrentTransition (the view's 409), see docs/adr/0009-case-pages
 from . import criminal  # Decree 310: criminal.criminal_start … criminal.criminal_hand_over
 from .assistance import assistance_give, assistance_return, assistance_send
 from .complaints import complaint_accept, complaint_decline, complaint_record
+from .designation import lead_designate
 from .leads import lead_approve, lead_send_back, lead_submit, lead_verify
 from .referrals import (
     referral_accept,
@@ -29,6 +30,7 @@ __all__ = [
     "complaint_record",
     "criminal",
     "lead_approve",
+    "lead_designate",
     "lead_send_back",
     "lead_submit",
     "lead_verify",

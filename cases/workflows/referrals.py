@@ -42,6 +42,12 @@ def referral_send(
         raise ValidationError(_("Give the legal basis of the referral."), code="legal_basis_required")
     if not materials:
         raise ValidationError(_("List the materials referred (移送材料清单)."), code="materials_required")
+    if (designated := lead.designated_receiver_id()) is not None and receiver.pk != designated:
+        raise ValidationError(
+            _("The coordinator designated %(agency)s as competent for this lead: refer it there.")
+            % {"agency": lead.designated_agency.name},
+            code="designated",
+        )
     if (kinds := DESTINATION_KINDS.get(destination)) and receiver.kind not in kinds:
         raise ValidationError(
             _("%(agency)s is not an agency of the kind this destination names; choose one from the list.")
@@ -251,6 +257,11 @@ def referral_return(*, actor, referral: Referral, reasons: str, request=None, se
     """Return a referral outside the receiver's remit, with written reasons (宣恩 二(四)3): a numbered letter,
     clock L3 met, the lead free to be referred elsewhere; a lead returned twice is flagged for the coordinator."""
     referral = _locked_referral(referral, actor, "return", seen_state)
+    if referral.lead.is_designated_referral(referral):
+        raise ValidationError(
+            _("The coordinator designated your agency as competent for this lead: it may not be returned."),
+            code="designated",
+        )
     if not reasons.strip():
         raise ValidationError(_("Say in writing why the referral is returned."), code="reasons_required")
     now = timezone.now()
@@ -268,15 +279,17 @@ def referral_return(*, actor, referral: Referral, reasons: str, request=None, se
     meet_clocks(referral, "L3", actor=actor, at=now)
     lead = locked_lead(referral.lead)
     lead.take_back()
-    lead.needs_designation = lead.referrals.filter(state=Referral.State.RETURNED).count() >= 2
+    # Two returns since the coordinator last designated (or ever, before any designation) ask for a designation.
+    lead.needs_designation = lead.returns_counted().count() >= 2
     lead.save()
     if lead.needs_designation:
+        again = f":after:{lead.designation_document_id}" if lead.designation_document_id else ""
         supervisors = supervisors_over([lead.agency_id]).get(lead.agency_id, set())
         notify(
             [
                 Message(
                     recipient_ids=tuple(supervisors),
-                    key=f"lead:{lead.pk}:needs-designation",
+                    key=f"lead:{lead.pk}:needs-designation{again}",
                     title=f"【请指定管辖】{lead.project.name}",
                     body=f"{lead.agency.name}移送的线索已被两次退回，请协调指定有管辖权的部门。",
                 )

@@ -103,3 +103,50 @@ def test_the_sending_agency_cannot_take_the_receivers_steps(approved, insider, c
     referral = send(approved, insider, other_agency)
     for action, step in RECEIVER_STEPS.items():
         assert in_savepoint(lambda step=step: step(colleague, referral, other_agency)) == "refused", action
+
+
+# The coordinator's designation (指定管辖) is no step of the lead's agency: a supervisor (督办) over the lead's region
+# designates, whatever agency of the region holds the membership; every other role, anywhere, is refused.
+@pytest.mark.parametrize("role", ROLES)
+def test_designating_is_allowed_to_supervisors_over_the_region_alone(
+    approved, agency, coordinator, other_agency, foreign_agency, role
+):
+    Lead.objects.filter(pk=approved.pk).update(needs_designation=True)
+    designee = AgencyFactory(region=agency.region, name="宣恩县水利和湖泊局")
+    for where in (agency, coordinator, other_agency, designee, foreign_agency):
+        actor = MembershipFactory(agency=where, role=role).user
+        result = in_savepoint(
+            lambda actor=actor: workflows.lead_designate(
+                actor=actor, lead=approved, agency=designee, reasons="属水利部门职责。"
+            )
+        )
+        in_region = where.region_id == agency.region_id
+        expected = "permitted" if role == Membership.Role.SUPERVISOR and in_region else "refused"
+        assert result == expected, (role, where.name)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_designated_agency_returns_in_no_state(approved, insider, other_agency, role):
+    """Where the list allows returning, the designation forbids it (a rule of the case, in Chinese); elsewhere the
+    list refuses it as for any referral. Its other steps are as listed (test above)."""
+    from django.utils import timezone
+
+    Lead.objects.filter(pk=approved.pk).update(designated_agency=other_agency, designated_at=timezone.now())
+    referral = send(Lead.objects.get(pk=approved.pk), insider, other_agency)
+    actor = MembershipFactory(agency=other_agency, role=role).user
+    for state in Referral.State.values:
+        Referral.objects.filter(pk=referral.pk).update(state=state)
+        current = Referral.objects.get(pk=referral.pk)
+        savepoint = transaction.savepoint()
+        try:
+            workflows.referral_return(actor=actor, referral=current, reasons="不属本部门职责。")
+        except PermissionDenied:
+            result = "refused"
+        except ValidationError as error:
+            result = error.code
+        else:
+            result = "returned"
+        finally:
+            transaction.savepoint_rollback(savepoint)
+        expected = "designated" if "return" in RECEIVER_ALLOWED.get((role, state), set()) else "refused"
+        assert result == expected, (role, state)
