@@ -217,7 +217,9 @@ def _record_page(request, record, *, errors=(), status=200):
         "record": record,
         "errors": list(errors),
         "repairs": repairs,
-        "can_approve": HEAD in roles and state == CreditRecord.State.DRAFT,
+        "can_approve": HEAD in roles
+        and state == CreditRecord.State.DRAFT
+        and record.created_by_id != request.user.pk,  # another head approves one's own
         "can_publish": may_handle and state == CreditRecord.State.APPROVED,
         "can_revoke": HEAD in roles
         and state in (CreditRecord.State.DRAFT, CreditRecord.State.APPROVED, CreditRecord.State.PUBLISHED),

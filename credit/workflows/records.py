@@ -11,6 +11,7 @@ from django.utils.translation import gettext_noop
 
 from agencies.models import Agency
 from agencies.people import members_in_role
+from agencies.templatetags.people import person_name
 from audit.services import audit_record
 from deadlines.due import local_date
 from notifications.services import Message, notify
@@ -97,7 +98,7 @@ def record_create(
                 members_in_role([agency.pk], HEAD).get(agency.pk, set()) - {actor.pk},
                 "awaiting",
                 title=f"【信用记录待审核】{entity.name}",
-                body=f"{actor.get_full_name() or actor.username}录入了{entity.name}的信用记录（{rule.code} {rule.description}），请审核。",
+                body=f"{person_name(actor)}录入了{entity.name}的信用记录（{rule.code} {rule.description}），请审核。",
             )
             audit_record(
                 actor=actor,
