@@ -4,7 +4,7 @@ import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -84,58 +84,91 @@ def memo_issue(
         errors["restricted_until"] = _("The measures must last beyond today.")
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        memo = Memo.objects.create(
-            region=agency.region,
+    try:
+        return _issue(
+            actor=actor,
             agency=agency,
             title=title.strip(),
             grounds=grounds.strip(),
             measures=measures.strip(),
             restricted_until=restricted_until,
-            issued_by=actor,
-            issued_at=now,
+            entities=entities,
+            agency_measures=agency_measures or {},
             submission_key=submission_key,
-        )
-        memo.entities.set(entities)
-        members = list(memo_members(agency))
-        agency_measures = agency_measures or {}
-        parts = [
-            MemoExecution(
-                memo=memo, agency=member, measure=(agency_measures.get(member.pk) or measures).strip()
-            )
-            for member in members
-        ]
-        MemoExecution.objects.bulk_create(parts)
-        parts = list(memo.executions.select_related("agency"))
-        memo.document = document_issue(
-            actor=actor,
-            agency=agency,
-            kind=Document.Kind.MEMO,
-            title=memo.title,
-            context=_memo_content(memo, entities, parts),
-            target=memo,
-            issued_on=today,
-        )
-        memo.save(update_fields=["document"])
-        for part in parts:
-            part.clock = clock_start(
-                actor=actor, rule=MEMO_RULE, target=part, agency=part.agency, triggered_at=now
-            )
-            part.save(update_fields=["clock"])
-        _notify_members(memo, parts, now=now)
-        audit_record(
-            actor=actor,
-            action=CreditAction.MEMO_ISSUED,
-            obj=memo,
-            agency=agency,
-            payload={
-                "number": memo.document.number,
-                "entities": [entity.code for entity in entities],
-                "agencies": [part.agency.name for part in parts],
-                "restricted_until": restricted_until,
-            },
+            now=now,
             request=request,
         )
+    except IntegrityError:
+        # The same form sent twice at the same moment: the submission key let the first one through.
+        if submission_key and (earlier := Memo.objects.filter(submission_key=submission_key).first()):
+            return earlier
+        raise
+
+
+@transaction.atomic
+def _issue(
+    *,
+    actor,
+    agency,
+    title,
+    grounds,
+    measures,
+    restricted_until,
+    entities,
+    agency_measures,
+    submission_key,
+    now,
+    request,
+) -> Memo:
+    today = local_date(now)
+    memo = Memo.objects.create(
+        region=agency.region,
+        agency=agency,
+        title=title,
+        grounds=grounds,
+        measures=measures,
+        restricted_until=restricted_until,
+        issued_by=actor,
+        issued_at=now,
+        submission_key=submission_key,
+    )
+    memo.entities.set(entities)
+    members = list(memo_members(agency))
+    parts = [
+        MemoExecution(memo=memo, agency=member, measure=(agency_measures.get(member.pk) or measures).strip())
+        for member in members
+    ]
+    MemoExecution.objects.bulk_create(parts)
+    parts = list(memo.executions.select_related("agency"))
+    memo.document = document_issue(
+        actor=actor,
+        agency=agency,
+        kind=Document.Kind.MEMO,
+        title=memo.title,
+        context=_memo_content(memo, entities, parts),
+        target=memo,
+        issued_on=today,
+    )
+    memo.save(update_fields=["document"])
+    for part in parts:
+        part.clock = clock_start(
+            actor=actor, rule=MEMO_RULE, target=part, agency=part.agency, triggered_at=now
+        )
+        part.save(update_fields=["clock"])
+    _notify_members(memo, parts, now=now)
+    audit_record(
+        actor=actor,
+        action=CreditAction.MEMO_ISSUED,
+        obj=memo,
+        agency=agency,
+        payload={
+            "number": memo.document.number,
+            "entities": [entity.code for entity in entities],
+            "agencies": [part.agency.name for part in parts],
+            "restricted_until": restricted_until,
+        },
+        request=request,
+    )
     return memo
 
 

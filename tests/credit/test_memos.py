@@ -15,6 +15,7 @@ from credit.workflows import memo_acknowledge, memo_execute, memo_issue
 from deadlines.models import Deadline
 from deadlines.sweep import sweep
 from notifications.models import Notification
+from tests.concurrency import run_concurrently, transactional
 from tests.factories import MembershipFactory
 
 from ..deadlines.conftest import at
@@ -177,3 +178,26 @@ def test_the_memo_renders_as_a_numbered_memo_with_its_tables(memo, tmp_path):
     assert "联合惩戒对象" in text
     assert "某建设集团有限公司" in text
     assert "暂停其交通运输工程投标资格" in text
+
+
+@transactional
+def test_the_same_form_sent_twice_at_once_gives_one_memo(supervisor, coordinator, agency, entity):
+    import uuid
+
+    key = uuid.uuid4()
+
+    def issue():
+        return memo_issue(
+            actor=supervisor,
+            agency=coordinator,
+            title="x",
+            grounds="x",
+            measures="x",
+            restricted_until=datetime.date(2030, 1, 1),
+            entities=[entity],
+            submission_key=key,
+        ).pk
+
+    results = run_concurrently(issue)
+    assert Memo.objects.count() == 1
+    assert results == [Memo.objects.get().pk] * 2
