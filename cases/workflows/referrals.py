@@ -292,6 +292,7 @@ def referral_return(*, actor, referral: Referral, reasons: str, request=None, se
                     key=f"lead:{lead.pk}:needs-designation{again}",
                     title=f"【请指定管辖】{lead.project.name}",
                     body=f"{lead.agency.name}移送的线索已被两次退回，请协调指定有管辖权的部门。",
+                    url=lead.get_absolute_url(),  # the lead's page has the designation form
                 )
             ],
             now=now,

@@ -29,7 +29,7 @@ REASONS = "该项目的监督职责属水利部门，由水利局依法查处。
 
 
 @pytest.fixture
-def returned_twice(approved, insider, other_agency, receiver_handler, receiver_head):
+def returned_twice(approved, insider, other_agency, receiver_handler, receiver_head, supervisor):
     """The lead of test_referral's test_a_lead_returned_twice_is_flagged_for_the_coordinator: returned twice."""
     for reasons in ("不属本局职责。", "仍不属本局职责。"):
         referral = referral_receive(actor=receiver_handler, referral=send(approved, insider, other_agency))
@@ -37,6 +37,11 @@ def returned_twice(approved, insider, other_agency, receiver_handler, receiver_h
     approved.refresh_from_db()
     assert approved.needs_designation is True
     return approved
+
+
+def test_the_supervisors_notice_of_the_flag_leads_to_the_form(returned_twice, supervisor):
+    notice = Notification.objects.get(recipient=supervisor, key=f"lead:{returned_twice.pk}:needs-designation")
+    assert notice.url == returned_twice.get_absolute_url()
 
 
 @pytest.fixture
