@@ -15,7 +15,7 @@ from deadlines.due import LEGAL_TZ, local_date
 from notifications.services import notify
 
 from .models import Body, Meeting
-from .workflows import OFFICE_ROLES, _message, day_words, people
+from .workflows import OFFICE_ROLES, day_words, message_about, people
 
 WORKING_DAYS_BEFORE_END = 20
 
@@ -50,7 +50,7 @@ def plenary_reminders(now: datetime | None = None) -> int:
         }
         half = "上半年" if name.endswith("H1") else "下半年"
         messages.append(
-            _message(
+            message_about(
                 recipients,
                 f"meeting-plenary-reminder:{body.pk}:{name}",
                 f"【联席会议提醒】{first.year}年{half}全体会议尚未安排",

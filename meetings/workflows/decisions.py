@@ -1,0 +1,185 @@
+"""Decisions (议定事项): the responsible agencies report progress and completion; the office presses them (督促)."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition
+
+from audit.services import audit_record
+from deadlines.clocks import deadline_meet
+from deadlines.due import local_date
+from notifications.services import notify
+
+from ..models import Assignment, Decision, MeetingAction, Progress
+from .common import (
+    CONFLICT,
+    OFFICE_ROLES,
+    R,
+    audience,
+    day_words,
+    is_member_staff,
+    is_office,
+    liaisons_and_heads,
+    message_about,
+    people,
+    refuse_if_moved_on,
+)
+
+
+def _locked_assignment(assignment: Assignment, actor, seen_state) -> Assignment:
+    # Lock order: the clock, then the assignment (as the deadline engine and its receivers do).
+    clock_id = Assignment.objects.values_list("clock_id", flat=True).get(pk=assignment.pk)
+    if clock_id is not None:
+        from deadlines.models import Deadline
+
+        Deadline.objects.select_for_update().filter(pk=clock_id).first()
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("decision__meeting__body__office", "agency", "clock")
+        .get(pk=assignment.pk)
+    )
+    if not is_member_staff(actor, assignment.agency_id):
+        raise PermissionDenied(_("Only the responsible agency's handlers and heads report on its decision."))
+    refuse_if_moved_on(assignment, seen_state)
+    if assignment.state != Assignment.State.OPEN:
+        raise ConcurrentTransition(_(CONFLICT))
+    return assignment
+
+
+@transaction.atomic
+def assignment_report(*, actor, assignment: Assignment, text: str, request=None, seen_state=None) -> Progress:
+    """The responsible agency reports progress on its share of a decision; the office is told (督促检查)."""
+    assignment = _locked_assignment(assignment, actor, seen_state)
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("Write what has been done."), code="text_required")
+    now = timezone.now()
+    report = Progress.objects.create(assignment=assignment, text=text, reported_by=actor, reported_at=now)
+    decision = assignment.decision
+    notify(
+        [
+            message_about(
+                people([decision.meeting.body.office_id], *OFFICE_ROLES),
+                f"meeting-progress:{report.pk}",
+                f"【议定事项进展】{assignment.agency.name}",
+                f"{assignment.agency.name}报告“{decision.text[:40]}”的进展：{text}",
+                decision,
+            )
+        ],
+        now=now,
+    )
+    audit_record(
+        actor=actor,
+        action=MeetingAction.PROGRESS,
+        obj=decision.meeting,
+        agency=assignment.agency,
+        payload={"decision": decision.pk, "report": text},
+        request=request,
+    )
+    return report
+
+
+@transaction.atomic
+def assignment_complete(
+    *, actor, assignment: Assignment, text: str, request=None, seen_state=None
+) -> Assignment:
+    """The responsible agency reports its share of a decision completed: its clock is met. When every assigned
+    agency has completed it, the decision is completed and every member of the body is told."""
+    assignment = _locked_assignment(assignment, actor, seen_state)
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("Write how the decision was carried out."), code="text_required")
+    now = timezone.now()
+    Progress.objects.create(
+        assignment=assignment, text=text, completes=True, reported_by=actor, reported_at=now
+    )
+    assignment.complete(by=actor, at=now)
+    assignment.save()
+    if assignment.clock is not None and assignment.clock.is_running:
+        deadline_meet(actor=actor, deadline=assignment.clock, at=now)
+    decision = (
+        Decision.objects.select_for_update().select_related("meeting__body").get(pk=assignment.decision_id)
+    )
+    meeting, body = decision.meeting, decision.meeting.body
+    audit_record(
+        actor=actor,
+        action=MeetingAction.ASSIGNMENT_COMPLETED,
+        obj=meeting,
+        agency=assignment.agency,
+        payload={"decision": decision.pk, "report": text},
+        request=request,
+    )
+    messages = [
+        message_about(
+            people([body.office_id], *OFFICE_ROLES),
+            f"meeting-assignment:{assignment.pk}:completed",
+            f"【议定事项办结】{assignment.agency.name}",
+            f"{assignment.agency.name}已办结“{decision.text[:40]}”：{text}",
+            decision,
+        )
+    ]
+    if not decision.assignments.exclude(state=Assignment.State.COMPLETED).exists():
+        decision.complete(at=now)
+        decision.save()
+        # 联席会议办公室负责督促检查会议决定事项的贯彻落实情况，并及时通报到各成员单位 (宣恩 二(一)).
+        messages.append(
+            message_about(
+                liaisons_and_heads(body, audience(meeting)) | people([body.office_id], *OFFICE_ROLES),
+                f"meeting-decision:{decision.pk}:completed",
+                f"【议定事项落实通报】{meeting.title}",
+                f"{meeting.title}议定事项“{decision.text}”已全部落实（{day_words(local_date(now))}）。",
+                decision,
+            )
+        )
+        audit_record(
+            actor=actor,
+            action=MeetingAction.DECISION_COMPLETED,
+            obj=meeting,
+            agency=assignment.agency,
+            payload={"decision": decision.pk},
+            request=request,
+        )
+    notify(messages, now=now)
+    return assignment
+
+
+@transaction.atomic
+def assignment_urge(*, actor, assignment: Assignment, note: str = "", request=None) -> Assignment:
+    """The office presses an agency on its open share of a decision (督促检查, 宣恩 二(一)): the agency's heads and
+    handlers are told, at most once a day per share (the message key names the day)."""
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("decision__meeting__body", "agency")
+        .get(pk=assignment.pk)
+    )
+    decision = assignment.decision
+    body = decision.meeting.body
+    if not is_office(actor, body):
+        raise PermissionDenied(_("Only the joint meeting's office presses agencies on its decisions."))
+    if assignment.state != Assignment.State.OPEN:
+        raise ConcurrentTransition(_(CONFLICT))
+    now = timezone.now()
+    note = note.strip()
+    notify(
+        [
+            message_about(
+                people([assignment.agency_id], R.HEAD, R.HANDLER),
+                f"meeting-urge:{assignment.pk}:{local_date(now):%Y%m%d}",
+                f"【议定事项督促】{decision.meeting.title}",
+                f"联席会议办公室督促：请于{day_words(decision.due_date)}前落实“{decision.text}”并报告办理情况。"
+                + (f"{note}" if note else ""),
+                decision,
+            )
+        ],
+        now=now,
+    )
+    audit_record(
+        actor=actor,
+        action=MeetingAction.URGED,
+        obj=decision.meeting,
+        agency=body.office,
+        payload={"decision": decision.pk, "agency": assignment.agency.name, "note": note},
+        request=request,
+    )
+    return assignment
