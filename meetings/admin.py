@@ -12,7 +12,7 @@ class BodyMemberInline(admin.TabularInline):
 @admin.register(Body)
 class BodyAdmin(admin.ModelAdmin):
     """The reference data of a joint meeting: convener, office, its head and deputy, members and their liaisons.
-    Meetings, items and decisions change only through meetings/workflows.py, so they are not edited here."""
+    Meetings, items and decisions change only through meetings/workflows/, so they are not edited here."""
 
     list_display = ["name", "region", "convener", "office"]
     list_select_related = ["region", "convener", "office"]

@@ -1,5 +1,5 @@
 """The forms of the joint-meeting pages. They check what a person typed; who may act and in which state is checked
-by meetings/workflows.py, whose refusals are shown on the same page."""
+by meetings/workflows/, whose refusals are shown on the same page."""
 
 import uuid
 

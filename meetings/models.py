@@ -2,7 +2,7 @@
 liaisons; meetings (plenary, ad hoc, case consultation); agenda items signed by the proposing agency's head;
 attendance; minutes; and the decisions (议定事项) tracked to completion by the agencies they are assigned to.
 
-State changes go through meetings/workflows.py; the models only declare the machines."""
+State changes go through meetings/workflows/; the models only declare the machines."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
