@@ -373,3 +373,20 @@ def test_the_designation_agency_choices_are_the_jurisdictions(returned_twice, su
     assert designee.name in names
     assert returned_twice.agency.name not in names
     assert all(Agency.objects.get(name=name).is_active for name in names)
+
+
+def test_the_lead_page_stays_within_its_query_budget_with_the_form_and_the_designation(
+    client_for, returned_twice, supervisor, insider, designee, django_assert_max_num_queries
+):
+    """The same budget as tests/cases/test_pages.py: the form's choices and the designation are a query or two."""
+
+    def within_budget(person):
+        client = client_for(person)
+        client.get(returned_twice.get_absolute_url())
+        with django_assert_max_num_queries(30):
+            client.get(returned_twice.get_absolute_url())
+
+    within_budget(supervisor)  # with the form
+    designate(returned_twice, supervisor, designee)
+    within_budget(supervisor)  # the designation, its notice readable
+    within_budget(insider)  # the designation, its notice by its verification code
