@@ -80,6 +80,15 @@ def second_head(agency):
 
 
 @pytest.fixture
+def recently():
+    """A decision date whose record is still published today, whatever day the suite runs (the public pages and
+    the check go by today's date)."""
+    from django.utils import timezone
+
+    return timezone.localdate() - datetime.timedelta(days=30)
+
+
+@pytest.fixture
 def make_record(insider, colleague, agency, rule):
     def make(entity, *, state="published", decided_on=None, rule=rule, act="宣住建罚〔2026〕1号", **extra):
         record = record_create(

@@ -212,7 +212,7 @@ def test_only_the_coordinator_reaches_the_memo_form(
 
 
 def test_unpublished_records_never_appear_publicly(
-    client, make_record, entity, other_entity, colleague, good_rule
+    client, make_record, entity, other_entity, colleague, good_rule, recently
 ):
     from credit.workflows import record_revoke
 
@@ -229,11 +229,11 @@ def test_unpublished_records_never_appear_publicly(
     assert answer["may_trade"] is True
     assert answer["reasons"] == []
     assert answer["score"] == 0
-    published = make_record(entity, act="P1")
+    published = make_record(entity, act="P1", decided_on=recently)
     page = client.get(reverse("credit:public_records")).content.decode()
     assert entity.name in page
     assert published.rule.description in page
-    make_record(entity, rule=good_rule, act="G1")
+    make_record(entity, rule=good_rule, act="G1", decided_on=recently)
     assert entity.name in client.get(reverse("credit:honour_list")).content.decode()
 
 
@@ -355,9 +355,9 @@ def test_pages_take_a_fixed_number_of_queries(
         client.get(entity.get_absolute_url())
 
 
-def test_the_public_list_searches_by_name_or_code(client, make_record, entity, other_entity):
-    make_record(entity, act="P1")
-    make_record(other_entity, act="P2")
+def test_the_public_list_searches_by_name_or_code(client, make_record, entity, other_entity, recently):
+    make_record(entity, act="P1", decided_on=recently)
+    make_record(other_entity, act="P2", decided_on=recently)
     page = client.get(reverse("credit:public_records"), {"q": "建设集团"}).content.decode()
     assert entity.name in page
     assert other_entity.name not in page
