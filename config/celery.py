@@ -25,4 +25,7 @@ app.conf.beat_schedule = {
     "forget-complaint-addresses": {"task": "portal.tasks.forget_addresses_task", "schedule": 3600.0},
     # 0 * * * *  the joint meeting offices with no plenary 20 working days before a half year ends
     "plenary-reminders": {"task": "meetings.tasks.plenary_reminders_task", "schedule": 3600.0},
+    # 0 * * * *  published credit records whose publication period has ended leave the public pages; hourly so
+    # that a record leaves within the hour its period ends, not up to a day later
+    "expire-credit-records": {"task": "credit.tasks.records_expire_task", "schedule": 3600.0},
 }

@@ -253,7 +253,7 @@ def record_revoke(*, actor, record: CreditRecord, reason: str, request=None, see
 
 
 def records_expire(now: datetime.datetime | None = None) -> int:
-    """Mark published records expired once both their validity and their publication have ended (a daily task).
+    """Mark published records expired once both their validity and their publication have ended (hourly, from beat).
     The public lists and the score already go by the dates, so a late run shows nothing wrong in the meantime.
     Row by row under skip_locked: a second run at the same time takes other rows or none."""
     today = local_date(now or timezone.now())

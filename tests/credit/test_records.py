@@ -227,6 +227,18 @@ def test_records_expire_when_validity_and_publication_have_ended(make_record, en
     assert CreditRecord.objects.get(pk=record.pk).state == "expired"
 
 
+def test_beat_expires_records_every_hour(make_record, entity):
+    from config.celery import app
+    from credit.tasks import records_expire_task
+
+    entry = app.conf.beat_schedule["expire-credit-records"]
+    assert (entry["task"], entry["schedule"]) == (records_expire_task.name, 3600.0)
+    record = make_record(entity, decided_on=D(2025, 1, 10), act="A1")
+    with time_machine.travel(datetime.datetime(2026, 1, 11, 12), tick=False):
+        assert records_expire_task.apply().get() == 1
+    assert CreditRecord.objects.get(pk=record.pk).state == "expired"
+
+
 def test_the_head_hears_of_a_draft_and_the_author_of_its_approval(make_record, entity, insider, colleague):
     from notifications.models import Notification
 
