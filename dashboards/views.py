@@ -1,7 +1,8 @@
 from django.contrib.auth.decorators import login_required
 from django.template.response import TemplateResponse
 
-from cases.todo import tasks_for
+from cases.todo import tasks_for as case_tasks_for
+from credit.todo import tasks_for as credit_tasks_for
 from deadlines.board import board_for
 from meetings.todo import tasks_for as meeting_tasks_for
 
@@ -12,7 +13,9 @@ def home(request):
     running clocks, the least time left first."""
     agency = request.agency or None
     tasks = sorted(
-        tasks_for(request.user, agency) + meeting_tasks_for(request.user, agency),
+        case_tasks_for(request.user, agency)
+        + meeting_tasks_for(request.user, agency)
+        + credit_tasks_for(request.user, agency),
         key=lambda task: (task.clock is None, task.clock and task.clock.deadline.due_at),
     )
     return TemplateResponse(

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 
 from credit.todo import tasks_for
@@ -48,3 +49,12 @@ def test_repairs_and_memo_parts(
     assert "Report the memo's execution" in labels(insider, agency)
     assert labels(supervisor, coordinator) == []
     assert tasks_for(insider, None) == []
+
+
+def test_the_home_page_lists_credit_steps_beside_the_others(
+    make_record, entity, colleague, agency, client_for
+):
+    record = make_record(entity, state="draft", act="A")
+    page = client_for(colleague).get(reverse("dashboards:home")).content.decode()
+    assert "审核信用记录" in page  # "Approve the credit record"
+    assert record.get_absolute_url() in page
