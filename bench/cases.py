@@ -196,14 +196,14 @@ LOAD_PROJECTS = """
 """
 LOAD_LEADS = """
     INSERT INTO cases_lead (
-        id, agency_id, source, project_id, facts, discovered_on, state, needs_designation, created_by_id, created_at,
-        revision, overdue)
+        id, agency_id, source, project_id, facts, discovered_on, state, needs_designation, designation_reasons,
+        created_by_id, created_at, revision, overdue)
     SELECT %(lead)s + i, (%(agencies)s::bigint[])[s],
            (ARRAY['trading_center', 'complaint', 'routine', 'campaign', 'assigned', 'inspection_tour', 'data_alert',
                   'other'])[1 + (i / 3) %% 8],
            %(project)s + i, (%(facts)s::text[])[1 + i %% cardinality(%(facts)s::text[])],
            (created_at AT TIME ZONE %(zone)s)::date - i %% 5,
-           CASE WHEN state = 'returned' THEN 'approved' ELSE 'referred' END, false,
+           CASE WHEN state = 'returned' THEN 'approved' ELSE 'referred' END, false, '',
            (%(handlers)s::int[])[s], created_at,
            CASE WHEN state = 'returned' THEN 4 ELSE 3 END,  -- saved when submitted, approved, referred (taken back)
            false  -- set from the clocks once they are loaded (overdue_mark_all)
