@@ -5,26 +5,20 @@ for thousands)."""
 from collections import defaultdict
 
 from .models import Agency, Membership, Region
+from .querysets import memberships_of
 
 
 def roles_of(user) -> dict[int, set[str]]:
     """The user's roles in each agency they actively belong to (active agencies only), in the order they joined.
 
-    Worked out once per user object, i.e. once per request: the agency middleware, the layout and the page all ask.
-    A membership change shows from the next request on. Workflows check roles afresh (cases.permissions.roles_in).
+    From the memberships read once per request (agencies.querysets.memberships_of): the agency middleware, the
+    layout and the page all ask. Workflows check roles afresh (cases.permissions.roles_in).
     """
-    cached = user.__dict__.get("_roles_of")
-    if cached is None:
-        cached = {}
-        for agency_id, role in (
-            Membership.objects.active()
-            .filter(user_id=user.pk)
-            .order_by("id")
-            .values_list("agency_id", "role")
-        ):
-            cached.setdefault(agency_id, set()).add(role)
-        user.__dict__["_roles_of"] = cached
-    return {agency_id: set(roles) for agency_id, roles in cached.items()}
+    roles = {}
+    for agency_id, role, agency_active, _region in memberships_of(user):
+        if agency_active:
+            roles.setdefault(agency_id, set()).add(role)
+    return roles
 
 
 def members_in_role(agency_ids, role: str) -> dict[int, set[int]]:

@@ -10,31 +10,41 @@ Later apps build their own `visible_to` from `agency_scope` (or the two facts un
 from django.db import models
 
 
-def member_agency_ids(user) -> list[int]:
-    """Return the ids of the agencies the user actively belongs to, worked out once per user object, i.e. once per
-    request (a page's every visible_to needs them; plain ids also make simpler, faster SQL than a subquery)."""
-    cached = user.__dict__.get("_member_agency_ids")
+def memberships_of(user) -> tuple[tuple[int, str, bool, int], ...]:
+    """The user's active memberships as (agency id, role, whether the agency is active, the agency's region id), in
+    the order joined. Read in one query once per user object, i.e. once per request: the agencies the user works
+    in, the regions they supervise and their roles (agencies.people.roles_of) all come from it, and a page's every
+    visible_to needs them. A membership change shows from the next request on."""
+    cached = user.__dict__.get("_memberships")
     if cached is None:
         from .models import Membership
 
-        cached = user.__dict__["_member_agency_ids"] = tuple(
-            Membership.objects.filter(user_id=user.pk, is_active=True).values_list("agency_id", flat=True)
+        cached = user.__dict__["_memberships"] = tuple(
+            Membership.objects.filter(user_id=user.pk, is_active=True)
+            .order_by("id")
+            .values_list("agency_id", "role", "agency__is_active", "agency__region_id")
         )
-    return list(cached)
+    return cached
+
+
+def member_agency_ids(user) -> list[int]:
+    """Return the ids of the agencies the user actively belongs to (plain ids make simpler, faster SQL than a
+    subquery)."""
+    return list(dict.fromkeys(agency_id for agency_id, _role, _active, _region in memberships_of(user)))
 
 
 def supervised_region_ids(user) -> set[int]:
-    """Return the ids of the regions the user supervises: each 督办 agency's region and all regions below it.
-
-    Worked out once per user object, i.e. once per request (a page asks for it in every visible_to it runs);
-    a membership change shows from the next request on."""
+    """Return the ids of the regions the user supervises: each active 督办 agency's region and all regions below it.
+    Worked out once per user object, i.e. once per request."""
     cached = user.__dict__.get("_supervised_region_ids")
     if cached is None:
         from .models import Membership, Region
 
-        roots = Membership.objects.filter(
-            user_id=user.pk, is_active=True, role=Membership.Role.SUPERVISOR, agency__is_active=True
-        ).values_list("agency__region_id", flat=True)
+        roots = {
+            region_id
+            for _agency, role, active, region_id in memberships_of(user)
+            if active and role == Membership.Role.SUPERVISOR
+        }
         cached = user.__dict__["_supervised_region_ids"] = frozenset(Region.objects.subtree_ids(roots))
     return set(cached)
 
