@@ -68,10 +68,29 @@ TEMPLATES = {
 }
 
 
+# The issuer's mark (发文机关标志) is set at 30 pt on one line of the 156 mm type area; GB/T 9704 §7.2.1 leaves its
+# size to the issuer, so a longer mark is set smaller rather than broken over two lines (宣恩县政务服务和大数据管理局
+# at 30 pt left 局 alone on the second). Marks too long even at 20 pt wrap at 20 pt.
+TYPE_AREA_PT = 156 / 25.4 * 72
+ISSUER_PT, ISSUER_MIN_PT, ISSUER_SPACING_PT = 30.0, 20.0, 2.0
+
+
+def issuer_size(mark: str) -> float:
+    """The issuer mark's font size in points: 30, or what fits `mark` on one line (a CJK character is one em wide,
+    plus the letter spacing; 3 % spare for the font's side bearings), never under 20."""
+    fits = TYPE_AREA_PT / max(len(mark), 1) * 0.97 - ISSUER_SPACING_PT
+    return round(max(ISSUER_MIN_PT, min(ISSUER_PT, fits)), 1)
+
+
 def render_html(document) -> str:
     from .services import SERIES_MARKS
 
     url = verification_url(document.verification_code)
+    series_mark = SERIES_MARKS[document.kind]
+    if document.kind == document.Kind.MINUTES:
+        mark = document.context.get("heading") or document.title
+    else:
+        mark = document.agency.name + ("文件" if series_mark == "发" else "")
     return render_to_string(
         TEMPLATES[document.kind],
         {
@@ -82,7 +101,8 @@ def render_html(document) -> str:
             # segno writes plain SVG paths; nothing user-supplied goes into it but our own URL.
             "qr_svg": mark_safe(segno.make(url, error="m").svg_inline(scale=2, border=0)),  # noqa: S308
             "issued_on": f"{document.issued_on.year}年{document.issued_on.month}月{document.issued_on.day}日",
-            "series_mark": SERIES_MARKS[document.kind],
+            "issuer_mark": mark,
+            "issuer_size": issuer_size(mark),
         },
     )
 

@@ -7,7 +7,7 @@ import pytest
 
 from audit.models import AuditEvent
 from documents.models import Document
-from documents.pdf import FetchRefused, check_url, render_pdf, static_fetcher
+from documents.pdf import FetchRefused, check_url, issuer_size, render_pdf, static_fetcher
 from documents.services import MAX_ATTEMPTS, document_render, render_pending
 
 pytestmark = pytest.mark.django_db
@@ -235,3 +235,19 @@ def test_a_broker_outage_does_not_fail_the_issue(issue, monkeypatch, django_capt
     assert len(callbacks) == 1  # the render was asked for, and its failure was swallowed and logged
     document.refresh_from_db()
     assert document.state == Document.State.PENDING  # the minute pass will render it
+
+
+@pytest.mark.parametrize("kind", ["letter", "circular", "memo"])
+def test_a_long_issuer_mark_stays_on_one_line(issue, agency, tmp_path, kind):
+    """A name of 14 characters or more at 30 pt is wider than the type area: its mark is set smaller, not broken."""
+    agency.name = "宣恩县某某服务和大数据管理局"
+    agency.save(update_fields=["name"])
+    document = issue(kind=kind)
+    mark = agency.name + ("文件" if kind == "circular" else "")
+    assert issuer_size(mark) < 30
+    first_line = text_of(render_pdf(document), tmp_path).strip().splitlines()[0]
+    assert "".join(first_line.split()) == mark
+
+
+def test_a_short_issuer_mark_keeps_30_points():
+    assert issuer_size("宣恩县住房和城乡建设局") == 30
