@@ -18,6 +18,7 @@ from .memos import (
 )
 from .records import (
     DOUBLE_FINE,
+    act_reference,
     record_approve,
     record_create,
     record_publish,
@@ -36,6 +37,7 @@ __all__ = [
     "MEMO_MEMBER_KINDS",
     "MEMO_RULE",
     "SUPERVISOR",
+    "act_reference",
     "may_issue_memos",
     "memo_acknowledge",
     "memo_execute",

@@ -1,6 +1,8 @@
 """Credit records from draft to publication, expiry and revocation; credit repair (信用修复)."""
 
 import datetime
+import re
+import unicodedata
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -23,6 +25,16 @@ DOUBLE_FINE = gettext_noop(
     "%(entity)s has already been fined for act %(act)s (%(agency)s, %(day)s): the same illegal act may not be "
     "fined twice (一事不二罚, 行政处罚法 第二十九条). Record points or another measure without a fine instead."
 )
+
+# The brackets a document number's year is typed in, all read as GB/T 9704's 〔〕.
+ACT_BRACKETS = str.maketrans({"[": "〔", "]": "〕", "(": "〔", ")": "〕", "【": "〔", "】": "〕"})
+
+
+def act_reference(text: str) -> str:
+    """The act's number as every department's copy of it compares: full-width digits and letters as half-width
+    (NFKC), every bracket around the year as 〔〕, no spaces, letters in capitals. 宣住建罚[2026]9号,
+    宣住建罚〔２０２６〕９号 and 宣住建罚〔2026〕9 号 are one act, so 一事不二罚 cannot be passed by typing it otherwise."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).translate(ACT_BRACKETS).upper()
 
 
 # Records -------------------------------------------------------------------------------------------------------
@@ -54,7 +66,7 @@ def record_create(
     )
     if submission_key and (earlier := CreditRecord.objects.filter(submission_key=submission_key).first()):
         return earlier
-    act = " ".join(act.split())
+    act = act_reference(act)
     errors = {}
     if not rule.is_active:
         errors["rule"] = _("This rule is no longer in use.")

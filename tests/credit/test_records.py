@@ -12,7 +12,14 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from audit.models import AuditEvent
 from credit.models import CreditRecord
 from credit.standing import standing_of
-from credit.workflows import record_approve, record_create, record_publish, record_revoke, records_expire
+from credit.workflows import (
+    act_reference,
+    record_approve,
+    record_create,
+    record_publish,
+    record_revoke,
+    records_expire,
+)
 from tests.concurrency import run_concurrently, transactional
 
 D = datetime.date
@@ -97,6 +104,22 @@ def test_a_second_fine_for_the_same_act_is_refused_in_chinese(make_record, entit
     make_record(entity, state="draft", penalty=CreditRecord.Penalty.DISQUALIFICATION)
     make_record(other_entity, penalty=FINE, fine_amount=Decimal("1000"), state="draft")
     assert CreditRecord.objects.filter(penalty=FINE).count() == 2
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["宣住建罚[2026]1号", "宣住建罚〔２０２６〕１号", "宣住建罚（2026）1 号", " 宣住建罚 【2026】1号"],
+)
+def test_the_act_typed_otherwise_is_the_same_act(make_record, entity, typed):
+    make_record(entity, penalty=FINE, fine_amount=Decimal("50000"), state="draft")  # 宣住建罚〔2026〕1号
+    with pytest.raises(ValidationError) as error:
+        make_record(entity, penalty=FINE, fine_amount=Decimal("20000"), state="draft", act=typed)
+    assert "一事不二罚" in error.value.message_dict["penalty"][0]
+
+
+def test_act_references_are_kept_in_one_form():
+    assert act_reference(" 宣住建罚［２０２６］９ 号 ") == "宣住建罚〔2026〕9号"
+    assert act_reference("xe-jc-2026-0001") == "XE-JC-2026-0001"
 
 
 def test_a_revoked_fine_makes_way_for_a_new_one(make_record, entity, colleague):
