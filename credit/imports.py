@@ -151,11 +151,13 @@ def check_file(upload) -> ImportReport:
     except ValidationError as error:
         report.errors.extend(error.messages)
         return report
-    rows = [row for row in rows if any(cell for cell in row)]
+    # Blank lines are skipped, but every line keeps its number in the file: the report points at the line the
+    # user sees in the spreadsheet.
+    rows = [(number, row) for number, row in enumerate(rows, start=1) if any(cell for cell in row)]
     if not rows:
         report.errors.append(_("The file is empty."))
         return report
-    header, *body = rows
+    (_header_number, header), *body = rows
     positions = {}
     for key, names in COLUMNS.items():
         for index, cell in enumerate(header):
@@ -173,7 +175,7 @@ def check_file(upload) -> ImportReport:
         report.errors.append(_("At most %(max)d lines can be imported at once.") % {"max": MAX_LINES})
         return report
     seen = {}
-    for number, row in enumerate(body, start=2):
+    for number, row in body:
         values = {key: (row[index] if index < len(row) else "") for key, index in positions.items()}
         line = Line(number=number, values=values)
         _check_line(line)

@@ -76,6 +76,27 @@ def test_one_bad_line_refuses_the_whole_file_and_says_which(insider, agency):
     assert not AuditEvent.objects.filter(action="credit_entities_imported").exists()
 
 
+def test_lines_keep_their_numbers_in_the_file_after_blank_lines(insider, agency):
+    bad = "名称,统一社会信用代码\n\n甲公司,91110000600037341L\n,\n乙公司,91110000600037341X\n"
+    report = entities_import(actor=insider, upload=csv_upload(bad), agency=agency)
+    assert [line.number for line in report.bad_lines] == [5]
+
+
+def test_a_bad_line_leaves_the_entities_already_there_as_they_were(insider, agency, entity):
+    before = (entity.name, entity.legal_representative, set(entity.roles.values_list("role", flat=True)))
+    upload = csv_upload(
+        f"名称,统一社会信用代码,角色,法定代表人\n改了名的公司,{entity.uscc},招标人,新代表\n坏公司,91110000600037341X,投标人,\n"
+    )
+    report = entities_import(actor=insider, upload=upload, agency=agency)
+    assert not report.ok
+    entity.refresh_from_db()
+    assert (
+        entity.name,
+        entity.legal_representative,
+        set(entity.roles.values_list("role", flat=True)),
+    ) == before
+
+
 def test_duplicate_codes_in_one_file_are_refused(insider, agency):
     report = entities_import(
         actor=insider,
