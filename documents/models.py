@@ -68,6 +68,14 @@ class Document(models.Model):
         on_delete=models.PROTECT,
         related_name="documents_received",
     )
+    # A document sent to many agencies at once (a joint punishment memo to every member department): each of them
+    # reads it as the addressee does.
+    distribution = models.ManyToManyField(
+        "agencies.Agency",
+        verbose_name=_("also sent to"),
+        blank=True,
+        related_name="documents_distributed",
+    )
     series = models.CharField(_("series"), max_length=10)
     year = models.PositiveSmallIntegerField(_("year"))
     sequence = models.PositiveIntegerField(_("number"))

@@ -49,8 +49,10 @@ def document_issue(
     target=None,
     issued_on: date | None = None,
     confidential: bool = False,
+    distribution=(),
 ) -> Document:
     """Number a document and store it for rendering, in the caller's transaction; queue the render on commit.
+    `distribution`: further agencies it is sent to, who read it as the addressee does.
 
     The number is taken from the agency's series for the year (gapless: a rolled-back issue gives it back).
     """
@@ -81,6 +83,7 @@ def document_issue(
             created_by=actor,
             confidential=confidential,
         )
+        document.distribution.set(distribution)
         audit_record(
             actor=actor,
             action=AuditEvent.Action.DOCUMENT_ISSUED,

@@ -148,6 +148,7 @@ def _issue(
         context=_memo_content(memo, entities, parts),
         target=memo,
         issued_on=today,
+        distribution=members,  # 印发至各成员单位: every member reads the numbered memo itself
     )
     memo.save(update_fields=["document"])
     for part in parts:

@@ -201,3 +201,18 @@ def test_the_same_form_sent_twice_at_once_gives_one_memo(supervisor, coordinator
     results = run_concurrently(issue)
     assert Memo.objects.count() == 1
     assert results == [Memo.objects.get().pk] * 2
+
+
+def test_every_member_agency_reads_the_numbered_memo_and_others_do_not(
+    memo, client_for, insider, outsider, foreign_agency
+):
+    """印发至各成员单位: the memo's PDF page opens for each member agency's staff, not for another jurisdiction's."""
+    url = memo.document.get_absolute_url()
+    for member in (insider, outsider):  # two member agencies, neither the issuer nor an addressee
+        response = client_for(member).get(url)
+        assert response.status_code == 200
+        assert memo.document.number in response.content.decode()
+        page = client_for(member).get(f"/credit/memos/{memo.pk}/").content.decode()
+        assert f'href="{url}"' in page
+    stranger = MembershipFactory(agency=foreign_agency, role=Membership.Role.HEAD).user
+    assert client_for(stranger).get(url).status_code == 404
