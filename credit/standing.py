@@ -1,6 +1,9 @@
 """An entity's credit standing on a day: its score, the thresholds it reaches, and whether it may take part in
-trading — and if not, why and until when. Pure reads of published records only, so that the public check page and
-JSON endpoint say nothing that is not already public."""
+trading — and if not, why and until when. Pure reads of approved decisions: the score counts published records
+within their validity (a record's validity, not its publication, decides its consequences, so the score may include
+records no longer on the public list: the check gives the total, never those records); a restriction a decision
+imposed (取消投标资格 until a day) holds to its end even after a credit repair, which takes the record out of
+publication and the score but does not undo the penalty (ADR 0015)."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -66,12 +69,13 @@ def _threshold_end(records, threshold: CreditThreshold, on: datetime.date) -> da
 
 def standing_of(entity, on: datetime.date, *, thresholds=None) -> Standing:
     """The entity's standing on `on` from its published records, the active thresholds and the memos in force."""
+    published, repaired = CreditRecord.State.PUBLISHED, CreditRecord.State.REPAIRED
     records = list(
-        CreditRecord.objects.filter(entity=entity, state=CreditRecord.State.PUBLISHED, decided_on__lte=on)
+        CreditRecord.objects.filter(entity=entity, state__in=[published, repaired], decided_on__lte=on)
         .select_related("rule", "agency")
         .order_by("decided_on", "id")
     )
-    valid = [record for record in records if record.valid_until >= on]
+    valid = [record for record in records if record.state == published and record.valid_until >= on]
     standing = Standing(
         on=on,
         score=_points(valid, on),
@@ -85,7 +89,10 @@ def standing_of(entity, on: datetime.date, *, thresholds=None) -> Standing:
             standing.restrictions.append(
                 Restriction(
                     reason=f"{record.agency.name}于{_day(record.decided_on)}作出的处理（{record.rule.code} "
-                    f"{record.rule.description}，{record.get_penalty_display()}）",
+                    f"{record.rule.description}，{record.get_penalty_display()}）"
+                    + (
+                        "；信用信息已修复，处理决定的限制期限不因修复解除" if record.state == repaired else ""
+                    ),
                     until=record.restricted_until,
                     source="record",
                 )

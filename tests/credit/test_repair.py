@@ -63,3 +63,19 @@ def test_only_published_adverse_records_can_be_repaired(make_record, entity, ins
     with pytest.raises(ValidationError) as error:
         repair_apply(actor=insider, record=draft, applicant="x", reasons="y")
     assert error.value.code == "not_repairable"
+
+
+def test_a_repair_does_not_lift_the_disqualification_the_decision_imposed(
+    make_record, entity, serious_rule, insider, colleague
+):
+    """信用修复 ends publication and the points; the penalty decided (取消投标资格 for 12 months) runs to its end."""
+    record = make_record(entity, rule=serious_rule, decided_on=datetime.date(2026, 6, 1), act="TB2")
+    application = repair_apply(actor=insider, record=record, applicant="某建设集团有限公司", reasons="已整改")
+    repair_decide(actor=colleague, application=application, approve=True, note="同意修复")
+    standing = standing_of(entity, TODAY)
+    assert standing.score == 0
+    assert not standing.serious
+    assert not standing.may_trade
+    assert standing.until == datetime.date(2027, 5, 31)
+    assert "已修复" in standing.restrictions[0].reason
+    assert standing_of(entity, datetime.date(2027, 6, 1)).may_trade
