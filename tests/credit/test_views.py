@@ -1,8 +1,10 @@
 """The credit pages: who sees what (404), who may do what (403), a stale click (409), and the way through them."""
 
 import datetime
+import re
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from credit.models import CreditRecord, Memo, MemoExecution
@@ -165,8 +167,7 @@ def test_an_experts_id_number_is_masked(client_for, insider):
 def test_memo_pages(client_for, supervisor, insider, outsider, colleague, foreign_supervisor, memo, agency):
     assert client_for(insider).get(memo.get_absolute_url()).status_code == 200
     assert client_for(foreign_supervisor).get(memo.get_absolute_url()).status_code == 404
-    page = client_for(supervisor).get(memo.get_absolute_url()).content.decode()
-    assert "2 " in page  # two agencies not yet executed
+    assert waiting_badge(client_for(supervisor), memo) == "2 个单位尚未执行"  # the two member agencies
     part = memo.executions.get(agency=agency)
     url = reverse("credit:memo_part_step", args=[part.pk, "acknowledge"])
     assert client_for(outsider).post(url).status_code == 404  # another agency's part of the memo
@@ -178,6 +179,28 @@ def test_memo_pages(client_for, supervisor, insider, outsider, colleague, foreig
         client_for(insider).post(execute, {"note": "已限制", "seen_state": "acknowledged"}).status_code == 302
     )
     assert MemoExecution.objects.get(pk=part.pk).state == "executed"
+    assert waiting_badge(client_for(supervisor), memo) == "1 个单位尚未执行"
+
+
+def waiting_badge(client, memo) -> str | None:
+    """The count of member agencies that have not executed, as the issuer's page shows it (None: no badge)."""
+    page = client.get(memo.get_absolute_url()).content.decode()
+    found = re.search(r'<span class="badge text-bg-warning">([^<]*)</span>', page)
+    return found[1] if found else None
+
+
+def test_the_issuer_sees_late_parts_in_red(client_for, supervisor, memo, agency, other_agency):
+    part = memo.executions.get(agency=agency)
+    due = part.clock.due_at
+    with time_machine.travel(due + datetime.timedelta(minutes=1)):
+        page = client_for(supervisor).get(memo.get_absolute_url()).content.decode()
+    rows = re.findall(r"<tr( class=\"table-danger\")?><td>([^<]*)</td>", page)
+    assert ("", agency.name) not in rows
+    assert (' class="table-danger"', agency.name) in rows
+    assert (' class="table-danger"', other_agency.name) in rows
+    with time_machine.travel(due - datetime.timedelta(minutes=1)):
+        page = client_for(supervisor).get(memo.get_absolute_url()).content.decode()
+    assert "table-danger" not in page
 
 
 def test_only_the_coordinator_reaches_the_memo_form(
@@ -212,23 +235,32 @@ def test_only_the_coordinator_reaches_the_memo_form(
 
 
 def test_unpublished_records_never_appear_publicly(
-    client, make_record, entity, other_entity, colleague, good_rule, recently
+    client, make_record, entity, other_entity, colleague, insider, good_rule, serious_rule, recently
 ):
-    from credit.workflows import record_revoke
+    """Drafts, approved but unpublished, revoked and repaired records, bad and good, all decided recently (within
+    what would be their publication): on no public page, not in the check, not in its JSON."""
+    from credit.workflows import record_revoke, repair_apply, repair_decide
 
-    make_record(entity, state="draft", act="D1")
-    make_record(entity, state="approved", act="D2")
-    revoked = make_record(other_entity, act="D3")
+    make_record(entity, rule=serious_rule, state="draft", act="D1", decided_on=recently)
+    make_record(entity, state="approved", act="D2", decided_on=recently)
+    make_record(entity, rule=good_rule, state="draft", act="G0", decided_on=recently)
+    make_record(entity, rule=good_rule, state="approved", act="G00", decided_on=recently)
+    revoked = make_record(other_entity, act="D3", decided_on=recently)
     record_revoke(actor=colleague, record=revoked, reason="撤销")
+    repaired = make_record(other_entity, act="D4", decided_on=recently)
+    application = repair_apply(actor=insider, record=repaired, applicant="某公司", reasons="已整改")
+    repair_decide(actor=colleague, application=application, approve=True, note="同意")
     for url in (reverse("credit:public_records"), reverse("credit:honour_list")):
         page = client.get(url)
         assert page.status_code == 200
         assert entity.name not in page.content.decode()
         assert other_entity.name not in page.content.decode()
-    answer = client.get(reverse("credit:check_json"), {"code": entity.uscc}).json()
-    assert answer["may_trade"] is True
-    assert answer["reasons"] == []
-    assert answer["score"] == 0
+    for code in (entity.uscc, other_entity.uscc):
+        answer = client.get(reverse("credit:check_json"), {"code": code}).json()
+        assert (answer["may_trade"], answer["reasons"], answer["score"]) == (True, [], 0)
+        assert answer["good_conduct_points"] == 0
+        assert "alert-danger" not in client.get(reverse("credit:check"), {"code": code}).content.decode()
+    # Once published they show: the test would see them.
     published = make_record(entity, act="P1", decided_on=recently)
     page = client.get(reverse("credit:public_records")).content.decode()
     assert entity.name in page
