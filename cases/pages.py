@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.http import urlencode
 
+from agencies.models import Membership
 from agencies.querysets import supervised_region_ids
 from audit.timeline import timeline_for
 from deadlines.board import clock_view
@@ -18,6 +20,7 @@ from .forms import DesignationForm, FindingsForm, ForwardForm, ReasonsForm, Repo
 from .models import CaseAction, Lead, Material, Referral
 from .permissions import lead_actions, referral_actions, roles_by_agency
 
+CONCLUDED = {Referral.State.CONCLUDED, Referral.State.RESULT_NOTIFIED}
 # The form each step shows on the page; steps not named here are a single button.
 LEAD_FORMS = {"verify": FindingsForm, "submit": ReportForm, "send_back": ReasonsForm}
 REFERRAL_FORMS = {"return": ReasonsForm, "forward": ForwardForm, "conclude": ResultForm}
@@ -94,6 +97,16 @@ def lead_page_context(request, lead: Lead, *, failed=None) -> dict:
             next(panel for panel in panels if panel.referral.pk == obj.pk).forms[step] = form
 
     parties = {lead.agency_id} | {r.sender_id for r in referrals} | {r.receiver_id for r in referrals}
+    # The agency that concluded the case enters the parties' credit records from it (the record's source).
+    concluded = next(
+        (
+            r
+            for r in referrals
+            if r.state in CONCLUDED
+            and roles.get(r.receiver_id, set()) & {Membership.Role.HANDLER, Membership.Role.HEAD}
+        ),
+        None,
+    )
     lead_docs = documents.get((types[Lead].pk, lead.pk), [])
     return {
         "lead": lead,
@@ -103,6 +116,14 @@ def lead_page_context(request, lead: Lead, *, failed=None) -> dict:
         "designation": _designation(lead, lead_docs),
         "step_errors": failed[3] if failed else [],
         "parties": lead.parties.select_related("entity"),
+        "credit_source": concluded
+        and urlencode(
+            {
+                "source_kind": "case",
+                "source_reference": f"{concluded.letter.number} {lead.project.name}"[:200],
+                "source": f"cases.lead:{lead.pk}",
+            }
+        ),
         "evidence": lead.evidence.all(),
         "verifications": verifications,
         "approvals": lead.approvals.select_related("approver"),

@@ -4,8 +4,11 @@ Every view starts from the model's visible_to (404 for what the user may not see
 user may do (403). A step taken on a page that is out of date gets the 409 page; wrong input gets the form back
 with the reasons (400)."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -167,7 +170,9 @@ def record_new(request, pk):
     agency = acting_agency(request)
     if not workflows.roles_in(request.user, agency) & {HANDLER, HEAD}:
         raise PermissionDenied(_("Only the agency's handlers and heads may enter credit records."))
-    # A case page may link here with its reference filled in: ?source_kind=case&source_reference=…&act=…
+    # A case page links here with its reference filled in and the case itself as the source:
+    # ?source_kind=case&source_reference=…&source=cases.lead:12 (the form posts back to the same address).
+    source = _source_object(request)
     initial = {"decided_on": timezone.localdate()}
     initial.update(
         {
@@ -195,6 +200,7 @@ def record_new(request, pk):
                     source_reference=data["source_reference"],
                     penalty=data["penalty"],
                     fine_amount=data["fine_amount"],
+                    source=source,
                     submission_key=data["submission_key"],
                     request=request,
                 )
@@ -206,6 +212,22 @@ def record_new(request, pk):
     return TemplateResponse(
         request, "credit/record_form.html", {"entity": entity, "form": form, "agency": agency}, status=status
     )
+
+
+def _source_object(request):
+    """The object `?source=app_label.model:pk` names (a case whose page linked here), if the user may see it: through
+    its model's own visible_to, so credit needs to know nothing of cases. Anything else is no source; an object
+    the user may not see is 404, as its own page would be."""
+    match = re.fullmatch(r"([a-z_]+)\.([a-z_]+):(\d{1,18})", request.GET.get("source", ""))
+    if not match:
+        return None
+    try:
+        model = ContentType.objects.get_by_natural_key(match[1], match[2]).model_class()
+    except ContentType.DoesNotExist:
+        return None
+    if model is None or not hasattr(model._default_manager, "visible_to"):
+        return None
+    return get_object_or_404(model._default_manager.visible_to(request.user), pk=int(match[3]))
 
 
 def _record_page(request, record, *, errors=(), status=200):
