@@ -112,3 +112,16 @@ def test_the_outsider_on_another_agencys_items(client_for, outsider, things):
     for name, expected in OUTSIDER.items():
         how, url = things[name]
         assert call(client, how, url).status_code == expected, name
+
+
+def test_a_handler_of_the_agency_may_not_take_the_heads_steps(client_for, insider, things):
+    """In their own agency, a handler sees the draft and the repair but approving and deciding are the head's (403,
+    nothing changes)."""
+    from credit.models import CreditRecord, RepairApplication
+
+    client = client_for(insider)
+    for name in ("record_step", "repair_decide"):
+        how, url = things[name]
+        assert call(client, how, url).status_code == 403, name
+    assert not CreditRecord.objects.filter(state="approved").exists()
+    assert RepairApplication.objects.get().state == "submitted"
