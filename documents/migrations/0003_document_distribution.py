@@ -4,16 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agencies', '0001_initial'),
-        ('documents', '0002_confidential'),
+        ("agencies", "0001_initial"),
+        ("documents", "0002_confidential"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='document',
-            name='distribution',
-            field=models.ManyToManyField(blank=True, related_name='documents_distributed', to='agencies.agency', verbose_name='also sent to'),
+            model_name="document",
+            name="distribution",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="documents_distributed",
+                to="agencies.agency",
+                verbose_name="also sent to",
+            ),
         ),
     ]
