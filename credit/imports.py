@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import puremagic
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -245,6 +245,24 @@ def entities_import(*, actor, upload, agency=None, request=None) -> ImportReport
     report = check_file(upload)
     if not report.ok:
         return report
+    try:
+        _save(report, actor=actor, upload=upload, agency=agency, request=request)
+    except ValidationError:
+        # A line the checks let through but the model refuses: the line says why, nothing was saved.
+        report.created = report.updated = 0
+    except IntegrityError:
+        # Another import or form registered one of these codes meanwhile: nothing was saved.
+        report.created = report.updated = 0
+        report.errors.append(
+            _(
+                "Someone registered one of these entities at the same moment; nothing was imported. Send the file again."
+            )
+        )
+    return report
+
+
+def _save(report: ImportReport, *, actor, upload, agency, request) -> None:
+    """Every line in one transaction; a line the model refuses gets the reasons and undoes the whole file."""
     with transaction.atomic():
         for line in report.lines:
             values = line.values
@@ -262,7 +280,11 @@ def entities_import(*, actor, upload, agency=None, request=None) -> ImportReport
                     **lookup,
                     **details,
                 )
-                entity.full_clean()
+                try:
+                    entity.full_clean()
+                except ValidationError as error:
+                    line.errors.extend(error.messages)
+                    raise
                 entity.save()
                 report.created += 1
             else:
@@ -286,4 +308,3 @@ def entities_import(*, actor, upload, agency=None, request=None) -> ImportReport
             },
             request=request,
         )
-    return report

@@ -11,6 +11,7 @@ from audit.models import AuditEvent
 from credit.identity import check_character
 from credit.imports import entities_import
 from credit.models import EntityRole, MarketEntity
+from tests.concurrency import run_concurrently, transactional
 
 EXPERT_ID = "42282519800101123" + check_character("42282519800101123")
 GOOD = (
@@ -151,3 +152,20 @@ def test_the_import_page(client_for, insider, outsider, supervisor):
     assert response.status_code == 302
     assert MarketEntity.objects.count() == 3
     assert client_for(supervisor).get(reverse("credit:import")).status_code == 403
+
+
+@transactional
+def test_two_imports_of_the_same_new_entities_at_once_give_each_once(insider, agency):
+    """Neither import fails with an error page: one registers the entities, the other updates them or, if it met
+    them half-way, is refused whole with a message to send the file again."""
+    results = run_concurrently(
+        lambda: entities_import(actor=insider, upload=csv_upload(GOOD), agency=agency), times=3
+    )
+    assert not [result for result in results if isinstance(result, Exception)]
+    entities = len(GOOD.splitlines()) - 1  # after the header
+    assert MarketEntity.objects.count() == entities
+    assert sum(result.created for result in results) == entities
+    for result in results:
+        assert result.ok or result.errors == [
+            "有人同时登记了其中的市场主体，本次未导入任何数据。请重新提交文件。"
+        ]
