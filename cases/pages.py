@@ -11,6 +11,7 @@ from django.utils.http import urlencode
 from agencies.models import Membership
 from agencies.querysets import supervised_region_ids
 from audit.timeline import timeline_for
+from credit.standing import standings_of
 from deadlines.board import clock_view
 from deadlines.models import Deadline
 from documents.models import Document
@@ -108,6 +109,8 @@ def lead_page_context(request, lead: Lead, *, failed=None) -> dict:
         None,
     )
     lead_docs = documents.get((types[Lead].pk, lead.pk), [])
+    named = list(lead.parties.select_related("entity"))
+    standings = standings_of([party.entity for party in named], timezone.localdate())
     return {
         "lead": lead,
         "actions": actions,
@@ -115,7 +118,8 @@ def lead_page_context(request, lead: Lead, *, failed=None) -> dict:
         "can_designate": can_designate,
         "designation": _designation(lead, lead_docs),
         "step_errors": failed[3] if failed else [],
-        "parties": lead.parties.select_related("entity"),
+        # Each party with its credit line (credit/_credit_line.html): the same queries for one party or ten.
+        "parties": [(party, standings[party.entity_id]) for party in named],
         "credit_source": concluded
         and urlencode(
             {

@@ -67,14 +67,38 @@ def _threshold_end(records, threshold: CreditThreshold, on: datetime.date) -> da
     return None
 
 
-def standing_of(entity, on: datetime.date, *, thresholds=None) -> Standing:
+def standing_of(entity, on: datetime.date) -> Standing:
     """The entity's standing on `on` from its published records, the active thresholds and the memos in force."""
+    return standings_of([entity], on)[entity.pk]
+
+
+def standings_of(entities, on: datetime.date) -> dict[int, Standing]:
+    """Each entity's standing on `on` (by primary key), in three queries however many entities (a case page's
+    parties): their published and repaired records, the active thresholds, the memos in force naming them."""
+    ids = [entity.pk for entity in entities]
+    if not ids:
+        return {}
     published, repaired = CreditRecord.State.PUBLISHED, CreditRecord.State.REPAIRED
-    records = list(
-        CreditRecord.objects.filter(entity=entity, state__in=[published, repaired], decided_on__lte=on)
+    records = {pk: [] for pk in ids}
+    for record in (
+        CreditRecord.objects.filter(entity__in=ids, state__in=[published, repaired], decided_on__lte=on)
         .select_related("rule", "agency")
         .order_by("decided_on", "id")
-    )
+    ):
+        records[record.entity_id].append(record)
+    thresholds = list(CreditThreshold.objects.filter(is_active=True))
+    memos = {pk: [] for pk in ids}
+    for named in (
+        Memo.entities.through.objects.filter(marketentity__in=ids, memo__in=Memo.objects.in_force(on))
+        .select_related("memo__document")
+        .order_by("-memo__issued_at", "-memo_id")  # as Memo orders them
+    ):
+        memos[named.marketentity_id].append(named.memo)
+    return {pk: _standing(records[pk], thresholds, memos[pk], on) for pk in ids}
+
+
+def _standing(records: list, thresholds: list, memos: list, on: datetime.date) -> Standing:
+    published, repaired = CreditRecord.State.PUBLISHED, CreditRecord.State.REPAIRED
     valid = [record for record in records if record.state == published and record.valid_until >= on]
     standing = Standing(
         on=on,
@@ -97,8 +121,6 @@ def standing_of(entity, on: datetime.date, *, thresholds=None) -> Standing:
                     source="record",
                 )
             )
-    if thresholds is None:
-        thresholds = CreditThreshold.objects.filter(is_active=True)
     for threshold in thresholds:
         points = _points(valid, on, window_months=threshold.window_months)
         if points >= threshold.points_min:
@@ -112,7 +134,7 @@ def standing_of(entity, on: datetime.date, *, thresholds=None) -> Standing:
                         source="threshold",
                     )
                 )
-    for memo in Memo.objects.in_force(on).filter(entities=entity).select_related("document"):
+    for memo in memos:
         number = memo.document.number if memo.document_id else memo.title
         standing.restrictions.append(
             Restriction(reason=f"联合惩戒备忘录（{number}）", until=memo.restricted_until, source="memo")

@@ -11,10 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases import filters
-from cases.models import Lead, Referral, TradingProject
+from cases.models import Lead, LeadParty, Referral, TradingProject
 from cases.services import lead_file
 from cases.todo import tasks_for
 from cases.workflows import referral_receive, referral_return
+from credit.models import MarketEntity
 from deadlines.models import Deadline
 from deadlines.signals import clocks_changed
 from tests.factories import AgencyFactory, MembershipFactory
@@ -130,6 +131,14 @@ def test_the_case_page_issues_the_same_number_of_queries_however_much_it_holds(
     second = AgencyFactory(region=region, name="宣恩县水利和湖泊局", doc_prefix="宣水")
     second_handler = MembershipFactory(agency=second, role="handler").user
     referral_receive(actor=second_handler, referral=send(approved, insider, second))
+    # Two more parties, each with its credit line.
+    for uscc, name in [
+        ("91350100M000100Y43", "某招标代理有限公司"),
+        ("91110000100008401D", "某供应商有限公司"),
+    ]:
+        LeadParty.objects.create(
+            lead=approved, entity=MarketEntity.objects.create(uscc=uscc, name=name), role="agent"
+        )
     assert queries(client, url) == before
 
 

@@ -10,7 +10,7 @@ from django_fsm import ConcurrentTransition
 
 from agencies.models import Membership
 from credit.models import Memo
-from credit.standing import standing_of
+from credit.standing import standing_of, standings_of
 from credit.workflows import memo_acknowledge, memo_execute, memo_issue
 from deadlines.models import Deadline
 from deadlines.sweep import sweep
@@ -83,6 +83,12 @@ def test_the_memo_restricts_trading_until_its_end(memo, entity):
     assert standing.until == datetime.date(2027, 9, 30)
     assert memo.document.number in standing.restrictions[0].reason
     assert standing_of(entity, datetime.date(2027, 10, 1)).may_trade
+
+
+def test_the_memo_restricts_only_the_entities_it_names(memo, entity, other_entity):
+    standings = standings_of([other_entity, entity], datetime.date(2026, 10, 8))
+    assert not standings[entity.pk].may_trade
+    assert standings[other_entity.pk].may_trade
 
 
 def test_only_the_comprehensive_supervisor_issues_memos(insider, colleague, agency, outsider, entity):
