@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
-from agencies.querysets import member_agency_ids, supervised_region_ids
+from agencies.querysets import memberships_of, supervised_region_ids
 from config.forms import PortalForm
 from deadlines.board import clock_view
 from deadlines.models import Deadline
@@ -79,12 +79,10 @@ class CaseFilterForm(PortalForm):
             (_("Referral"), [(REFERRAL_PREFIX + value, label) for value, label in Referral.State.choices]),
         ],
     )
-    agency = forms.ModelChoiceField(
-        label=_("agency"),
-        required=False,
-        queryset=Agency.objects.none(),
-        empty_label=_("Any agency"),
-        widget=ListSelect,
+    # An agency id: its choices are read in one plain query (a ModelChoiceField iterates its queryset through a
+    # server-side cursor: three round trips a page) and a chosen one needs no query of its own.
+    agency = forms.TypedChoiceField(
+        label=_("agency"), required=False, coerce=int, empty_value=None, widget=ListSelect
     )
     source = forms.ChoiceField(
         label=_("source"),
@@ -107,12 +105,13 @@ class CaseFilterForm(PortalForm):
         super().__init__(*args, **kwargs)
         # Agencies the user's cases can involve: every agency of the regions the user works in or supervises
         # (a case of mine may have been referred to any of them; agencies' names are public anyway).
-        regions = Agency.objects.filter(id__in=member_agency_ids(user)).values("region_id")
-        self.fields["agency"].queryset = (
-            Agency.objects.active()
-            .filter(Q(region_id__in=regions) | Q(region_id__in=supervised_region_ids(user)))
-            .in_kind_order()
-        )
+        regions = {
+            region for _agency, _role, _active, region in memberships_of(user)
+        } | supervised_region_ids(user)
+        self.fields["agency"].choices = [
+            ("", _("Any agency")),
+            *Agency.objects.active().filter(region_id__in=regions).in_kind_order().values_list("pk", "name"),
+        ]
 
     def clean(self):
         data = super().clean()
