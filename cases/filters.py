@@ -27,6 +27,7 @@ from .clocks import case_types, of_cases
 from .forms import DateInput
 from .models import Lead, Referral, TradingProject
 from .overdue import has_overdue_clock
+from .rows import rows_html
 
 PAGE_SIZE = 50
 URL_SENTINEL = 987654321987654321  # stands for a lead's id in the one URL reversed per page
@@ -124,6 +125,9 @@ class CaseFilterForm(PortalForm):
 class CasePage:
     rows: list[dict]  # one dict a lead, everything its row shows (see case_page)
     next_after: str | None  # the keyset of the next page, None on the last
+
+    def rows_html(self):
+        return rows_html(self.rows)
 
 
 # What a row needs of its lead, read as plain values: a page builds no Lead, project or agency objects.

@@ -7,11 +7,13 @@ import pytest
 from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases import filters
 from cases.models import Lead, LeadParty, Referral, TradingProject
+from cases.rows import rows_html
 from cases.services import lead_file
 from cases.todo import tasks_for
 from cases.workflows import referral_receive, referral_return
@@ -254,3 +256,40 @@ def test_the_download_is_read_a_chunk_at_a_time(insider, many_leads, django_asse
     rows = filters.case_rows(form, insider, chunk=5)
     with django_assert_max_num_queries(3 * 4):  # three pages of a few queries each, not a query a row
         assert len(list(rows)) == 12
+
+
+# The markup templates/cases/case_list.html wrote for a row before cases/rows.py took it over.
+ROW_TEMPLATE = """{% load i18n %}{% for row in rows %}<tr><td><a href="{{ row.url }}">{{ row.project__name }}</a><div class="small text-secondary">{{ row.category_label }}</div></td><td class="small">{{ row.source_label }}</td><td>{{ row.agency__name }}{% if row.last_receiver %}<div class="small text-secondary">→ {{ row.last_receiver }}</div>{% endif %}</td><td><span class="badge text-bg-secondary">{{ row.state_label }}</span>{% if row.last_referral_label %} <span class="badge text-bg-info">{{ row.last_referral_label }}</span>{% endif %}{% if row.needs_designation %} <span class="badge text-bg-danger">{% translate "needs a competent agency designated" %}</span>{% endif %}</td><td>{% with clock=row.clock %}{% if clock %}<span class="clock-badge text-bg-{{ clock.urgency }}" title="{{ clock.state }}">{{ clock.label }}</span><div class="small text-secondary">{{ clock.rule }}</div>{% endif %}{% endwith %}</td><td class="text-nowrap small">{{ row.found_on }}</td></tr>
+{% endfor %}"""
+
+
+def test_the_rows_written_in_python_are_what_the_template_wrote_every_value_escaped():
+    hostile = "<script>alert('x')</script> & \"甲\""
+    full = {
+        key: f"{key}{hostile}"
+        for key in (
+            "url",
+            "project__name",
+            "category_label",
+            "source_label",
+            "agency__name",
+            "last_receiver",
+            "state_label",
+            "last_referral_label",
+            "found_on",
+        )
+    }
+    full["needs_designation"] = True
+    full["clock"] = {key: f"{key}{hostile}" for key in ("urgency", "state", "label", "rule")}
+    bare = {**full, "last_receiver": "", "last_referral_label": "", "needs_designation": False}
+    del bare["clock"]
+    rows = [full, bare]
+
+    written = rows_html(rows)
+
+    assert written == Template(ROW_TEMPLATE).render(Context({"rows": rows}))
+    assert "<script>" not in written
+    assert (
+        written.count("&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &quot;甲&quot;") == 13 + 7
+    )  # every value of both rows
+    assert written.count("text-bg-danger") == 1  # the designation badge, on the row that needs it
