@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -196,7 +196,7 @@ def case_page(form: CaseFilterForm, user, *, after: str | None, size: int = PAGE
                 "label": clock.label,
                 "urgency": clock.urgency,
                 "state": clock_states[clock.deadline.state],
-                "rule": clock.deadline.rule_code,
+                "rule": clock.deadline.rule__code,
             }
     next_after = f"{(rows[-1]['created_at'] - EPOCH) // MICROSECOND}.{rows[-1]['pk']}" if more else None
     return CasePage(rows, next_after)
@@ -247,12 +247,24 @@ def _most_pressing_clocks(lead_ids: list[int], referral_leads: dict) -> dict:
     """lead id → the running clock of the lead or its visible referrals (`referral_leads`: referral id → lead id)
     that falls due first, a paused one only when nothing else runs. One query, of the few columns a badge needs."""
     lead_type = case_types()[Lead].pk
+    # Rows of the columns clock_view reads, not Deadline objects (building fifty models with their state
+    # tracking cost more than the query), and the rule's code only.
     running = (
         Deadline.objects.running()
         .filter(of_cases(lead_ids, referral_leads))
-        .annotate(rule_code=F("rule__code"))  # the rule's code only: no DeadlineRule objects
-        .only("content_type_id", "object_id", "state", "due_at", "met_at", "unit", "calendar_id")
         .order_by()
+        .values_list(
+            "pk",
+            "content_type_id",
+            "object_id",
+            "state",
+            "due_at",
+            "met_at",
+            "unit",
+            "calendar_id",
+            "rule__code",
+            named=True,
+        )
     )
     best = {}  # lead id → (preference, deadline)
     for deadline in running:

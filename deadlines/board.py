@@ -54,6 +54,8 @@ class ClockView:
 
 
 def clock_view(deadline: Deadline, *, now: datetime) -> ClockView:
+    """How `deadline` looks at `now`. It reads state, due_at, met_at, unit and calendar_id only, so a row of those
+    values (values_list(named=True)) serves as well as a Deadline where a page shows many badges."""
     if deadline.state == Deadline.State.MET:  # done: green if in time, red if late
         return ClockView(deadline, 0, GREEN if deadline.met_at <= deadline.due_at else RED)
     if deadline.state == Deadline.State.CANCELLED:
