@@ -13,7 +13,6 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +26,7 @@ from .clocks import case_types, of_cases
 from .forms import DateInput
 from .models import Lead, Referral, TradingProject
 from .overdue import has_overdue_clock
-from .rows import rows_html
+from .rows import escaped, rows_html
 
 PAGE_SIZE = 50
 URL_SENTINEL = 987654321987654321  # stands for a lead's id in the one URL reversed per page
@@ -39,31 +38,35 @@ class ListSelect(forms.Select):
     """Django's select with its options written in Python, in the markup of its templates (select.html,
     select_option.html, attrs.html): the list draws four selects with some fifty options on every request, and a
     template include per option cost more than its fifty rows' clocks (tests/cases/test_case_list.py compares the
-    two)."""
+    two). Each value is one `escaped`, as in the rows."""
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
-        parts = [format_html('<select name="{}"', widget["name"]), _attributes(widget["attrs"]), ">"]
+        parts = ['<select name="', escaped(widget["name"]), '"', _attributes(widget["attrs"]), ">"]
         for group_name, options, _index in widget["optgroups"]:
             if group_name:
-                parts.append(format_html('\n  <optgroup label="{}">', group_name))
+                parts += ['\n  <optgroup label="', escaped(group_name), '">']
             for option in options:
                 parts += [
-                    format_html('\n  <option value="{}"', str(option["value"])),
+                    '\n  <option value="',
+                    escaped(option["value"]),
+                    '"',
                     _attributes(option["attrs"]),
-                    format_html(">{}</option>\n", option["label"]),  # the option template's last line end
+                    ">",
+                    escaped(option["label"]),
+                    "</option>\n",  # the option template's last line end
                 ]
             if group_name:
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")
-        # Every piece is a constant or format_html's, which escaped what it was given.
+        # Every piece is a constant or went through escaped.
         return mark_safe("".join(parts))  # noqa: S308
 
 
 def _attributes(attrs: dict) -> str:
     """attrs.html: ` name="value"`, a bare ` name` for True, nothing for False."""
     return "".join(
-        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, str(value))
+        f" {escaped(name)}" if value is True else f' {escaped(name)}="{escaped(value)}"'
         for name, value in attrs.items()
         if value is not False
     )

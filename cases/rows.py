@@ -23,31 +23,34 @@ CLOCK = '<span class="clock-badge text-bg-{}" title="{}">{}</span><div class="sm
 
 
 def rows_html(rows: list[dict]) -> SafeString:
-    """The rows of cases.filters.case_page as <tr> elements. Every value goes through `_text`, so the markup
+    """The rows of cases.filters.case_page as <tr> elements. Every value goes through `escaped`, so the markup
     above is the only thing not escaped."""
-    designation = DESIGNATION.format(_text(gettext("needs a competent agency designated")))
+    designation = DESIGNATION.format(escaped(gettext("needs a competent agency designated")))
     return mark_safe("".join(_row(row, designation) for row in rows))  # noqa: S308 - every value escaped
 
 
 def _row(row: dict, designation: str) -> str:
     clock = row.get("clock")
     return ROW.format(
-        url=_text(row["url"]),
-        project=_text(row["project__name"]),
-        category=_text(row["category_label"]),
-        source=_text(row["source_label"]),
-        agency=_text(row["agency__name"]),
-        receiver=RECEIVER.format(_text(row["last_receiver"])) if row["last_receiver"] else "",
-        state=_text(row["state_label"]),
-        referral=REFERRAL.format(_text(row["last_referral_label"])) if row["last_referral_label"] else "",
+        url=escaped(row["url"]),
+        project=escaped(row["project__name"]),
+        category=escaped(row["category_label"]),
+        source=escaped(row["source_label"]),
+        agency=escaped(row["agency__name"]),
+        receiver=RECEIVER.format(escaped(row["last_receiver"])) if row["last_receiver"] else "",
+        state=escaped(row["state_label"]),
+        referral=REFERRAL.format(escaped(row["last_referral_label"])) if row["last_referral_label"] else "",
         designation=designation if row["needs_designation"] else "",
-        clock=CLOCK.format(*(_text(clock[key]) for key in ("urgency", "state", "label", "rule")))
+        clock=CLOCK.format(*(escaped(clock[key]) for key in ("urgency", "state", "label", "rule")))
         if clock
         else "",
-        found_on=_text(row["found_on"]),
+        found_on=escaped(row["found_on"]),
     )
 
 
-def _text(value) -> str:
-    """A value as HTML text or attribute value: & < > " ' escaped, as Django's escape does."""
+def escaped(value) -> str:
+    """A value as the template engine writes it into text or an attribute: & < > " ' escaped, unless it is HTML
+    already (a SafeString)."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
     return escape(str(value), quote=True)
