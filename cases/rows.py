@@ -50,7 +50,8 @@ def _row(row: dict, designation: str) -> str:
 
 def escaped(value) -> str:
     """A value as the template engine writes it into text or an attribute: & < > " ' escaped, unless it is HTML
-    already (a SafeString)."""
+    already (a SafeString). What django.utils.html.conditional_escape does, without its lazy-string wrapper and
+    SafeString result: a few hundred values a page made those a tenth of the rows' cost."""
     if hasattr(value, "__html__"):
         return value.__html__()
     return escape(str(value), quote=True)
