@@ -2,6 +2,7 @@ from django.utils.functional import SimpleLazyObject
 
 from .models import Agency
 from .people import roles_of
+from .querysets import member_agency
 
 SESSION_KEY = "current_agency_id"
 
@@ -14,7 +15,7 @@ def current_agency(request) -> Agency | None:
     if not mine:
         return None
     chosen = request.session.get(SESSION_KEY)
-    return Agency.objects.select_related("region__coordinator").get(pk=chosen if chosen in mine else mine[0])
+    return member_agency(request.user, chosen if chosen in mine else mine[0])
 
 
 class CurrentAgencyMiddleware:

@@ -20,12 +20,25 @@ def memberships_of(user) -> tuple[tuple[int, str, bool, int], ...]:
     if cached is None:
         from .models import Membership
 
-        cached = user.__dict__["_memberships"] = tuple(
+        # The agencies come along (with the region and its coordinator the layout names): the acting agency
+        # (agencies.middleware.current_agency) is one of them, so it costs no query of its own.
+        memberships = (
             Membership.objects.filter(user_id=user.pk, is_active=True)
             .order_by("id")
-            .values_list("agency_id", "role", "agency__is_active", "agency__region_id")
+            .select_related("agency__region__coordinator")
+        )
+        user.__dict__["_agencies"] = {membership.agency_id: membership.agency for membership in memberships}
+        cached = user.__dict__["_memberships"] = tuple(
+            (membership.agency_id, membership.role, membership.agency.is_active, membership.agency.region_id)
+            for membership in memberships
         )
     return cached
+
+
+def member_agency(user, agency_id: int):
+    """The agency `agency_id` among the user's memberships (memberships_of), with its region and coordinator."""
+    memberships_of(user)
+    return user.__dict__["_agencies"][agency_id]
 
 
 def member_agency_ids(user) -> list[int]:
@@ -56,6 +69,12 @@ def agency_scope(user, field: str = "agency") -> models.Q:
     return models.Q(**{f"{field}_id__in": member_agency_ids(user)}) | models.Q(
         **{f"{field}__region_id__in": supervised_region_ids(user)}
     )
+
+
+def in_agency_scope(user, agency_id: int, region_id: int) -> bool:
+    """agency_scope for one agency already read (its id and its region's): whether the user works in it or
+    supervises its region."""
+    return agency_id in member_agency_ids(user) or region_id in supervised_region_ids(user)
 
 
 class RegionQuerySet(models.QuerySet):
