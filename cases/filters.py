@@ -141,6 +141,8 @@ ROW_FIELDS = (
     "state",
     "needs_designation",
     "discovered_on",
+    "agency_id",
+    "agency__region_id",
     "agency__name",
     "project__name",
     "project__category",
@@ -157,10 +159,14 @@ def case_page(form: CaseFilterForm, user, *, after: str | None, size: int = PAGE
     """The leads the filters select that `user` may see, `size` of them after the keyset `after`, as the rows
     of the list: project, category, source, agency, state, latest visible referral, most pressing clock."""
     leads = Lead.objects.visible_to(user)
-    referrals = Referral.objects.visible_to(user)  # a lead's referrals to others are not all mine to see
     if form.is_bound:
-        # Invalid filters list nothing (the form says what is wrong) rather than everything.
-        leads = _filtered(leads, referrals, form.cleaned_data) if form.is_valid() else leads.none()
+        # Invalid filters list nothing (the form says what is wrong) rather than everything. A lead's referrals
+        # to others are not all mine to see: the referral filters look at the visible ones.
+        leads = (
+            _filtered(leads, Referral.objects.visible_to(user), form.cleaned_data)
+            if form.is_valid()
+            else leads.none()
+        )
     if keyset := _parse_after(after):
         created_at, pk = keyset
         leads = leads.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk))
@@ -171,7 +177,9 @@ def case_page(form: CaseFilterForm, user, *, after: str | None, size: int = PAGE
     # The page's visible referrals in one narrow query, newest first per lead: the latest gives the state column,
     # all of them the clocks.
     page_referrals = list(
-        referrals.filter(lead__in=lead_ids)
+        Referral.objects.of_leads_visible_to(
+            user, [(row["pk"], row["agency_id"], row["agency__region_id"]) for row in rows]
+        )
         .order_by("lead_id", "-sent_at", "-pk")
         .values_list("pk", "lead_id", "state", "receiver__name")
     )

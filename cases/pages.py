@@ -40,13 +40,12 @@ def lead_page_context(request, lead: Lead, *, failed=None) -> dict:
     step was refused for its input: its form is shown with what was typed, the messages above everything."""
     user, now = request.user, timezone.now()
     roles = roles_by_agency(user)
-    # The lead's own agency sees all its referrals (ReferralQuerySet.visible_to); others only theirs.
-    referrals = Referral.objects.all() if lead.agency_id in roles else Referral.objects.visible_to(user)
-    # Few joins: PostgreSQL's planning time grows fast with each (it was 1.7 ms with the receipts and the onward
-    # referrals joined too, against 0.1 ms to run). A forwarded referral's onward one is among these (its sender is
-    # the forwarding receiver, whom the user sees it with); the receipts are among the documents below.
+    # The lead's own agency and its supervisors see all its referrals (ReferralQuerySet.visible_to); others only
+    # theirs. Few joins: PostgreSQL's planning time grows fast with each (it was 1.7 ms with the receipts and the
+    # onward referrals joined too, against 0.1 ms to run). A forwarded referral's onward one is among these (its
+    # sender is the forwarding receiver, whom the user sees it with); the receipts are among the documents below.
     referrals = list(
-        referrals.filter(lead=lead)
+        Referral.objects.of_leads_visible_to(user, [(lead.pk, lead.agency_id, lead.agency.region_id)])
         .select_related("receiver", "sender", "letter", "received_by")
         .prefetch_related(Prefetch("materials", queryset=Material.objects.order_by("id")))
         .order_by("sent_at", "id")

@@ -1,6 +1,6 @@
 from django.db import models
 
-from agencies.querysets import agency_scope
+from agencies.querysets import agency_scope, in_agency_scope
 
 
 class LeadQuerySet(models.QuerySet):
@@ -29,6 +29,20 @@ class ReferralQuerySet(models.QuerySet):
         return self.filter(
             agency_scope(user, "sender") | agency_scope(user, "receiver") | agency_scope(user, "lead__agency")
         )
+
+    def of_leads_visible_to(self, user, leads):
+        """The referrals `user` sees (visible_to) of `leads`, (lead id, its agency's id, that agency's region id)
+        triples. Every referral of a lead in the user's agency scope is theirs to see (visible_to's last
+        condition), so only the other leads' referrals take the conditions: their four joins cost PostgreSQL more
+        to plan than the query takes to run (0.9 ms against 0.2 on a list page)."""
+        if not user.is_authenticated:
+            return self.none()
+        whole, others = [], []
+        for lead_id, agency_id, region_id in leads:
+            (whole if in_agency_scope(user, agency_id, region_id) else others).append(lead_id)
+        if user.is_superuser or not others:
+            return self.filter(lead__in=whole + others)
+        return self.filter(lead__in=whole) | self.visible_to(user).filter(lead__in=others)
 
 
 class ComplaintQuerySet(models.QuerySet):

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from agencies.models import Membership
 from audit.models import AuditEvent
-from cases.models import Lead, Referral
+from cases.models import Lead, Referral, TradingProject
 from cases.workflows import referral_receive, referral_send
 from deadlines.clocks import running_for
 from documents.models import Document
@@ -90,6 +90,32 @@ def test_referral_visibility(request, approved, insider, other_agency, receiver_
     referral = send(approved, insider, other_agency)
     user = request.getfixturevalue(persona)
     assert Referral.objects.visible_to(user).filter(pk=referral.pk).exists() is sees
+
+
+@pytest.mark.parametrize(
+    "persona", ["insider", "supervisor", "receiver_handler", "foreign_supervisor", "admin_user"]
+)
+def test_the_referrals_of_leads_read_with_fewer_joins_are_the_visible_ones(
+    request, approved, insider, other_agency, receiver_handler, receiver_head, region, persona
+):
+    from cases.services import lead_file
+    from cases.workflows import referral_return
+
+    referral_return(
+        actor=receiver_head,
+        referral=referral_receive(actor=receiver_handler, referral=send(approved, insider, other_agency)),
+        reasons="不属本部门职责。",
+    )
+    send(approved, insider, AgencyFactory(region=region, name="宣恩县水利和湖泊局", doc_prefix="宣水"))
+    # A lead of the receiver's own agency: for its people one lead whose referrals are all theirs, one not.
+    own = lead_file(
+        actor=receiver_handler, agency=other_agency, source=Lead.Source.ROUTINE, project=TradingProject(name="某工程"),
+        facts="围标。", discovered_on=approved.discovered_on, parties=[], files=[],
+    )  # fmt: skip
+    user = request.getfixturevalue(persona)
+    leads = [(lead.pk, lead.agency_id, lead.agency.region_id) for lead in (approved, own)]
+    expected = Referral.objects.visible_to(user).filter(lead__in=[approved, own])
+    assert set(Referral.objects.of_leads_visible_to(user, leads)) == set(expected)
 
 
 def test_accepting_meets_l3_then_reporting_meets_l4_with_a_letter(
