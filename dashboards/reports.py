@@ -80,6 +80,7 @@ def monthly_report_issue(*, actor, agency: Agency, month: date) -> Document:
                     "title": f"{period.start.year}年{period.start.month}月各单位办理时限情况统计表",
                     "headers": headers,
                     "rows": [["—" if cell is None else cell for cell in row] for row in rows],
+                    "figures_from": 1,  # the agency's name, then its counts (right-aligned)
                 }
             ],
         },

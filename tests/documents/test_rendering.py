@@ -251,3 +251,24 @@ def test_a_long_issuer_mark_stays_on_one_line(issue, agency, tmp_path, kind):
 
 def test_a_short_issuer_mark_keeps_30_points():
     assert issuer_size("宣恩县住房和城乡建设局") == 30
+
+
+def test_only_the_columns_of_figures_are_right_aligned(issue, other_agency):
+    from documents.pdf import render_html
+
+    tables = [
+        {
+            "title": "统计表",
+            "headers": ["单位", "收到", "按时率"],
+            "rows": [["宣恩县财政局", 3, 50.0]],
+            "figures_from": 1,
+        },
+        {
+            "title": "会议议题",
+            "headers": ["序号", "议题", "提出单位"],
+            "rows": [[1, "议题一", other_agency.name]],
+        },
+    ]
+    html = render_html(issue(context={"recipient": "各成员单位", "body": ["正文。"], "tables": tables}))
+    assert '<td>宣恩县财政局</td><td class="figure">3</td><td class="figure">50.0</td>' in html
+    assert f"<td>1</td><td>议题一</td><td>{other_agency.name}</td>" in html  # text stays left-aligned
