@@ -57,8 +57,8 @@ class RecordForm(SubmittedOnce):
         return day
 
 
-class ReasonForm(PortalForm):
-    reason = forms.CharField(label=_("reasons"), widget=forms.Textarea(attrs={"rows": 2}))
+class RevokeForm(PortalForm):
+    reason = forms.CharField(label=_("reasons for the revocation"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class RepairForm(PortalForm):

@@ -23,7 +23,7 @@ from audit.timeline import timeline_for
 from documents.services import DocumentError
 
 from . import workflows
-from .forms import DecisionForm, EntityForm, ImportForm, ReasonForm, RecordForm, RepairForm
+from .forms import DecisionForm, EntityForm, ImportForm, RecordForm, RepairForm, RevokeForm
 from .imports import TEMPLATE_HEADERS, entities_import
 from .models import CreditAction, CreditRecord, CreditRule, MarketEntity, Memo, RepairApplication
 from .querysets import is_staff_member
@@ -250,7 +250,7 @@ def _record_page(request, record, *, errors=(), status=200):
         and record.kind == CreditRule.Kind.BAD
         and not any(item.state == RepairApplication.State.SUBMITTED for item in repairs),
         "can_decide": HEAD in roles,
-        "revoke_form": ReasonForm(),
+        "revoke_form": RevokeForm(),
         "repair_form": RepairForm(),
         "decision_form": DecisionForm(),
         "timeline": timeline_for(
@@ -297,7 +297,7 @@ def record_step(request, pk, step):
         ),
     }
     if step == "revoke":
-        form = ReasonForm(request.POST)
+        form = RevokeForm(request.POST)
         steps["revoke"] = (
             lambda: workflows.record_revoke(
                 actor=request.user,

@@ -407,3 +407,16 @@ def test_a_case_page_may_prefill_the_record_form(client_for, insider, entity):
     )
     assert form["source_kind"].value() == "case"
     assert form["act"].value() == "XE-7"
+
+
+def test_the_head_revokes_a_record_with_reasons_for_the_revocation(client_for, colleague, make_record, entity):
+    record = make_record(entity, act="P1")
+    client = client_for(colleague)
+    assert "撤销理由" in client.get(record.get_absolute_url()).content.decode()
+    url = reverse("credit:record_step", args=[record.pk, "revoke"])
+    refused = client.post(url, {"reason": " ", "seen_state": record.state})
+    assert refused.status_code == 400
+    assert "撤销理由" in refused.content.decode()
+    client.post(url, {"reason": "原处罚决定被复议撤销", "seen_state": record.state})
+    record.refresh_from_db()
+    assert record.state == "revoked"
