@@ -38,3 +38,20 @@ def test_header_offers_the_other_language(client):
     assert 'value="en"' in text
     client.post(reverse("set_language"), {"language": "en"})
     assert 'value="zh-hans"' in client.get(reverse("login")).text
+
+
+def test_a_browser_set_up_in_english_still_gets_chinese_until_english_is_chosen(client):
+    # Accept-Language is the computer's setting, not the person's choice (ADR 0005).
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="zh-hans">' in page.text
+    assert page.headers["Content-Language"] == "zh-hans"
+    client.post(reverse("set_language"), {"language": "en"}, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9")
+    assert '<html lang="en">' in page.text
+    assert page.headers["Content-Language"] == "en"
+    assert "Cookie" in page.headers["Vary"]
+
+
+def test_a_language_cookie_the_portal_does_not_speak_falls_back_to_chinese(client):
+    client.cookies["django_language"] = "fr"
+    assert '<html lang="zh-hans">' in client.get(reverse("login")).text

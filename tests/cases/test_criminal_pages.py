@@ -3,6 +3,7 @@ case page, refusals (400), roles that may not act (403), stale and double clicks
 region's supervisors included."""
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -24,6 +25,12 @@ from .files import PDF
 pytestmark = pytest.mark.django_db
 
 State = CriminalReferral.State
+
+
+def in_english(client):
+    """The client as someone who chose English with the header's button (the language cookie)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
 
 
 def post_step(client, criminal, step, **data):
@@ -77,10 +84,9 @@ def test_a_team_of_one_is_refused_and_the_input_kept(client_for, lead, insider, 
     )
     assert response.status_code == 400
     assert "串通投标罪" in response.text
-    response = client_for(insider).post(
+    response = in_english(client_for(insider)).post(
         reverse("cases:criminal_new", args=[lead.pk]),
         {"team": [insider.pk], "police": cast.police.pk, "suspected_offence": "串通投标罪"},
-        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert "at least 2 staff members" in response.text
     assert not CriminalReferral.objects.exists()
@@ -181,7 +187,7 @@ def test_the_whole_path_through_the_pages(client_for, criminal, team, colleague,
     for document in Document.objects.filter(object_id=criminal.pk, content_type__model="criminalreferral"):
         assert document.number in page
     assert "C12" in page
-    police_page = as_(cast.police_head).get(criminal.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").text
+    police_page = in_english(as_(cast.police_head)).get(criminal.get_absolute_url()).text
     assert "Transfer to the police approved" in police_page  # the agency's step, in the police's trail
     assert set(
         AuditEvent.objects.filter(object_id=criminal.pk, action__startswith="criminal_").values_list(
@@ -192,7 +198,7 @@ def test_the_whole_path_through_the_pages(client_for, criminal, team, colleague,
 
 def test_the_page_shows_the_clocks_and_the_team(client_for, criminal, team, colleague, cast):
     advance(criminal, State.APPROVED, team=team, head=colleague, cast=cast)
-    page = client_for(team[0]).get(criminal.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").text
+    page = in_english(client_for(team[0])).get(criminal.get_absolute_url()).text
     assert "C3" in page
     assert "hours left" in page  # the 24-hour clock counts hours
     assert page.count('class="team-member"') == 2

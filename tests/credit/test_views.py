@@ -409,7 +409,9 @@ def test_a_case_page_may_prefill_the_record_form(client_for, insider, entity):
     assert form["act"].value() == "XE-7"
 
 
-def test_the_head_revokes_a_record_with_reasons_for_the_revocation(client_for, colleague, make_record, entity):
+def test_the_head_revokes_a_record_with_reasons_for_the_revocation(
+    client_for, colleague, make_record, entity
+):
     record = make_record(entity, act="P1")
     client = client_for(colleague)
     assert "撤销理由" in client.get(record.get_absolute_url()).content.decode()
