@@ -37,6 +37,17 @@ def test_the_lead_page_shows_clock_evidence_verification_and_trail(client_for, i
         assert shown in text
 
 
+def test_the_amount_is_grouped_by_thousands_in_both_languages(client_for, insider, lead):
+    from decimal import Decimal
+
+    lead.project.amount = Decimal("1280000")
+    lead.project.save(update_fields=["amount"])
+    client = client_for(insider)
+    assert "1,280,000.00 元" in client.get(reverse("cases:lead", args=[lead.pk])).text
+    client.post(reverse("set_language"), {"language": "en"})
+    assert "1,280,000.00 yuan" in client.get(reverse("cases:lead", args=[lead.pk])).text
+
+
 def test_supervisor_sees_the_lead(client_for, supervisor, lead):
     assert client_for(supervisor).get(reverse("cases:lead", args=[lead.pk])).status_code == 200
 
