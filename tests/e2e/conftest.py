@@ -2,6 +2,7 @@ import os
 import shutil
 
 import pytest
+from django.db import connections
 
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -30,6 +31,9 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
         yield browser
         browser.close()
+        # The test's ORM calls made while the loop ran opened connections of their own (see above): close them
+        # here, or the test database cannot be dropped at the end ("being accessed by other users").
+        connections.close_all()
 
 
 @pytest.fixture
