@@ -20,6 +20,7 @@ from .clocks import case_types, of_cases
 from .forms import DesignationForm, FindingsForm, ForwardForm, ReasonsForm, ReportForm, ResultForm
 from .models import CaseAction, Lead, Material, Referral
 from .permissions import lead_actions, referral_actions, roles_by_agency
+from .workflows.leads import MIN_VERIFIERS
 
 CONCLUDED = {Referral.State.CONCLUDED, Referral.State.RESULT_NOTIFIED}
 # The form each step shows on the page; steps not named here are a single button.
@@ -68,6 +69,9 @@ def lead_page_context(request, lead: Lead, *, failed=None) -> dict:
     actions = lead_actions(roles.get(lead.agency_id, set()), lead)
     if any(verification.verifier_id == user.pk for verification in verifications):
         actions.discard("verify")  # a person counts once: another colleague must verify
+    # lead_submit refuses the report until MIN_VERIFIERS different people verified: until then the page says why
+    # instead of offering a form that cannot succeed.
+    verified_enough = len({verification.verifier_id for verification in verifications}) >= MIN_VERIFIERS
     forms = {step: LEAD_FORMS[step](auto_id=f"id_{step}_%s") for step in actions & LEAD_FORMS.keys()}
     # 指定管辖: a supervisor over the lead's agency designates the competent agency once two referrals came back.
     can_designate = lead.needs_designation and lead.agency.region_id in supervised_region_ids(user)
@@ -113,6 +117,7 @@ def lead_page_context(request, lead: Lead, *, failed=None) -> dict:
     return {
         "lead": lead,
         "actions": actions,
+        "verified_enough": verified_enough,
         "forms": forms,
         "can_designate": can_designate,
         "designation": _designation(lead, lead_docs),

@@ -37,6 +37,17 @@ def test_the_lead_page_shows_clock_evidence_verification_and_trail(client_for, i
         assert shown in text
 
 
+def test_the_report_form_waits_for_a_second_verifier(client_for, insider, second_handler, lead):
+    submit = reverse("cases:lead_step", args=[lead.pk, "submit"])
+    page = client_for(insider).get(reverse("cases:lead", args=[lead.pk])).text
+    assert submit not in page  # one verification: lead_submit would refuse the report
+    assert "待另一名同事记录核实情况后，方可报送书面报告。" in page
+    lead_verify(actor=second_handler, lead=lead, findings="复核属实。")
+    page = client_for(insider).get(reverse("cases:lead", args=[lead.pk])).text
+    assert submit in page
+    assert "待另一名同事记录核实情况后" not in page
+
+
 def test_the_amount_is_grouped_by_thousands_in_both_languages(client_for, insider, lead):
     from decimal import Decimal
 
