@@ -58,9 +58,14 @@ def test_a_referral_from_lead_to_acceptance(browser, live_server, people, agency
     clerk.get_by_label("类别").select_option(value="construction")
     clerk.locator("#id_party-0-name").fill("某建设集团有限公司")
     clerk.locator("#id_party-0-uscc").fill("91110000600037341L")
+    # Three bidders colluded: the form offers two rows, the button a third (the chosen file stays chosen).
+    clerk.get_by_role("button", name="添加当事人").click()
+    clerk.locator("#id_party-2-name").fill("某工程咨询有限公司")
+    clerk.locator("#id_party-2-uscc").fill("91422825177570439X")
     clerk.get_by_role("button", name="登记线索").click()
     clerk.get_by_role("heading", name="宣恩县某道路改造工程").wait_for()
     clerk.get_by_role("link", name="雷同分析.pdf").wait_for()
+    clerk.get_by_text("某工程咨询有限公司").wait_for()
     lead_url = clerk.url
 
     for username in ("verifier1", "verifier2"):
@@ -87,8 +92,16 @@ def test_a_referral_from_lead_to_acceptance(browser, live_server, people, agency
     head.get_by_label("法律依据").fill("《中华人民共和国招标投标法实施条例》第四十条")
     head.locator("#id_material-0-name").fill("投标文件雷同分析报告")
     head.locator("#id_material-0-pages").fill("15")
+    for _ in range(2):  # three rows offered: a fifth material needs two more
+        head.get_by_role("button", name="添加材料").click()
+    head.locator("#id_material-4-name").fill("询问笔录")
+    head.locator("#id_material-4-pages").fill("4")
     head.get_by_role("button", name="发送移送函").click()
     head.get_by_text("已移送：移送函已编号").wait_for()
+    assert list(Referral.objects.get().materials.order_by("id").values_list("name", flat=True)) == [
+        "投标文件雷同分析报告",
+        "询问笔录",
+    ]
 
     receiver = as_user(browser, live_server, "receiver")
     receiver.get_by_role("link", name="签收").first.click()  # 我的待办 leads to the case
