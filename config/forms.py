@@ -1,7 +1,10 @@
-"""The look of every form of the portal: Bootstrap classes on the widgets, and the invalid ones marked, so that a
-template renders a field with {% include "forms/_field.html" %} and nothing else."""
+"""The look of every form of the portal: Bootstrap classes on the widgets, the invalid ones marked and a choice's
+empty option worded, so that a template renders a field with {% include "forms/_field.html" %} and nothing else."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+
+DJANGO_EMPTY_LABEL = "---------"
 
 
 class PortalFormMixin:
@@ -16,6 +19,8 @@ class PortalFormMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = css
+            if isinstance(field, forms.ModelChoiceField) and field.empty_label == DJANGO_EMPTY_LABEL:
+                field.empty_label = _("Please choose")  # Django's dashes say nothing to a clerk or a citizen
 
     def full_clean(self):
         super().full_clean()

@@ -46,3 +46,9 @@ def test_index_lists_coordinators_before_departments_and_other_organs(client, re
     AgencyFactory(region=region, name="丙政务局", kind="comprehensive")
     text = client.get(reverse("portal:index")).text
     assert text.index("丙政务局") < text.index("乙住建局") < text.index("甲公安局")
+
+
+def test_the_department_choice_asks_in_words_not_dashes(client, agency):
+    page = client.get(reverse("portal:complaint_new")).text
+    assert '<option value="" selected>请选择</option>' in page
+    assert "---------" not in page
