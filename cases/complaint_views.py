@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from agencies.people import roles_of
 
 from . import workflows
-from .forms import AssistanceForm, ComplaintRecordForm, DeclineForm, FeedbackForm, ReasonsForm
+from .forms import AssistanceForm, ComplaintRecordForm, DeclineForm, FeedbackForm, ReturnForm
 from .models import AssistanceRequest, Complaint, CriminalReferral
 from .pages import single_case_context
 from .permissions import ASSISTANCE_ALLOWED, COMPLAINT_ALLOWED, may_ever
@@ -31,7 +31,7 @@ COMPLAINT_DONE = {
 }
 ASSISTANCE_STEPS = {
     "assist": Step(FeedbackForm, workflows.assistance_give, {"feedback": "feedback"}),
-    "return": Step(ReasonsForm, workflows.assistance_return, {"reasons": "reasons"}),
+    "return": Step(ReturnForm, workflows.assistance_return, {"reasons": "reasons"}),
 }
 ASSISTANCE_DONE = {
     "assist": gettext_lazy("Your feedback is sent to the requesting agency."),
@@ -189,7 +189,7 @@ def _assistance_page(request, assistance, failed=None):
         table=ASSISTANCE_ALLOWED,
         form_factories={
             "assist": lambda auto_id: FeedbackForm(auto_id=auto_id),
-            "return": lambda auto_id: ReasonsForm(auto_id=auto_id),
+            "return": lambda auto_id: ReturnForm(auto_id=auto_id),
         },
         failed=failed,
     )

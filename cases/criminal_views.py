@@ -26,7 +26,7 @@ from deadlines.board import clock_view
 from deadlines.models import Deadline
 from documents.models import Document
 
-from .forms import ReasonsForm, ReportForm
+from .forms import DeclineCaseForm, RefusalForm, ReportForm, UpholdForm
 from .models import CaseAction, CriminalReferral, Lead
 from .permissions import AGENCY, criminal_actions, criminal_sides, roles_by_agency
 from .views import Step, form_page, run_step
@@ -130,7 +130,7 @@ class HandoverForm(PortalForm):
 CRIMINAL_STEPS = {
     "submit": Step(ReportForm, steps.criminal_submit, {"report_file": "report"}),
     "approve": Step(None, steps.criminal_approve),
-    "refuse": Step(ReasonsForm, steps.criminal_refuse, {"reasons": "reasons"}),
+    "refuse": Step(RefusalForm, steps.criminal_refuse, {"reasons": "reasons"}),
     "transfer": Step(
         TransferForm,
         steps.criminal_transfer,
@@ -143,12 +143,12 @@ CRIMINAL_STEPS = {
     ),
     "receive": Step(None, steps.criminal_receive),
     "open_case": Step(None, steps.criminal_open_case),
-    "decline": Step(ReasonsForm, steps.criminal_decline, {"reasons": "reasons"}),
+    "decline": Step(DeclineCaseForm, steps.criminal_decline, {"reasons": "reasons"}),
     "request_reconsideration": Step(
         GroundsForm, steps.criminal_request_reconsideration, {"grounds": "grounds"}
     ),
     "overturn": Step(None, steps.criminal_overturn),
-    "uphold": Step(ReasonsForm, steps.criminal_uphold, {"reasons": "reasons"}),
+    "uphold": Step(UpholdForm, steps.criminal_uphold, {"reasons": "reasons"}),
     "request_supervision": Step(
         SupervisionForm,
         steps.criminal_request_supervision,

@@ -128,8 +128,29 @@ class ReportForm(PortalForm):
         return report
 
 
-class ReasonsForm(PortalForm):
-    reasons = forms.CharField(label=_("reasons"), widget=forms.Textarea(attrs={"rows": 3}))
+def _reasons(label):
+    """The written reasons a step requires, named as the step's record names them (退回理由, 不予批准的理由…)."""
+    return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SendBackForm(PortalForm):
+    reasons = _reasons(_("what to verify further"))
+
+
+class ReturnForm(PortalForm):
+    reasons = _reasons(_("reasons for returning"))
+
+
+class RefusalForm(PortalForm):
+    reasons = _reasons(_("reasons for not approving"))
+
+
+class DeclineCaseForm(PortalForm):
+    reasons = _reasons(_("reasons for not opening a case"))
+
+
+class UpholdForm(PortalForm):
+    reasons = _reasons(_("reasons for upholding the refusal"))
 
 
 class ResultForm(PortalForm):

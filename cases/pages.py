@@ -17,15 +17,23 @@ from deadlines.models import Deadline
 from documents.models import Document
 
 from .clocks import case_types, of_cases
-from .forms import DesignationForm, FindingsForm, ForwardForm, ReasonsForm, ReportForm, ResultForm
+from .forms import (
+    DesignationForm,
+    FindingsForm,
+    ForwardForm,
+    ReportForm,
+    ResultForm,
+    ReturnForm,
+    SendBackForm,
+)
 from .models import CaseAction, Lead, Material, Referral
 from .permissions import lead_actions, referral_actions, roles_by_agency
 from .workflows.leads import MIN_VERIFIERS
 
 CONCLUDED = {Referral.State.CONCLUDED, Referral.State.RESULT_NOTIFIED}
 # The form each step shows on the page; steps not named here are a single button.
-LEAD_FORMS = {"verify": FindingsForm, "submit": ReportForm, "send_back": ReasonsForm}
-REFERRAL_FORMS = {"return": ReasonsForm, "forward": ForwardForm, "conclude": ResultForm}
+LEAD_FORMS = {"verify": FindingsForm, "submit": ReportForm, "send_back": SendBackForm}
+REFERRAL_FORMS = {"return": ReturnForm, "forward": ForwardForm, "conclude": ResultForm}
 
 
 @dataclass

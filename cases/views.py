@@ -32,10 +32,11 @@ from .forms import (
     LeadForm,
     MaterialFormSet,
     PartyFormSet,
-    ReasonsForm,
     ReferralForm,
     ReportForm,
     ResultForm,
+    ReturnForm,
+    SendBackForm,
     receiver_label,
 )
 from .models import AssistanceRequest, CaseAction, Evidence, Lead, Referral
@@ -156,12 +157,12 @@ LEAD_STEPS = {
     "verify": Step(FindingsForm, workflows.lead_verify, {"findings": "findings"}),
     "submit": Step(ReportForm, workflows.lead_submit, {"report_file": "report"}),
     "approve": Step(None, workflows.lead_approve),
-    "send_back": Step(ReasonsForm, workflows.lead_send_back, {"reasons": "reasons"}),
+    "send_back": Step(SendBackForm, workflows.lead_send_back, {"reasons": "reasons"}),
 }
 REFERRAL_STEPS = {
     "receive": Step(None, workflows.referral_receive),
     "accept": Step(None, workflows.referral_accept),
-    "return": Step(ReasonsForm, workflows.referral_return, {"reasons": "reasons"}),
+    "return": Step(ReturnForm, workflows.referral_return, {"reasons": "reasons"}),
     "forward": Step(ForwardForm, workflows.referral_forward, {"competent": "competent"}),
     "notify_acceptance": Step(None, workflows.referral_notify_acceptance),
     "conclude": Step(ResultForm, workflows.referral_conclude, {"result": "result"}),

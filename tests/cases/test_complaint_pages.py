@@ -225,7 +225,9 @@ def test_an_assistance_letter_through_the_pages(client_for, insider, agency, oth
     assert client_for(stranger).get(letter.get_absolute_url()).status_code == 404
     url = reverse("cases:assistance_step", args=[letter.pk, "return"])
     assert client_for(handler).post(url, {"seen_state": letter.page_token, "reasons": "x"}).status_code == 403
-    assert client_for(head).post(url, {"seen_state": letter.page_token, "reasons": ""}).status_code == 400
+    refused = client_for(head).post(url, {"seen_state": letter.page_token, "reasons": ""})
+    assert refused.status_code == 400
+    assert "退回理由" in refused.text
     url = reverse("cases:assistance_step", args=[letter.pk, "assist"])
     assert (
         client_for(handler).post(url, {"seen_state": letter.page_token, "feedback": "已提供。"}).status_code

@@ -172,6 +172,7 @@ def test_sending_back_without_reasons_is_refused(client_for, file_lead, insider,
     response = post_step(client_for(colleague), lead, "send_back", reasons="")
     assert response.status_code == 400
     assert "这个字段是必填项" in response.text
+    assert "需补充核实的内容" in response.text  # the field names what the head writes, not a bare 理由
     lead.refresh_from_db()
     assert lead.state == Lead.State.AWAITING_APPROVAL
 
