@@ -18,16 +18,25 @@ def memberships_of(user) -> tuple[tuple[int, str, bool, int], ...]:
     visible_to needs them. A membership change shows from the next request on."""
     cached = user.__dict__.get("_memberships")
     if cached is None:
-        from .models import Membership
+        from .models import Membership, Region
 
         # The agencies come along (with the region and its coordinator the layout names): the acting agency
-        # (agencies.middleware.current_agency) is one of them, so it costs no query of its own.
+        # (agencies.middleware.current_agency) is one of them, so it costs no query of its own. So does whether
+        # each region has regions below it: a county's supervisor then needs no walk down the tree.
         memberships = (
             Membership.objects.filter(user_id=user.pk, is_active=True)
             .order_by("id")
             .select_related("agency__region__coordinator")
+            .annotate(
+                region_has_children=models.Exists(
+                    Region.objects.filter(parent=models.OuterRef("agency__region"))
+                )
+            )
         )
         user.__dict__["_agencies"] = {membership.agency_id: membership.agency for membership in memberships}
+        user.__dict__["_leaf_regions"] = {
+            m.agency.region_id for m in memberships if not m.region_has_children
+        }
         cached = user.__dict__["_memberships"] = tuple(
             (membership.agency_id, membership.role, membership.agency.is_active, membership.agency.region_id)
             for membership in memberships
@@ -59,7 +68,10 @@ def supervised_region_ids(user) -> set[int]:
             for _agency, role, active, region_id in memberships_of(user)
             if active and role == Membership.Role.SUPERVISOR
         }
-        cached = user.__dict__["_supervised_region_ids"] = frozenset(Region.objects.subtree_ids(roots))
+        leaves = roots & user.__dict__["_leaf_regions"]  # their subtree is themselves
+        cached = user.__dict__["_supervised_region_ids"] = frozenset(
+            leaves | Region.objects.subtree_ids(roots - leaves)
+        )
     return set(cached)
 
 

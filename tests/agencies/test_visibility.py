@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from agencies.models import Agency, Membership
-from tests.factories import MembershipFactory, RegionFactory, UserFactory
+from tests.factories import AgencyFactory, MembershipFactory, RegionFactory, UserFactory
 
 
 @pytest.mark.parametrize(
@@ -78,3 +78,23 @@ def test_visible_to_composes_with_select_for_update(insider, agency):
 
     with transaction.atomic():
         assert list(Agency.objects.visible_to(insider).select_for_update().filter(pk=agency.pk)) == [agency]
+
+
+def test_a_county_supervisor_needs_no_walk_down_the_regions(supervisor, region, django_assert_num_queries):
+    from agencies.querysets import memberships_of, supervised_region_ids
+
+    with django_assert_num_queries(1):  # the memberships say the county has no regions below it
+        memberships_of(supervisor)
+        assert supervised_region_ids(supervisor) == {region.pk}
+
+
+def test_a_prefecture_supervisor_supervises_its_counties(region):
+    from agencies.querysets import supervised_region_ids
+
+    prefecture = region.parent or RegionFactory()
+    if region.parent is None:
+        region.parent = prefecture
+        region.save(update_fields=["parent"])
+    agency = AgencyFactory(region=prefecture)
+    user = MembershipFactory(agency=agency, role=Membership.Role.SUPERVISOR).user
+    assert supervised_region_ids(user) >= {prefecture.pk, region.pk}
