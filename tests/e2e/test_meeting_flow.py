@@ -96,6 +96,10 @@ def test_a_meeting_from_item_to_completed_decision(browser, live_server, body, a
     office.locator("#id_decision-0-agencies").select_option(label=[agency.name, "宣恩县财政局"])
     due = workdays.add_working_days(timezone.localdate(), 5, calendar=calendar_for(agency).pk)
     office.locator("#id_decision-0-due_date").fill(due.isoformat())
+    # Three rows come with the page; a fourth is added in place (and, left blank, is ignored like the others).
+    office.get_by_role("button", name="添加议定事项").click()
+    office.locator("#id_decision-3-text").wait_for()
+    assert office.locator("#id_decision-TOTAL_FORMS").input_value() == "4"
     office.get_by_role("button", name="印发会议纪要").click()
     office.get_by_text("会议纪要已编号，议定事项开始计时。").wait_for()
     assert Meeting.objects.get().state == Meeting.State.MINUTED

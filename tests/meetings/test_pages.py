@@ -55,6 +55,9 @@ def test_the_flow_through_the_pages(body, cast, agency, member_agency, client_fo
     page = client.get(meeting.get_absolute_url())
     assert page.status_code == 200
     assert "decision-0-text" in page.content.decode()
+    # static/js/formset.js clones this row for "添加议定事项"
+    assert 'id="decision-empty-form"' in page.content.decode()
+    assert "decision-__prefix__-text" in page.content.decode()
     minutes = {
         "summary": "会议研究了评标专家抽取问题。",
         "decision-TOTAL_FORMS": "3",
