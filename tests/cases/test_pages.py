@@ -102,6 +102,14 @@ def test_my_tasks_list_the_steps_each_person_may_take(client_for, insider, lead,
     assert f'href="{lead.get_absolute_url()}" class="fw-semibold">提交书面报告</a>' in insider_text
 
 
+def test_a_task_without_a_clock_says_so_where_the_others_show_their_countdown(client_for, insider, lead):
+    from deadlines.models import Deadline
+
+    Deadline.objects.all().delete()  # e.g. a lead filed before the clocks were configured
+    text = client_for(insider).get("/").text
+    assert '<span class="clock-badge clock-badge-none">无时限要求</span><div><a href="' in text
+
+
 def test_the_receiving_agency_sees_a_lead_referred_to_it(file_lead, other_agency):
     from cases.models import Lead, Referral
     from documents.models import Document
