@@ -236,6 +236,8 @@ AUDIT_CHECKPOINT_DIR = env_path("AUDIT_CHECKPOINT_DIR", DATA_DIR / "audit-checkp
 # Celery ------------------------------------------------------------------------------------------------------
 
 CELERY_BROKER_URL = env_broker("CELERY_BROKER_URL", "filesystem://")
+# kombu's filesystem transport with each message written whole before the worker can see it (config/broker.py).
+CELERY_BROKER_TRANSPORT = "config.broker:Transport" if CELERY_BROKER_URL.startswith("filesystem:") else None
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {
         "data_folder_in": str(DATA_DIR / "broker" / "queue"),
