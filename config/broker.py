@@ -49,3 +49,7 @@ class Channel(filesystem.Channel):
 
 class Transport(filesystem.Transport):
     Channel = Channel
+
+    # A folder on this machine has no host. kombu's virtual transports default to "localhost" and then warn on
+    # every connection, the worker's and the portal's, that no hostname was supplied: noise on each `make run`.
+    default_connection_params = {}

@@ -69,3 +69,9 @@ def test_messages_of_other_queues_stay_where_they_are(channel):
     with pytest.raises(Empty):
         channel._get("celery")
     assert channel._get("other") == {"n": 3}
+
+
+def test_a_connection_does_not_warn_of_a_missing_hostname(caplog):
+    with Connection("filesystem://", transport="config.broker:Transport") as connection:
+        connection.info()
+    assert "hostname" not in caplog.text
