@@ -1,4 +1,5 @@
 import os
+import re
 import shutil
 
 import pytest
@@ -37,12 +38,35 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    yield page
-    context.close()
+def new_page(browser):
+    """Opens pages, each in a browser context of its own (one person's), in Chinese. What goes wrong in the
+    browser and shows only in its console fails the test: a script error, or a stylesheet, script or icon that is
+    not there. The answers the portal gives on purpose are not faults: 400 for a form with errors, 409 for a step
+    someone else took first."""
+    contexts, faults = [], []
+
+    def on_console(message):
+        if message.type == "error" and not re.search(r"status of (400|409)\b", message.text):
+            faults.append(f"{message.text} ({message.location['url']})")
+
+    def open_page(**options):
+        context = browser.new_context(locale="zh-CN", **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        page.on("console", on_console)
+        page.on("pageerror", lambda error: faults.append(f"script error: {error}"))
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert not faults, "The browser reported: " + "; ".join(faults)
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
 
 
 @pytest.fixture(autouse=True)

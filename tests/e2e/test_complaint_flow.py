@@ -25,10 +25,9 @@ def departments(agency, other_agency, colleague, insider, settings, tmp_path):
 
 
 def test_a_complaint_filed_online_reaches_the_right_department(
-    browser, live_server, departments, agency, other_agency
+    new_page, live_server, departments, agency, other_agency
 ):
-    citizen = browser.new_context(locale="zh-CN").new_page()
-    citizen.set_default_timeout(15000)
+    citizen = new_page()
     citizen.goto(f"{live_server.url}/")
     citizen.get_by_role("link", name="网上投诉举报").first.click()
     citizen.get_by_label("受理部门").select_option(label=f"{agency.region.name} · {agency.name}")
@@ -43,7 +42,7 @@ def test_a_complaint_filed_online_reaches_the_right_department(
     code = citizen.locator("#query-code").inner_text().strip()
     assert Complaint.objects.get().query_code == code
 
-    head = as_user(browser, live_server, "colleague")
+    head = as_user(new_page, live_server, "colleague")
     head.get_by_role("link", name="判断是否属本单位管辖").click()
     head.get_by_label("有权处理的部门").select_option(
         label=f"{other_agency.name}（{other_agency.region.name}）"
@@ -65,7 +64,7 @@ def test_a_complaint_filed_online_reaches_the_right_department(
     head.get_by_role("button", name="发送移送函").click()
     head.get_by_text("已移送：移送函已编号").wait_for()
 
-    receiver = as_user(browser, live_server, "receiver")
+    receiver = as_user(new_page, live_server, "receiver")
     receiver.get_by_role("link", name="签收").first.click()
     receiver.get_by_role("button", name="签收").click()
     receiver.get_by_text("已签收，移送回执正在生成。").wait_for()

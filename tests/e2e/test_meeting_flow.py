@@ -43,8 +43,8 @@ def body(region, coordinator, agency, insider, colleague, supervisor, settings):
     return body
 
 
-def test_a_meeting_from_item_to_completed_decision(browser, live_server, body, agency, coordinator):
-    member = as_user(browser, live_server, "insider")
+def test_a_meeting_from_item_to_completed_decision(new_page, live_server, body, agency, coordinator):
+    member = as_user(new_page, live_server, "insider")
     member.goto(f"{live_server.url}/meetings/")
     member.get_by_role("link", name="起草议题").click()
     member.get_by_label("议题名称").fill("评标专家重复抽取问题")
@@ -54,7 +54,7 @@ def test_a_meeting_from_item_to_completed_decision(browser, live_server, body, a
     item_url = member.url
     assert member.get_by_role("button", name="报送联席会议办公室").count() == 0  # not signed yet
 
-    head = as_user(browser, live_server, "colleague")
+    head = as_user(new_page, live_server, "colleague")
     head.goto(item_url)
     head.get_by_role("button", name="负责人签字").click()
     head.get_by_text("已签字，可以报送联席会议办公室。").wait_for()
@@ -63,7 +63,7 @@ def test_a_meeting_from_item_to_completed_decision(browser, live_server, body, a
     member.get_by_role("button", name="报送联席会议办公室").click()
     member.get_by_text("已报送联席会议办公室。").wait_for()
 
-    office = as_user(browser, live_server, "office_clerk")
+    office = as_user(new_page, live_server, "office_clerk")
     office.goto(f"{live_server.url}/meetings/")
     office.get_by_role("link", name="筹备会议").click()
     office.get_by_label("会议类型").select_option(value="plenary")
@@ -79,7 +79,7 @@ def test_a_meeting_from_item_to_completed_decision(browser, live_server, body, a
     office.get_by_role("button", name="列入会议议题").click()
     office.get_by_text("已列入会议议题，待召集人审定。").wait_for()
 
-    convener = as_user(browser, live_server, "convener_head")
+    convener = as_user(new_page, live_server, "convener_head")
     convener.goto(f"{live_server.url}/")
     convener.get_by_role("link", name="审定议题").click()  # 我的待办 leads to the item
     convener.get_by_role("button", name="审定列入议程").click()
@@ -106,7 +106,7 @@ def test_a_meeting_from_item_to_completed_decision(browser, live_server, body, a
     assert Deadline.objects.filter(rule__code="J1").count() == 2
 
     for username in ("insider", "finance_head"):
-        page = as_user(browser, live_server, username)
+        page = as_user(new_page, live_server, username)
         page.get_by_role(
             "link", name="落实议定事项", exact=True
         ).click()  # 我的待办, with the decision's clock
@@ -124,6 +124,6 @@ def test_a_meeting_from_item_to_completed_decision(browser, live_server, body, a
     )
     assert {"liaison", "finance_liaison", "colleague", "finance_head", "office_clerk", "supervisor"} <= told
 
-    liaison = as_user(browser, live_server, "finance_liaison")
+    liaison = as_user(new_page, live_server, "finance_liaison")
     liaison.goto(f"{live_server.url}/notifications/")
     liaison.get_by_text("【议定事项落实通报】下半年联席会议全体会议").first.wait_for()

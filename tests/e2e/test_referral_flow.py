@@ -35,18 +35,17 @@ def people(agency, colleague, insider, other_agency, supervisor, settings, tmp_p
         MembershipFactory(agency=member_of, role=role, user__username=username)
 
 
-def as_user(browser, live_server, username):
-    page = browser.new_context(locale="zh-CN", accept_downloads=True).new_page()
-    page.set_default_timeout(15000)
+def as_user(new_page, live_server, username):
+    page = new_page(accept_downloads=True)
     log_in(page, live_server, username)
     return page
 
 
-def test_a_referral_from_lead_to_acceptance(browser, live_server, people, agency, other_agency, tmp_path):
+def test_a_referral_from_lead_to_acceptance(new_page, live_server, people, agency, other_agency, tmp_path):
     evidence = tmp_path / "雷同分析.pdf"
     evidence.write_bytes(PDF)
 
-    clerk = as_user(browser, live_server, "insider")
+    clerk = as_user(new_page, live_server, "insider")
     clerk.get_by_role("link", name="案件").click()
     clerk.get_by_role("link", name="登记线索").click()
     clerk.get_by_label("来源").select_option(value="trading_center")
@@ -69,7 +68,7 @@ def test_a_referral_from_lead_to_acceptance(browser, live_server, people, agency
     lead_url = clerk.url
 
     for username in ("verifier1", "verifier2"):
-        page = as_user(browser, live_server, username)
+        page = as_user(new_page, live_server, username)
         page.goto(lead_url)
         page.get_by_label("核实情况").fill(f"{username}：比对投标文件，雷同属实。")
         page.get_by_role("button", name="记录我的核实情况").click()
@@ -78,7 +77,7 @@ def test_a_referral_from_lead_to_acceptance(browser, live_server, people, agency
     page.get_by_role("button", name="将书面报告报送负责人").click()
     page.get_by_text("书面报告已报送负责人审批。").wait_for()
 
-    head = as_user(browser, live_server, "colleague")
+    head = as_user(new_page, live_server, "colleague")
     head.goto(lead_url)
     head.get_by_role("button", name="批准移送").click()
     head.get_by_text("已批准，可以移送该线索。").wait_for()
@@ -103,14 +102,14 @@ def test_a_referral_from_lead_to_acceptance(browser, live_server, people, agency
         "询问笔录",
     ]
 
-    receiver = as_user(browser, live_server, "receiver")
+    receiver = as_user(new_page, live_server, "receiver")
     receiver.get_by_role("link", name="签收").first.click()  # 我的待办 leads to the case
     receiver.get_by_role("button", name="签收").click()
     receiver.get_by_text("已签收，移送回执正在生成。").wait_for()
     receipt = Document.objects.get(kind=Document.Kind.RECEIPT)
     document_render(document_id=receipt.pk)  # what the worker does with the queued render
 
-    receiver_head = as_user(browser, live_server, "receiver_head")
+    receiver_head = as_user(new_page, live_server, "receiver_head")
     receiver_head.goto(lead_url)
     receiver_head.get_by_role("button", name="受理").click()
     receiver_head.get_by_text("已受理，请在 5 个工作日内").wait_for()
@@ -125,7 +124,7 @@ def test_a_referral_from_lead_to_acceptance(browser, live_server, people, agency
     clerk.goto(lead_url)
     assert "受理" in clerk.locator(".audit-timeline").inner_text()
 
-    supervisor = as_user(browser, live_server, "supervisor")
+    supervisor = as_user(new_page, live_server, "supervisor")
     supervisor.goto(lead_url)
     clocks = supervisor.locator(".clock-list")
     assert clocks.get_by_text("按时完成").count() == 2  # L2 (refer) and L3 (decide) met
