@@ -28,7 +28,14 @@ from documents.models import Document
 
 from .forms import DeclineCaseForm, RefusalForm, ReportForm, UpholdForm
 from .models import CaseAction, CriminalReferral, Lead
-from .permissions import AGENCY, criminal_actions, criminal_sides, roles_by_agency
+from .permissions import (
+    AGENCY,
+    criminal_actions,
+    criminal_side_roles,
+    criminal_sides,
+    may_ever,
+    roles_by_agency,
+)
 from .views import Step, form_page, run_step
 from .workflows import criminal as steps
 
@@ -186,9 +193,8 @@ CRIMINAL_DONE = {
 def _own_leads(user):
     """Leads of the agencies the user works in: criminal referrals start there, and only their staff see the lead's
     criminal referrals (not the region's supervisors, not an agency a lead was referred to)."""
-    if user.is_superuser:
-        return Lead.objects.all()
-    return Lead.objects.filter(agency_id__in=member_agency_ids(user))
+    leads = Lead.objects.visible_to(user)
+    return leads if user.is_superuser else leads.filter(agency_id__in=member_agency_ids(user))
 
 
 @login_required
@@ -318,8 +324,9 @@ def criminal_step(request, pk, step):
     criminal = get_object_or_404(
         CriminalReferral.objects.visible_to(request.user).select_related("agency"), pk=pk
     )
-    if step not in CRIMINAL_STEPS:
-        raise PermissionDenied
+    roles = criminal_side_roles(criminal_sides(roles_by_agency(request.user), criminal))
+    if step not in CRIMINAL_STEPS or not may_ever(roles, steps.STEP_TABLE, step):
+        raise PermissionDenied  # before the form: a role that never may gets 403, not a form error
     return run_step(
         request,
         criminal,

@@ -140,6 +140,11 @@ def criminal_sides(roles: dict[int, set[str]], criminal) -> dict[str, set[str]]:
     return {AGENCY: roles.get(criminal.agency_id, set()), POLICE: roles.get(criminal.police_id, set())}
 
 
+def criminal_side_roles(sides: dict[str, set[str]]) -> set[tuple[str, str]]:
+    """The (side, role) pairs of criminal_sides: how the workflow's step table is keyed."""
+    return {(side, role) for side, roles in sides.items() for role in roles}
+
+
 def criminal_actions(sides: dict[str, set[str]], state: str | None) -> set[str]:
     """The actions the roles on each side allow in `state` (None: starting one on a lead)."""
     return set().union(

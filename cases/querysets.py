@@ -66,6 +66,31 @@ class AssistanceQuerySet(models.QuerySet):
         return self.filter(agency_scope(user, "requester") | agency_scope(user, "assistant"))
 
 
+class EvidenceQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Files of the leads and assistance letters the user sees, and the attachments of complaints their own
+        agencies received (attachments may show who complained, so not the supervisors'). A special team's written
+        report on a suspected crime (Decree 310) is filed among its lead's evidence, but only the agency that
+        deliberates sees it: not the region's supervisors nor the agencies the lead was referred to, from whom
+        CriminalReferral.visible_to keeps that deliberation too."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        from agencies.querysets import member_agency_ids
+
+        from .models import AssistanceRequest, CriminalReferral, Lead
+
+        mine = member_agency_ids(user)
+        # report not null: NOT IN over a set holding a NULL would keep nothing at all.
+        others_reports = CriminalReferral.objects.filter(report__isnull=False).exclude(agency_id__in=mine)
+        return self.filter(
+            models.Q(lead__in=Lead.objects.visible_to(user))
+            | models.Q(complaint__agency_id__in=mine)
+            | models.Q(assistance__in=AssistanceRequest.objects.visible_to(user))
+        ).exclude(pk__in=others_reports.values("report_id"))
+
+
 class CriminalReferralQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Criminal referrals (Decree 310) of the user's agencies; those transferred to the user's police agency; those

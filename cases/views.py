@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -16,7 +15,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from agencies.models import Membership
 from agencies.people import roles_of
-from agencies.querysets import member_agency_ids, supervised_region_ids
+from agencies.querysets import supervised_region_ids
 from audit.services import audit_record
 from config.exports import FORMATS, export
 from credit.services import market_entity
@@ -39,7 +38,7 @@ from .forms import (
     SendBackForm,
     receiver_label,
 )
-from .models import AssistanceRequest, CaseAction, Evidence, Lead, Referral
+from .models import CaseAction, Evidence, Lead, Referral
 from .pages import lead_page_context
 from .permissions import ALLOWED, RECEIVER_ALLOWED, may_ever, roles_in
 from .services import Party, lead_file
@@ -336,16 +335,10 @@ def lead_receivers(request, pk):
 
 @login_required
 def evidence_download(request, pk):
-    """An evidence file, to those who may see what it belongs to; recorded in the trail. A complaint's attachments
-    are the receiving agency's alone (they may show who complained)."""
+    """An evidence file, to those who may see it (Evidence.visible_to); recorded in the trail."""
     user = request.user
     evidence = get_object_or_404(
-        Evidence.objects.filter(
-            Q(lead__in=Lead.objects.visible_to(user))
-            | Q(complaint__agency_id__in=member_agency_ids(user))
-            | Q(assistance__in=AssistanceRequest.objects.visible_to(user))
-        ).select_related("lead", "complaint", "assistance"),
-        pk=pk,
+        Evidence.objects.visible_to(user).select_related("lead", "complaint", "assistance"), pk=pk
     )
     with transaction.atomic():
         audit_record(

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from ..querysets import LeadQuerySet
+from ..querysets import EvidenceQuerySet, LeadQuerySet
 from .revision import Revisioned
 
 
@@ -253,6 +253,8 @@ class Evidence(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("evidence file")

@@ -28,7 +28,14 @@ from notifications.services import Message, notify
 
 from ..evidence import check_evidence_file
 from ..models import CriminalReferral, Lead
-from ..permissions import AGENCY, CRIMINAL_ALLOWED, criminal_actions, criminal_sides, roles_by_agency
+from ..permissions import (
+    AGENCY,
+    CRIMINAL_ALLOWED,
+    criminal_actions,
+    criminal_side_roles,
+    criminal_sides,
+    roles_by_agency,
+)
 from ..services import evidence_store, files_removed_on_failure
 from .common import check_step, meet_clocks
 
@@ -49,10 +56,9 @@ def _for_step(criminal: CriminalReferral, actor, action: str, seen_state: str | 
         .select_related("lead__project", "agency", "police", "procuratorate", "transfer_letter")
         .get(pk=criminal.pk)
     )
-    sides = criminal_sides(roles_by_agency(actor), criminal)
     check_step(
         criminal,
-        roles={(side, role) for side, roles in sides.items() for role in roles},
+        roles=criminal_side_roles(criminal_sides(roles_by_agency(actor), criminal)),
         table=STEP_TABLE,
         action=action,
         seen_state=seen_state,

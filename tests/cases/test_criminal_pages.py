@@ -362,3 +362,45 @@ def test_the_supervisor_sees_the_clocks_timing_but_neither_documents_nor_what_th
     assert criminal.suspected_offence not in page.text
     own = client_for(insider).get(reverse("deadlines:detail", args=[clock.pk]))
     assert criminal.suspected_offence in own.text
+
+
+def test_the_team_report_stays_with_the_agency_although_filed_among_the_leads_evidence(
+    client_for, approved, insider, team, colleague, cast, other_agency, receiver_handler, supervisor
+):
+    from .test_referral import send
+
+    send(approved, insider, other_agency)
+    criminal = advance(
+        start(approved, insider, team, cast.police),
+        State.AWAITING_DECISION,
+        team=team,
+        head=colleague,
+        cast=cast,
+    )
+    report = criminal.report
+    url = reverse("cases:evidence", args=[report.pk])
+    assert client_for(insider).get(url).status_code == 200
+    assert report.original_name in client_for(insider).get(approved.get_absolute_url()).text
+    # The region's supervisor and the agency the lead was referred to see the lead and its other files, not this.
+    for user in (supervisor, receiver_handler):
+        client = client_for(user)
+        page = client.get(approved.get_absolute_url()).text
+        assert approved.report.original_name in page
+        assert report.original_name not in page
+        assert client.get(url).status_code == 404
+        assert client.get(reverse("cases:evidence", args=[approved.report.pk])).status_code == 200
+
+
+def test_a_step_the_role_never_takes_is_refused_before_its_form_is_read(
+    client_for, criminal, team, colleague, cast
+):
+    criminal = advance(criminal, State.SUPERVISION, team=team, head=colleague, cast=cast)
+    # Empty reasons would be a form error (400) for those who may: these never may, so 403 and nothing shown.
+    for user, step in (
+        (cast.police_handler, "decline"),
+        (cast.police_handler, "refuse"),
+        (cast.prosecutor, "uphold"),
+    ):
+        response = post_step(client_for(user), criminal, step, reasons="")
+        assert response.status_code == 403, (user, step)
+    assert state_of(criminal) == State.SUPERVISION
