@@ -204,6 +204,7 @@ def render_pending(*, limit: int = 10) -> int:
     """The safety net (every minute): render what no queued task did (lost messages), and retry failures and
     abandoned renders once their next attempt is due."""
     now = timezone.now()
+    _give_up_abandoned(now)
     waiting = Document.objects.filter(
         Q(state=Document.State.PENDING, created_at__lt=now - timedelta(seconds=30))
         | Q(
@@ -216,6 +217,31 @@ def render_pending(*, limit: int = 10) -> int:
         document_render(document_id=pk)
         for pk in waiting.order_by("created_at").values_list("pk", flat=True)[:limit]
     )
+
+
+def _give_up_abandoned(now) -> None:
+    """Mark failed a render abandoned on its last attempt (its worker killed every time, as by the task's time
+    limit when a document hangs the renderer): it would otherwise show "generating" for ever, with no attempt
+    left to take it over. Failed, the page offers "try again" and the trail says what happened."""
+    abandoned = Q(state=Document.State.RENDERING, attempts__gte=MAX_ATTEMPTS, next_attempt_at__lte=now)
+    for document_id in Document.objects.filter(abandoned).values_list("pk", flat=True):
+        message = f"Abandoned: the worker stopped while rendering, {MAX_ATTEMPTS} attempts in a row."
+        with transaction.atomic():
+            # Conditional, so that two passes at once record it once.
+            if Document.objects.filter(abandoned, pk=document_id).update(
+                state=Document.State.FAILED, next_attempt_at=None, error=message
+            ):
+                audit_record(
+                    actor=None,
+                    action=AuditEvent.Action.DOCUMENT_FAILED,
+                    obj=Document.objects.get(pk=document_id),
+                    from_state=Document.State.RENDERING,
+                    to_state=Document.State.FAILED,
+                    payload={"attempt": MAX_ATTEMPTS, "error": message},
+                )
+                logger.error(
+                    "Rendering document %s was abandoned %s times; given up", document_id, MAX_ATTEMPTS
+                )
 
 
 @transaction.atomic

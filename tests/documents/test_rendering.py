@@ -8,7 +8,7 @@ import pytest
 from audit.models import AuditEvent
 from documents.models import Document
 from documents.pdf import FetchRefused, check_url, issuer_size, render_pdf, static_fetcher
-from documents.services import MAX_ATTEMPTS, document_render, render_pending
+from documents.services import MAX_ATTEMPTS, document_render, document_retry, render_pending
 
 pytestmark = pytest.mark.django_db
 
@@ -205,6 +205,33 @@ def test_an_abandoned_render_is_taken_over_once_stale(issue):
         assert render_pending() == 1
     document.refresh_from_db()
     assert (document.state, document.attempts) == (Document.State.READY, 2)
+
+
+def test_a_render_abandoned_on_its_last_attempt_fails_so_that_it_can_be_tried_again(issue, insider):
+    import time_machine
+    from django.utils import timezone
+
+    document = issue()
+    stale = timezone.now()
+    Document.objects.filter(pk=document.pk).update(
+        state=Document.State.RENDERING,
+        claimed_at=stale,
+        attempts=MAX_ATTEMPTS,  # killed mid-render every time
+        next_attempt_at=stale + timedelta(minutes=10),
+    )
+    assert render_pending() == 0
+    assert (
+        Document.objects.get(pk=document.pk).state == Document.State.RENDERING
+    )  # perhaps still being rendered
+    with time_machine.travel(stale + timedelta(minutes=11), tick=False):
+        assert render_pending() == 0
+        render_pending()  # a second pass records nothing more
+    document.refresh_from_db()
+    assert (document.state, document.attempts) == (Document.State.FAILED, MAX_ATTEMPTS)
+    assert "Abandoned" in document.error
+    assert AuditEvent.objects.filter(action="document_failed", object_id=document.pk).count() == 1
+    assert document_retry(actor=insider, document=document)
+    assert document_render(document_id=document.pk)
 
 
 def test_the_minute_pass_renders_what_no_task_did(issue):
