@@ -1,8 +1,6 @@
 """The forms of the case pages. They check what a person typed and say in Chinese what is wrong; the rules of
 each step (who, when, how many verifiers) stay in cases/workflows.py."""
 
-import uuid
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -10,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from config.forms import PortalForm
+from config.submissions import SubmittedOnce
 from credit.uscc import normalize, validate_uscc
 
 from .destinations import (
@@ -55,17 +54,6 @@ class DateInput(forms.DateInput):
     def __init__(self, attrs=None, format=None):
         # A date field's value is always ISO (yyyy-mm-dd), whatever the language's own date format.
         super().__init__(attrs, format or "%Y-%m-%d")
-
-
-class SubmittedOnce(PortalForm):
-    """A form whose object is created once however often it is sent: it carries a random key (a hidden field) that
-    the service stores with the object (cases.services.created_once)."""
-
-    submission_key = forms.UUIDField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["submission_key"].initial = uuid.uuid4()
 
 
 class LeadForm(SubmittedOnce):

@@ -5,9 +5,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from audit.services import audit_record
+from config.submissions import created_once
 from deadlines.clocks import deadline_start
 from deadlines.due import LEGAL_TZ
 
@@ -91,21 +92,6 @@ def lead_file(
             checked=[(upload, check_evidence_file(upload)) for upload in files],
         ),
     )  # fmt: skip
-
-
-def created_once(mine, submission_key, create):
-    """Create with `create()` what a form submits, once per `submission_key` (a unique field): a second submit of
-    the same form, after the first or at the same moment, gets the first one's object. `mine` limits the lookup to
-    the submitter's own (a key is no way into another's); `create` must run in a transaction of its own."""
-    if submission_key and (earlier := mine.filter(submission_key=submission_key).first()):
-        return earlier
-    try:
-        return create()
-    except IntegrityError:
-        # The other submit of the same form committed while this one ran: its object is the one created.
-        if submission_key and (earlier := mine.filter(submission_key=submission_key).first()):
-            return earlier
-        raise
 
 
 def _lead_create(

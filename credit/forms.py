@@ -1,8 +1,6 @@
 """The forms of the credit pages: what a person typed, checked and explained in Chinese; the rules of each step
 (who, when, 一事不二罚) stay in credit/workflows.py."""
 
-import uuid
-
 from django import forms
 from django.db import models
 from django.utils import timezone
@@ -10,22 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from config.forms import PortalForm
+from config.submissions import SubmittedOnce
 
 from .models import CreditRecord, CreditRule, EntityRole, MarketEntity
 
 
 class DateInput(forms.DateInput):
     input_type = "date"
-
-
-class SubmittedOnce(PortalForm):
-    """A form whose object is created once however often it is sent (the workflow stores the key with it)."""
-
-    submission_key = forms.UUIDField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["submission_key"].initial = uuid.uuid4()
 
 
 class RecordForm(SubmittedOnce):

@@ -1,14 +1,13 @@
 """The forms of the joint-meeting pages. They check what a person typed; who may act and in which state is checked
 by meetings/workflows/, whose refusals are shown on the same page."""
 
-import uuid
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from cases.models import Lead
 from config.forms import PortalForm
+from config.submissions import SubmittedOnce
 
 from .models import Meeting
 
@@ -25,16 +24,6 @@ class DateTimeInput(forms.DateTimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
-class SubmittedOnce(PortalForm):
-    """A form whose object is created once however often it is sent (a hidden random key, as cases.forms)."""
-
-    submission_key = forms.UUIDField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["submission_key"].initial = uuid.uuid4()
 
 
 class ItemForm(SubmittedOnce):

@@ -4,28 +4,16 @@ Both are created once per form (`submission_key`): a second submit of the same f
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
 from audit.services import audit_record
+from config.submissions import created_once
 
 from .models import AgendaItem, Body, Meeting, MeetingAction
 from .workflows import audience, is_member_staff, is_office, member_agency_ids
-
-
-def created_once(mine, submission_key, create):
-    """`create()` once per `submission_key`; a second submit (after, or at the same moment) gets the first one's
-    object. `mine` limits the lookup to the submitter's own objects (as cases.services.created_once)."""
-    if submission_key and (earlier := mine.filter(submission_key=submission_key).first()):
-        return earlier
-    try:
-        return create()
-    except IntegrityError:
-        if submission_key and (earlier := mine.filter(submission_key=submission_key).first()):
-            return earlier
-        raise
 
 
 def item_draft(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from agencies.models import Membership
 from agencies.people import members_in_role
 from audit.services import audit_record
+from config.submissions import created_once
 from deadlines.clocks import deadline_start
 from documents.models import Document
 from documents.services import document_issue
@@ -18,7 +19,7 @@ from notifications.services import Message, notify
 from ..evidence import check_evidence_file
 from ..models import AssistanceRequest
 from ..permissions import ASSISTANCE_ALLOWED, roles_in
-from ..services import created_once, evidence_store, files_removed_on_failure
+from ..services import evidence_store, files_removed_on_failure
 from .common import check_step, meet_clocks
 
 

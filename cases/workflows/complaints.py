@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from agencies.models import Membership
 from agencies.people import members_in_role
 from audit.services import audit_record
+from config.submissions import created_once
 from credit.services import market_entity
 from deadlines.clocks import deadline_start
 from deadlines.due import LEGAL_TZ
@@ -22,7 +23,7 @@ from notifications.services import Message, notify
 from ..evidence import check_evidence_file
 from ..models import Approval, Complaint, Lead, TradingProject
 from ..permissions import COMPLAINT_ALLOWED, roles_in
-from ..services import Party, created_once, evidence_store, files_removed_on_failure, lead_file
+from ..services import Party, evidence_store, files_removed_on_failure, lead_file
 from .common import check_step, meet_clocks
 
 

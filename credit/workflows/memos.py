@@ -4,13 +4,14 @@ import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency
 from agencies.people import members_in_role
 from audit.services import audit_record
+from config.submissions import created_once
 from deadlines.clocks import deadline_meet, running_for
 from deadlines.clocks import deadline_start as clock_start
 from deadlines.due import local_date
@@ -66,8 +67,7 @@ def memo_issue(
     tell their heads, handlers and liaison officers. The same form sent twice gives the first memo."""
     if not may_issue_memos(actor, agency):
         raise PermissionDenied(_("Joint punishment memos are issued by the comprehensive supervisor."))
-    if submission_key and (earlier := Memo.objects.filter(submission_key=submission_key).first()):
-        return earlier
+    mine = Memo.objects.filter(issued_by=actor)
     entities = list(entities)
     errors = {}
     now = timezone.now()
@@ -84,8 +84,10 @@ def memo_issue(
         errors["restricted_until"] = _("The measures must last beyond today.")
     if errors:
         raise ValidationError(errors)
-    try:
-        return _issue(
+    return created_once(
+        mine,
+        submission_key,
+        lambda: _issue(
             actor=actor,
             agency=agency,
             title=title.strip(),
@@ -97,12 +99,8 @@ def memo_issue(
             submission_key=submission_key,
             now=now,
             request=request,
-        )
-    except IntegrityError:
-        # The same form sent twice at the same moment: the submission key let the first one through.
-        if submission_key and (earlier := Memo.objects.filter(submission_key=submission_key).first()):
-            return earlier
-        raise
+        ),
+    )
 
 
 @transaction.atomic

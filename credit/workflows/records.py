@@ -15,6 +15,7 @@ from agencies.models import Agency
 from agencies.people import members_in_role
 from agencies.templatetags.people import person_name
 from audit.services import audit_record
+from config.submissions import created_once
 from deadlines.due import local_date
 from notifications.services import Message, notify
 
@@ -64,8 +65,7 @@ def record_create(
     require_role(
         actor, agency, {HANDLER, HEAD}, _("Only the agency's handlers and heads may enter credit records.")
     )
-    if submission_key and (earlier := CreditRecord.objects.filter(submission_key=submission_key).first()):
-        return earlier
+    mine = CreditRecord.objects.filter(created_by=actor)
     act = act_reference(act)
     errors = {}
     if not rule.is_active:
@@ -82,52 +82,54 @@ def record_create(
         errors["fine_amount"] = _("Only a fine has an amount.")
     if errors:
         raise ValidationError(errors)
+
+    @transaction.atomic
+    def create():
+        if penalty == CreditRecord.Penalty.FINE:
+            _refuse_second_fine(entity, act)
+        record = CreditRecord(
+            entity=entity,
+            rule=rule,
+            kind=rule.kind,
+            agency=agency,
+            facts=facts.strip(),
+            act=act,
+            penalty=penalty,
+            fine_amount=fine_amount if penalty == CreditRecord.Penalty.FINE else None,
+            source_kind=source_kind,
+            source_reference=source_reference.strip(),
+            source_type=ContentType.objects.get_for_model(source) if source is not None else None,
+            source_id=getattr(source, "pk", None),
+            decided_on=decided_on,
+            created_by=actor,
+            submission_key=submission_key,
+        )
+        record.fill_dates()
+        record.save()
+        _notify_record(
+            record,
+            members_in_role([agency.pk], HEAD).get(agency.pk, set()) - {actor.pk},
+            "awaiting",
+            title=f"【信用记录待审核】{entity.name}",
+            body=f"{person_name(actor)}录入了{entity.name}的信用记录（{rule.code} {rule.description}），请审核。",
+        )
+        audit_record(
+            actor=actor,
+            action=CreditAction.RECORD_CREATED,
+            obj=record,
+            agency=agency,
+            to_state=record.state,
+            payload={"entity": entity.code, "rule": rule.code, "act": act, "penalty": penalty},
+            request=request,
+        )
+        return record
+
     try:
-        with transaction.atomic():
-            if penalty == CreditRecord.Penalty.FINE:
-                _refuse_second_fine(entity, act)
-            record = CreditRecord(
-                entity=entity,
-                rule=rule,
-                kind=rule.kind,
-                agency=agency,
-                facts=facts.strip(),
-                act=act,
-                penalty=penalty,
-                fine_amount=fine_amount if penalty == CreditRecord.Penalty.FINE else None,
-                source_kind=source_kind,
-                source_reference=source_reference.strip(),
-                source_type=ContentType.objects.get_for_model(source) if source is not None else None,
-                source_id=getattr(source, "pk", None),
-                decided_on=decided_on,
-                created_by=actor,
-                submission_key=submission_key,
-            )
-            record.fill_dates()
-            record.save()
-            _notify_record(
-                record,
-                members_in_role([agency.pk], HEAD).get(agency.pk, set()) - {actor.pk},
-                "awaiting",
-                title=f"【信用记录待审核】{entity.name}",
-                body=f"{person_name(actor)}录入了{entity.name}的信用记录（{rule.code} {rule.description}），请审核。",
-            )
-            audit_record(
-                actor=actor,
-                action=CreditAction.RECORD_CREATED,
-                obj=record,
-                agency=agency,
-                to_state=record.state,
-                payload={"entity": entity.code, "rule": rule.code, "act": act, "penalty": penalty},
-                request=request,
-            )
+        return created_once(mine, submission_key, create)
     except IntegrityError:
         # Two departments recorded a fine for the same act at once: the constraint let the first one through.
-        if submission_key and (earlier := CreditRecord.objects.filter(submission_key=submission_key).first()):
-            return earlier
         _refuse_second_fine(entity, act)
         raise
-    return record
 
 
 def _notify_record(record: CreditRecord, recipients, step: str, *, title: str, body: str) -> None:
