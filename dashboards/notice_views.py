@@ -59,7 +59,7 @@ def notice_new(request, deadline_id):
     seen_state = seen_state_of(deadline)
     if request.method == "POST" and request.POST.get("seen_state") not in (None, "", seen_state):
         # Before the form: the page's choices (a red notice only, once a yellow one is open) are out of date too.
-        return conflict_page(request, deadline.get_absolute_url())
+        return _unless_sent_before(request, conflict_page(request, deadline.get_absolute_url()))
     now = timezone.now()
     open_notice = (
         SupervisionNotice.objects.open().filter(deadline=deadline).select_related("document").first()
@@ -79,7 +79,7 @@ def notice_new(request, deadline_id):
                 submission_key=data["submission_key"],
             )
         except (ConcurrentTransition, TransitionNotAllowed):
-            return conflict_page(request, deadline.get_absolute_url())
+            return _unless_sent_before(request, conflict_page(request, deadline.get_absolute_url()))
         except ValidationError as error:
             form.add_error(None, error)
         except DocumentError as error:  # the supervisor's agency has no 机关代字 yet
@@ -97,9 +97,19 @@ def notice_new(request, deadline_id):
         "item": _item(deadline, request.user),
         "form": form,
     }
-    return TemplateResponse(
-        request, "dashboards/notice_form.html", context, status=400 if request.method == "POST" else 200
-    )
+    if request.method == "POST":
+        return _unless_sent_before(
+            request, TemplateResponse(request, "dashboards/notice_form.html", context, status=400)
+        )
+    return TemplateResponse(request, "dashboards/notice_form.html", context)
+
+
+def _unless_sent_before(request, refusal):
+    """The refusal of a form, unless that very form has issued its notice meanwhile: the second request of a double
+    click can pass the first look (_sent_before) while the first is still committing, and then find the clock
+    changed (409) or its own notice open (400). The person gets the notice their click issued."""
+    earlier = _sent_before(request)
+    return redirect(earlier) if earlier else refusal
 
 
 def _sent_before(request) -> SupervisionNotice | None:

@@ -52,9 +52,10 @@ def test_a_worker_polling_while_a_message_is_written_sees_it_whole_or_not_at_all
 
 def test_a_file_that_is_not_a_message_is_skipped_and_the_next_message_delivered(channel, caplog):
     queue = channel.data_folder_in
-    with open(os.path.join(queue, "0_empty.celery.msg"), "wb"):
+    # The folder is read in the order of the names: these two sort before any name _put gives a message.
+    with open(os.path.join(queue, "0_0_empty.celery.msg"), "wb"):
         pass  # as kombu's own transport left it when a worker took a file it had not yet written
-    with open(os.path.join(queue, "1_cut.celery.msg"), "wb") as file:
+    with open(os.path.join(queue, "0_1_cut.celery.msg"), "wb") as file:
         file.write(b'{"body": "cut sh')
     channel._put("celery", {"n": 2})
     assert channel._get("celery") == {"n": 2}
