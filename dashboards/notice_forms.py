@@ -1,20 +1,19 @@
 """The forms of the supervision notices' pages. They check what they can alone; the rules that need the clock under
 lock (dashboards/notices.py) are checked again there and their refusals shown on the same form."""
 
-import uuid
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import PortalForm
+from config.submissions import SubmittedOnce
 from deadlines.due import LEGAL_TZ
 
 from .models import SupervisionNotice
 from .notice_rules import check_target_date
 
 
-class NoticeForm(PortalForm):
+class NoticeForm(SubmittedOnce):
     grade = forms.ChoiceField(
         label=_("Grade"), choices=SupervisionNotice.Grade.choices, widget=forms.RadioSelect, initial="yellow"
     )
@@ -30,13 +29,11 @@ class NoticeForm(PortalForm):
         help_text=_("A working day after today: the agency must finish by the end of that day."),
         error_messages={"invalid": _("Enter a date such as 2026-10-13.")},
     )
-    submission_key = forms.UUIDField(widget=forms.HiddenInput)
     seen_state = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, deadline, open_notice=None, seen_state="", **kwargs):
         super().__init__(*args, **kwargs)
         self.deadline = deadline
-        self.fields["submission_key"].initial = uuid.uuid4()
         self.fields["seen_state"].initial = seen_state
         if open_notice is not None:  # only a red notice may follow an open yellow one
             self.fields["grade"].choices = [

@@ -26,6 +26,7 @@ from agencies.models import Membership
 from agencies.people import members_in_role, supervisors_over
 from audit.models import AuditEvent
 from audit.services import audit_record
+from config.submissions import created_once
 from deadlines.board import RED, clock_view
 from deadlines.clocks import deadline_cancel, deadline_meet, deadline_start
 from deadlines.due import local_date
@@ -75,24 +76,23 @@ def notice_issue(
     (the clock or its notices changed since `seen_state` was shown: another supervisor was quicker). The same
     form (`submission_key`) sent twice gives the first notice.
     """
-    mine = SupervisionNotice.objects.filter(issued_by=actor)
-    if submission_key and (earlier := mine.filter(submission_key=submission_key).first()):
-        return earlier
     try:
-        return _issue(
-            actor=actor,
-            deadline=deadline,
-            grade=grade,
-            message=message.strip(),
-            target_date=target_date,
-            request=request,
-            seen_state=seen_state,
-            submission_key=submission_key,
+        return created_once(
+            SupervisionNotice.objects.filter(issued_by=actor),
+            submission_key,
+            lambda: _issue(
+                actor=actor,
+                deadline=deadline,
+                grade=grade,
+                message=message.strip(),
+                target_date=target_date,
+                request=request,
+                seen_state=seen_state,
+                submission_key=submission_key,
+            ),
         )
     except IntegrityError:
         # The one-open-notice constraint: a concurrent issue committed first (only where rows cannot be locked).
-        if submission_key and (earlier := mine.filter(submission_key=submission_key).first()):
-            return earlier
         raise ConcurrentTransition(_(CONFLICT)) from None
 
 
