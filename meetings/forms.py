@@ -89,10 +89,15 @@ class ReasonForm(PortalForm):
     reason = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
-class ReportForm(PortalForm):
+class ReportForm(SubmittedOnce):
+    """A report on one assignment; the page holds one for each of the agency's assignments, hence ids of its own."""
+
     text = forms.CharField(
         label=_("What has been done"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
     )
+
+    def __init__(self, *args, assignment, **kwargs):
+        super().__init__(*args, auto_id=f"id_assignment{assignment.pk}_%s", **kwargs)
 
 
 class AttendanceForm(PortalForm):

@@ -121,7 +121,7 @@ def _meeting_page(request, meeting, *, forms=None, errors=(), status=200):
                     "may_report": may_report,
                     "may_urge": office and assignment.state == Assignment.State.OPEN,
                     "form": forms.get(("assignment", assignment.pk))
-                    or (ReportForm() if may_report else None),
+                    or (ReportForm(assignment=assignment) if may_report else None),
                 }
             )
         decisions.append({"obj": decision, "assignments": assignments})
@@ -232,7 +232,7 @@ def assignment_step(request, pk, step):
         return response or _meeting_page(request, meeting, errors=errors, status=400)
     if not workflows.is_member_staff(request.user, assignment.agency_id):
         raise PermissionDenied(_("Only the responsible agency's handlers and heads report on its decision."))
-    form = ReportForm(request.POST)
+    form = ReportForm(request.POST, assignment=assignment)
     if not form.is_valid():
         return _meeting_page(request, meeting, forms={("assignment", assignment.pk): form}, status=400)
     workflow = workflows.assignment_report if step == "report" else workflows.assignment_complete
@@ -244,6 +244,7 @@ def assignment_step(request, pk, step):
             text=form.cleaned_data["text"],
             request=request,
             seen_state=request.POST.get("seen_state") or None,
+            submission_key=form.cleaned_data["submission_key"],
         )
 
     response, errors = run_step(request, meeting.get_absolute_url(), run, step)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
 from audit.services import audit_record
+from config.submissions import created_once
 from deadlines.clocks import deadline_meet
 from deadlines.due import local_date
 from notifications.services import notify
@@ -47,15 +48,35 @@ def _locked_assignment(assignment: Assignment, actor, seen_state) -> Assignment:
     return assignment
 
 
+def assignment_report(
+    *, actor, assignment: Assignment, text: str, request=None, seen_state=None, submission_key=None
+) -> Progress:
+    """The responsible agency reports progress on its share of a decision; the office is told (督促检查). The same
+    form sent twice gives the first report (reporting leaves the assignment open, so its state cannot tell)."""
+    return created_once(
+        Progress.objects.filter(reported_by=actor),
+        submission_key,
+        lambda: _report(
+            actor=actor,
+            assignment=assignment,
+            text=text,
+            request=request,
+            seen_state=seen_state,
+            submission_key=submission_key,
+        ),
+    )
+
+
 @transaction.atomic
-def assignment_report(*, actor, assignment: Assignment, text: str, request=None, seen_state=None) -> Progress:
-    """The responsible agency reports progress on its share of a decision; the office is told (督促检查)."""
+def _report(*, actor, assignment, text, request, seen_state, submission_key) -> Progress:
     assignment = _locked_assignment(assignment, actor, seen_state)
     text = text.strip()
     if not text:
         raise ValidationError(_("Write what has been done."), code="text_required")
     now = timezone.now()
-    report = Progress.objects.create(assignment=assignment, text=text, reported_by=actor, reported_at=now)
+    report = Progress.objects.create(
+        assignment=assignment, text=text, reported_by=actor, reported_at=now, submission_key=submission_key
+    )
     decision = assignment.decision
     notify(
         [
@@ -82,17 +103,23 @@ def assignment_report(*, actor, assignment: Assignment, text: str, request=None,
 
 @transaction.atomic
 def assignment_complete(
-    *, actor, assignment: Assignment, text: str, request=None, seen_state=None
+    *, actor, assignment: Assignment, text: str, request=None, seen_state=None, submission_key=None
 ) -> Assignment:
     """The responsible agency reports its share of a decision completed: its clock is met. When every assigned
-    agency has completed it, the decision is completed and every member of the body is told."""
+    agency has completed it, the decision is completed and every member of the body is told. (The same form sent
+    twice finds the assignment completed: 409, as for any step taken.)"""
     assignment = _locked_assignment(assignment, actor, seen_state)
     text = text.strip()
     if not text:
         raise ValidationError(_("Write how the decision was carried out."), code="text_required")
     now = timezone.now()
     Progress.objects.create(
-        assignment=assignment, text=text, completes=True, reported_by=actor, reported_at=now
+        assignment=assignment,
+        text=text,
+        completes=True,
+        reported_by=actor,
+        reported_at=now,
+        submission_key=submission_key,
     )
     assignment.complete(by=actor, at=now)
     assignment.save()

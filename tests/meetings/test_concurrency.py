@@ -7,10 +7,10 @@ from django_fsm import ConcurrentTransition
 
 from documents.models import Document
 from meetings import workflows
-from meetings.models import Meeting
+from meetings.models import Assignment, Meeting, Progress
 from tests.concurrency import run_concurrently, transactional
 
-from .helpers import plan
+from .helpers import held, plan
 
 
 @transactional
@@ -24,3 +24,27 @@ def test_two_offices_sending_the_notice_at_once_give_one_notice(body, cast):
     assert sum(isinstance(outcome, Meeting) for outcome in outcomes) == 1
     assert sum(isinstance(outcome, ConcurrentTransition) for outcome in outcomes) == 1
     assert Document.objects.filter(kind=Document.Kind.CIRCULAR).count() == 1
+
+
+@transactional
+def test_one_progress_report_sent_twice_at_once_is_kept_once(body, cast, agency, member_agency):
+    import uuid
+    from datetime import date
+
+    meeting = held(body, cast, [agency, member_agency])
+    workflows.meeting_record_minutes(
+        actor=cast["office_clerk"],
+        meeting=meeting,
+        summary="纪要",
+        decisions=[{"text": "整改", "agencies": [agency], "due_date": date(2027, 1, 8)}],
+    )
+    assignment, key = Assignment.objects.get(), uuid.uuid4()
+
+    def report():
+        return workflows.assignment_report(
+            actor=cast["insider"], assignment=assignment, text="已起草整改方案", submission_key=key
+        ).pk
+
+    first, second = run_concurrently(report)
+    assert first == second
+    assert Progress.objects.count() == 1

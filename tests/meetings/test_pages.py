@@ -1,5 +1,6 @@
 """The whole flow through the pages, as the browser test does it but with the test client."""
 
+import uuid
 from datetime import date
 
 import pytest
@@ -81,7 +82,8 @@ def test_the_flow_through_the_pages(body, cast, agency, member_agency, client_fo
         client = client_for(user)
         pk = Assignment.objects.get(agency=assignment).pk
         url = reverse("meetings:assignment_step", args=[pk, "complete"])
-        assert client.post(url, {"text": "已完成", "seen_state": "open"}).status_code == 302
+        data = {"text": "已完成", "seen_state": "open", "submission_key": uuid.uuid4()}
+        assert client.post(url, data).status_code == 302
     assert Decision.objects.get().state == Decision.State.COMPLETED
 
 

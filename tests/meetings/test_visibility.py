@@ -129,6 +129,21 @@ def test_a_double_submit_creates_one_item_and_one_meeting(body, cast, agency, cl
     assert Meeting.objects.count() == 1
 
 
+def test_a_progress_report_sent_twice_is_kept_once(world, cast, client_for):
+    assignment = world["assignment"]
+    client = client_for(cast["insider"])
+    page = client.get(world["plenary"].get_absolute_url()).text
+    assert f'id="id_assignment{assignment.pk}_text"' in page  # each assignment's form its own ids
+    url = reverse("meetings:assignment_step", args=[assignment.pk, "report"])
+    data = {"text": "已起草整改方案", "seen_state": "open", "submission_key": str(uuid.uuid4())}
+    first, second = client.post(url, data), client.post(url, data)
+    assert first.status_code == second.status_code == 302
+    assert assignment.reports.count() == 1
+    data["submission_key"] = str(uuid.uuid4())  # a new report, on the page shown again
+    assert client.post(url, data).status_code == 302
+    assert assignment.reports.count() == 2
+
+
 def test_a_second_click_gets_the_409_page(body, cast, agency, client_for):
     item = draft(body, agency, cast["insider"])
     client = client_for(cast["colleague"])
