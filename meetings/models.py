@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from cases.models.revision import Revisioned
+
 from .querysets import AgendaItemQuerySet, BodyQuerySet, DecisionQuerySet, MeetingQuerySet
 
 # How documents and messages name a meeting's kind, whatever the page's language.
@@ -192,9 +194,11 @@ class Meeting(ConcurrentTransitionMixin, models.Model):
         pass
 
 
-class AgendaItem(ConcurrentTransitionMixin, models.Model):
+class AgendaItem(ConcurrentTransitionMixin, Revisioned):
     """A matter a member agency asks the meeting to discuss (议题): signed by its head (负责人签字) before it goes
-    to the office, compiled by the office into a meeting's draft agenda, approved or rejected by the convener."""
+    to the office, compiled by the office into a meeting's draft agenda, approved or rejected by the convener.
+    Revisioned: its text may be revised while its state stays (draft, or returned and back again), and a head's
+    or the convener's click must act on the text their page showed."""
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")

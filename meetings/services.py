@@ -13,7 +13,7 @@ from audit.services import audit_record
 from config.submissions import created_once
 
 from .models import AgendaItem, Body, Meeting, MeetingAction
-from .workflows import audience, is_member_staff, is_office, member_agency_ids
+from .workflows import audience, is_member_staff, is_office, member_agency_ids, refuse_if_moved_on
 
 
 def item_draft(
@@ -51,18 +51,22 @@ def item_draft(
 
 
 @transaction.atomic
-def item_revise(*, actor, item: AgendaItem, title: str, description: str, request=None) -> AgendaItem:
+def item_revise(
+    *, actor, item: AgendaItem, title: str, description: str, request=None, seen_state=None
+) -> AgendaItem:
     """Revise an item's text while it is a draft or returned (its agency's handlers and heads): it is unsigned then,
-    so the head signs what the office will read."""
+    so the head signs what the office will read. `seen_state` is the page_token the form showed: a colleague's
+    revision saved meanwhile is not overwritten (409)."""
     item = AgendaItem.objects.select_for_update().get(pk=item.pk)
     if not is_member_staff(actor, item.agency_id):
         raise PermissionDenied(_("Only the proposing agency's handlers and heads revise its agenda items."))
+    refuse_if_moved_on(item, seen_state)
     if item.state not in (AgendaItem.State.DRAFT, AgendaItem.State.RETURNED):
         raise ConcurrentTransition(_("Someone else has handled this in the meantime; please refresh."))
     if not title.strip() or not description.strip():
         raise ValidationError(_("Give the item's title and what is to be discussed."))
     item.title, item.description = title.strip(), description.strip()
-    item.save(update_fields=["title", "description"])
+    item.save(update_fields=["title", "description", "revision"])
     audit_record(
         actor=actor,
         action=MeetingAction.ITEM_REVISED,

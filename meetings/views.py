@@ -142,6 +142,9 @@ def item_edit(request, pk):
         return conflict_page(request, item.get_absolute_url())
     form = ItemForm(request.POST or None, initial={"title": item.title, "description": item.description})
     form.fields["submission_key"].required = False
+    seen_state = (
+        request.POST.get("seen_state") or item.page_token
+    )  # what the form showed, kept through errors
     if request.method == "POST" and form.is_valid():
         response, errors = run_step(
             request,
@@ -152,6 +155,7 @@ def item_edit(request, pk):
                 title=form.cleaned_data["title"],
                 description=form.cleaned_data["description"],
                 request=request,
+                seen_state=seen_state,
             ),
             "revise",
         )
@@ -159,7 +163,7 @@ def item_edit(request, pk):
             return response
         for error in errors:
             form.add_error(None, error)
-    context = {"body": item.body, "agency": item.agency, "form": form, "item": item}
+    context = {"body": item.body, "agency": item.agency, "form": form, "item": item, "seen_state": seen_state}
     return TemplateResponse(
         request, "meetings/item_form.html", context, status=400 if request.method == "POST" else 200
     )

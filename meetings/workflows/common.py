@@ -10,6 +10,7 @@ from django_fsm import ConcurrentTransition
 
 from agencies.models import Agency, Membership
 from agencies.people import members_in_role
+from cases.models.revision import Revisioned
 from deadlines import workdays
 from deadlines.clocks import calendar_for
 from deadlines.due import LEGAL_TZ
@@ -80,7 +81,10 @@ def content_type_id(model):
 
 
 def refuse_if_moved_on(obj, seen_state: str | None) -> None:
-    if seen_state is not None and obj.state != seen_state:
+    """409 unless `obj` is as the page showed it: its state, or a revisioned object's page_token (an agenda item's
+    text changes while its state stays)."""
+    shown = obj.page_token if isinstance(obj, Revisioned) else obj.state
+    if seen_state is not None and shown != seen_state:
         raise ConcurrentTransition(_(CONFLICT))
 
 

@@ -9,7 +9,7 @@ from django_fsm import ConcurrentTransition
 
 from agencies.models import Membership
 from audit.models import AuditEvent
-from meetings import workflows
+from meetings import services, workflows
 from meetings.models import AgendaItem, BodyMember
 from notifications.models import Notification
 from tests.factories import MembershipFactory
@@ -94,9 +94,28 @@ def test_compile_approve_and_reject_with_reasons(body, agency, insider, colleagu
 
 def test_a_second_click_on_a_moved_on_item_is_a_conflict(body, agency, insider, colleague):
     item = draft(body, agency, insider)
-    workflows.item_sign(actor=colleague, item=item, seen_state="draft")
+    shown = item.page_token
+    workflows.item_sign(actor=colleague, item=item, seen_state=shown)
     with pytest.raises(ConcurrentTransition):
-        workflows.item_sign(actor=colleague, item=item, seen_state="draft")
+        workflows.item_sign(actor=colleague, item=item, seen_state=shown)
+
+
+def test_the_head_signs_only_the_text_their_page_showed(body, agency, insider, colleague):
+    second_handler = MembershipFactory(agency=agency, role=Membership.Role.HANDLER).user
+    item = draft(body, agency, insider)
+    shown = item.page_token  # the head's page and a colleague's edit form, both opened now
+    services.item_revise(
+        actor=insider, item=item, title="议题（修改稿）", description="新的内容", seen_state=shown
+    )
+    with pytest.raises(ConcurrentTransition):  # the state is still draft: the text is not the one shown
+        workflows.item_sign(actor=colleague, item=item, seen_state=shown)
+    with pytest.raises(ConcurrentTransition):  # nor is a second revision written over the first
+        services.item_revise(
+            actor=second_handler, item=item, title="另一稿", description="另一内容", seen_state=shown
+        )
+    item.refresh_from_db()
+    assert (item.state, item.title) == (AgendaItem.State.DRAFT, "议题（修改稿）")
+    workflows.item_sign(actor=colleague, item=item, seen_state=item.page_token)
 
 
 def test_a_cancelled_meeting_gives_its_items_back_and_tells_whom_its_notice_reached(

@@ -148,18 +148,34 @@ def test_a_second_click_gets_the_409_page(body, cast, agency, client_for):
     item = draft(body, agency, cast["insider"])
     client = client_for(cast["colleague"])
     url = reverse("meetings:item_step", args=[item.pk, "sign"])
-    assert client.post(url, {"seen_state": "draft"}).status_code == 302
-    assert client.post(url, {"seen_state": "draft"}).status_code == 409
-    submit = client.post(reverse("meetings:item_step", args=[item.pk, "submit"]), {"seen_state": "signed"})
+    shown = item.page_token
+    assert client.post(url, {"seen_state": shown}).status_code == 302
+    assert client.post(url, {"seen_state": shown}).status_code == 409
+    submit = client.post(
+        reverse("meetings:item_step", args=[item.pk, "submit"]),
+        {"seen_state": AgendaItem.objects.get(pk=item.pk).page_token},
+    )
     assert submit.status_code == 302
     item.refresh_from_db()
     assert item.state == AgendaItem.State.SUBMITTED
 
 
+def test_a_revision_saved_meanwhile_is_not_overwritten(body, cast, agency, client_for):
+    item = draft(body, agency, cast["insider"])
+    url = reverse("meetings:item_edit", args=[item.pk])
+    form = client_for(cast["colleague"]).get(url).text
+    assert f'name="seen_state" value="{item.page_token}"' in form
+    data = {"title": "修改稿", "description": "内容", "seen_state": item.page_token}
+    assert client_for(cast["insider"]).post(url, data).status_code == 302
+    stale = client_for(cast["colleague"]).post(url, {**data, "title": "另一稿"})
+    assert stale.status_code == 409
+    assert AgendaItem.objects.get(pk=item.pk).title == "修改稿"
+
+
 def test_submitting_unsigned_says_why(body, cast, agency, client_for):
     item = draft(body, agency, cast["insider"])
     page = client_for(cast["insider"]).post(
-        reverse("meetings:item_step", args=[item.pk, "submit"]), {"seen_state": "draft"}
+        reverse("meetings:item_step", args=[item.pk, "submit"]), {"seen_state": item.page_token}
     )
     assert page.status_code == 400
     assert "负责人签字" in page.content.decode()
