@@ -76,9 +76,8 @@ def may_issue(user, deadline: Deadline, *, now: datetime) -> bool:
     )
 
 
-def check_target_date(day: date, *, agency: Agency, today: date) -> int:
-    """Refuse a target date that is not a working day after today (in words the supervisor understands); return
-    the working days from today to it, the notice clock's period."""
+def check_target_date(day: date, *, agency: Agency, today: date) -> None:
+    """Refuse a target date that is not a working day after today (in words the supervisor understands)."""
     calendar = calendar_for(agency).pk
     shown = formats.date_format(day, "DATE_FORMAT")
     if day <= today:
@@ -102,7 +101,6 @@ def check_target_date(day: date, *, agency: Agency, today: date) -> int:
                 "weekday": formats.date_format(day, "l"),
             }
         raise ValidationError(message, code="target_not_workday")
-    return workdays.working_days_between(today, day, calendar=calendar)
 
 
 def item_words(deadline: Deadline) -> str:

@@ -144,7 +144,7 @@ def _issue(*, actor, deadline, grade, message, target_date, request, seen_state,
     if not message:
         raise ValidationError({"message": _("Write what the agency must do.")})
     try:
-        days = check_target_date(target_date, agency=deadline.agency, today=local_date(now))
+        check_target_date(target_date, agency=deadline.agency, today=local_date(now))
     except ValidationError as error:
         raise ValidationError({"target_date": error}) from None
 
@@ -179,7 +179,7 @@ def _issue(*, actor, deadline, grade, message, target_date, request, seen_state,
         agency=deadline.agency,
         triggered_at=now,
         confidential=deadline.confidential,
-        duration=days,
+        until=target_date,
     )
     notice.save(update_fields=["document", "clock"])
     _notify_issued(notice, deadline, issuing, now=now)

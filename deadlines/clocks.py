@@ -5,7 +5,7 @@ Each locks its row, checks the transition, saves (django-fsm's ConcurrentTransit
 second transition fail instead of repeating), and records a DeadlineEvent.
 """
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -15,7 +15,7 @@ from django.utils import timezone
 from agencies.models import Agency
 
 from . import workdays
-from .due import LEGAL_TZ, Pause, compute_due, explain, local_date
+from .due import CALENDAR_DAYS, LEGAL_TZ, Pause, compute_due, explain, local_date
 from .models import Deadline, DeadlineEvent, DeadlineRule, WorkCalendar
 from .signals import clocks_changed
 
@@ -112,12 +112,14 @@ def deadline_start(
     agency: Agency,
     triggered_at: datetime | None = None,
     confidential: bool = False,
-    duration: int | None = None,
+    until: date | None = None,
 ) -> Deadline:
     """Start the clock of `rule` (a code or a rule) on `target` for `agency`, counting from `triggered_at`.
 
     If that clock is already running it is returned unchanged. Records a STARTED event. The rule's duration and unit are copied, so later edits of the rule do not move it.
-    `duration` replaces the rule's where a person sets the period (a supervision notice's target date).
+    `until` replaces them where a person set the day in a document (a supervision notice's target date, a
+    decision's due date in the minutes): the clock ends with that day, counted in days from the trigger, so a
+    change of the calendar moves it only if that very day stops being a working day (to the next one).
     """
     if isinstance(rule, str):
         rule = DeadlineRule.objects.get(code=rule)
@@ -128,16 +130,19 @@ def deadline_start(
         return existing  # a retried or repeated workflow step does not start a second clock
     triggered_at = triggered_at or timezone.now()
     calendar = calendar_for(agency)
-    duration = rule.duration if duration is None else duration
+    if until is None:
+        duration, unit = rule.duration, rule.unit
+    else:
+        duration, unit = (until - local_date(triggered_at)).days, CALENDAR_DAYS
     due_at, provisional = compute_due(
-        triggered_at=triggered_at, duration=duration, unit=rule.unit, calendar=calendar.pk
+        triggered_at=triggered_at, duration=duration, unit=unit, calendar=calendar.pk
     )
     deadline = Deadline(
         content_type=ContentType.objects.get_for_model(target),
         object_id=target.pk,
         rule=rule,
         duration=duration,
-        unit=rule.unit,
+        unit=unit,
         agency=agency,
         calendar=calendar,
         triggered_at=triggered_at,

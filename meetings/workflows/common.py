@@ -114,9 +114,8 @@ def audience(meeting: Meeting) -> set[int]:
     return member_agency_ids(meeting.body) | set(meeting.invited.values_list("pk", flat=True))
 
 
-def check_due_date(day: date, *, agency: Agency, today: date) -> int:
-    """Refuse a due date that is not a working day after today; return the working days from today to it (the
-    period of the assignment's clock)."""
+def check_due_date(day: date, *, agency: Agency, today: date) -> None:
+    """Refuse a due date that is not a working day after today."""
     calendar = calendar_for(agency).pk
     if day <= today:
         raise ValidationError(_("The due date must be after today."), code="due_not_future")
@@ -125,4 +124,3 @@ def check_due_date(day: date, *, agency: Agency, today: date) -> int:
             _("%(day)s is not a working day: choose a working day.") % {"day": day.isoformat()},
             code="due_not_workday",
         )
-    return workdays.working_days_between(today, day, calendar=calendar)

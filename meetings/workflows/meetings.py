@@ -218,7 +218,6 @@ def meeting_record_minutes(
     now = timezone.now()
     today = local_date(now)
     allowed = audience(meeting)
-    periods = []
     for number, decision in enumerate(decisions, start=1):
         if not decision["text"].strip() or not decision["agencies"]:
             raise ValidationError(
@@ -230,12 +229,8 @@ def meeting_record_minutes(
                 _("Decision %(number)s: assign it to the body's or the invited agencies only.")
                 % {"number": number}
             )
-        periods.append(
-            {
-                agency.pk: check_due_date(decision["due_date"], agency=agency, today=today)
-                for agency in decision["agencies"]
-            }
-        )
+        for agency in decision["agencies"]:  # each in its own agency's calendar
+            check_due_date(decision["due_date"], agency=agency, today=today)
     body = meeting.body
     present = list(meeting.attendance.filter(present=True).select_related("agency").order_by("agency__name"))
     paragraphs = [summary]
@@ -262,7 +257,7 @@ def meeting_record_minutes(
     meeting.record_minutes(summary=summary)
     meeting.save()
     messages = []
-    for decision_data, period in zip(decisions, periods, strict=True):
+    for decision_data in decisions:
         decision = Decision.objects.create(
             meeting=meeting, text=decision_data["text"].strip(), due_date=decision_data["due_date"]
         )
@@ -274,7 +269,7 @@ def meeting_record_minutes(
                 target=decision,
                 agency=agency,
                 triggered_at=now,
-                duration=period[agency.pk],
+                until=decision_data["due_date"],
             )
             assignment.save(update_fields=["clock"])
         responsible = [agency.pk for agency in decision_data["agencies"]]

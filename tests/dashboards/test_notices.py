@@ -217,8 +217,30 @@ def test_a_holiday_target_date_is_named(agency):
     with pytest.raises(ValidationError) as refused:
         check_target_date(date(2026, 10, 1), agency=agency, today=date(2026, 9, 29))
     assert "国庆节" in refused.value.messages[0]
-    # 30 September, 8 and 9 October, and Saturday 10 October (调休上班).
-    assert check_target_date(date(2026, 10, 10), agency=agency, today=date(2026, 9, 29)) == 4
+    # Saturday 10 October is a working day (调休上班).
+    check_target_date(date(2026, 10, 10), agency=agency, today=date(2026, 9, 29))
+
+
+def test_the_target_date_stays_when_the_calendar_changes_before_it(supervisor, clock):
+    from deadlines.calendar import calendar_day_save
+    from deadlines.due import end_of
+    from deadlines.models import CalendarDay, WorkCalendar
+
+    notice = issue(supervisor, clock, target_date=date(2026, 10, 23))
+    assert notice.clock.due_at == end_of(date(2026, 10, 23))
+    national = WorkCalendar.objects.get(code=WorkCalendar.NATIONAL)
+    # A day off added before it does not move the date the notice prints (a count of working days would).
+    calendar_day_save(
+        actor=None, day=CalendarDay(calendar=national, date=date(2026, 10, 21), kind="holiday", name="测试")
+    )
+    notice.clock.refresh_from_db()
+    assert notice.clock.due_at == end_of(date(2026, 10, 23))
+    # The day itself ceasing to be a working day moves it to the next one, Monday.
+    calendar_day_save(
+        actor=None, day=CalendarDay(calendar=national, date=date(2026, 10, 23), kind="holiday", name="测试")
+    )
+    notice.clock.refresh_from_db()
+    assert notice.clock.due_at == end_of(date(2026, 10, 26))
 
 
 # Who may --------------------------------------------------------------------------------------------------------
