@@ -53,36 +53,36 @@ def assistance_send(
     )  # fmt: skip
 
 
-@transaction.atomic
 def _assistance_create(
     *, actor, requester, assistant, case_summary, matters, reasons, files, lead, request, submission_key
 ) -> AssistanceRequest:
-    if not roles_in(actor, requester):
-        raise PermissionDenied(_("Only staff of the requesting agency send its assistance letters."))
-    if assistant.pk == requester.pk or not assistant.is_active:
-        raise ValidationError(_("Ask another, active agency."), code="assistant")
-    if lead is not None and lead.agency_id != requester.pk:
-        raise ValidationError(_("The case must be one of your agency's."), code="lead")
-    checked = [(upload, check_evidence_file(upload)) for upload in files]
-    now = timezone.now()
-    letter = document_issue(
-        actor=actor,
-        agency=requester,
-        addressee=assistant,
-        kind=Document.Kind.LETTER,
-        title="协助办理函",
-        context={
-            "recipient": assistant.name,
-            "body": [
-                f"案件基本情况：{case_summary.strip()}",
-                f"请求协助事项：{matters.strip()}",
-                f"请求协助理由：{reasons.strip()}",
-                "请予协助并书面反馈；超出贵单位职能的，请于5个工作日内退回本函并说明原因。",
-            ],
-        },
-        target=lead,
-    )
-    with files_removed_on_failure() as stored:
+    # As lead_submit: a file written by a transaction that then fails, even at commit, is deleted again.
+    with files_removed_on_failure() as stored, transaction.atomic():
+        if not roles_in(actor, requester):
+            raise PermissionDenied(_("Only staff of the requesting agency send its assistance letters."))
+        if assistant.pk == requester.pk or not assistant.is_active:
+            raise ValidationError(_("Ask another, active agency."), code="assistant")
+        if lead is not None and lead.agency_id != requester.pk:
+            raise ValidationError(_("The case must be one of your agency's."), code="lead")
+        checked = [(upload, check_evidence_file(upload)) for upload in files]
+        now = timezone.now()
+        letter = document_issue(
+            actor=actor,
+            agency=requester,
+            addressee=assistant,
+            kind=Document.Kind.LETTER,
+            title="协助办理函",
+            context={
+                "recipient": assistant.name,
+                "body": [
+                    f"案件基本情况：{case_summary.strip()}",
+                    f"请求协助事项：{matters.strip()}",
+                    f"请求协助理由：{reasons.strip()}",
+                    "请予协助并书面反馈；超出贵单位职能的，请于5个工作日内退回本函并说明原因。",
+                ],
+            },
+            target=lead,
+        )
         assistance = AssistanceRequest.objects.create(
             requester=requester,
             assistant=assistant,
