@@ -187,17 +187,22 @@ def document_render(*, document_id: int) -> bool:
                 error=message,
             )
             if marked:
-                audit_record(
-                    actor=None,
-                    action=AuditEvent.Action.DOCUMENT_FAILED,
-                    obj=Document.objects.get(pk=document_id),
-                    from_state=Document.State.RENDERING,
-                    to_state=Document.State.FAILED,
-                    payload={"attempt": attempts, "error": message},
-                )
+                _record_failure(document_id, attempt=attempts, error=message)
         logger.exception("Rendering document %s failed (attempt %s)", document_id, attempts)
         return False
     return True
+
+
+def _record_failure(document_id: int, *, attempt: int, error: str) -> None:
+    """The trail's event of a render that failed (or was given up), in the transaction that marked it failed."""
+    audit_record(
+        actor=None,
+        action=AuditEvent.Action.DOCUMENT_FAILED,
+        obj=Document.objects.get(pk=document_id),
+        from_state=Document.State.RENDERING,
+        to_state=Document.State.FAILED,
+        payload={"attempt": attempt, "error": error},
+    )
 
 
 def render_pending(*, limit: int = 10) -> int:
@@ -231,14 +236,7 @@ def _give_up_abandoned(now) -> None:
             if Document.objects.filter(abandoned, pk=document_id).update(
                 state=Document.State.FAILED, next_attempt_at=None, error=message
             ):
-                audit_record(
-                    actor=None,
-                    action=AuditEvent.Action.DOCUMENT_FAILED,
-                    obj=Document.objects.get(pk=document_id),
-                    from_state=Document.State.RENDERING,
-                    to_state=Document.State.FAILED,
-                    payload={"attempt": MAX_ATTEMPTS, "error": message},
-                )
+                _record_failure(document_id, attempt=MAX_ATTEMPTS, error=message)
                 logger.error(
                     "Rendering document %s was abandoned %s times; given up", document_id, MAX_ATTEMPTS
                 )
