@@ -53,9 +53,16 @@ def has_overdue_clock(referrals=None) -> Q:
 
 
 def overdue_recompute(lead_ids) -> None:
-    """Set the mark of the leads `lead_ids` from their clocks. Only leads whose mark changes are written (and so
-    locked): a recompute that changes nothing takes no lock on a lead."""
-    leads = Lead.objects.filter(id__in=list(lead_ids))
+    """Set the mark of the leads `lead_ids` from their clocks.
+
+    The leads are locked before their clocks are read. Under READ COMMITTED, two transactions changing two clocks
+    of one lead at the same moment (a handler meets one while the sweep marks the other overdue) would each read
+    the other's clock as it was before, and the one committing last could clear the mark that the other's overdue
+    clock needs. With the lock the second waits for the first to commit, and its next statement reads the clocks
+    as they are. Locked in id order, so two recomputes of several leads cannot deadlock each other; against a
+    workflow, which locks its lead first and its clocks after, the sweep gives way (deadlines/sweep.py)."""
+    locked = Lead.objects.filter(id__in=list(lead_ids)).order_by("id").select_for_update()
+    leads = Lead.objects.filter(id__in=list(locked.values_list("id", flat=True)))
     leads.filter(overdue=False).filter(has_overdue_clock()).update(overdue=True)
     leads.filter(overdue=True).exclude(has_overdue_clock()).update(overdue=False)
 

@@ -1,20 +1,23 @@
 """A lead's overdue mark follows its clocks and its referrals' clocks (cases/overdue.py), and the case list's
 "overdue only" filter, which reads the mark, still lists exactly the leads with an overdue clock the user may see."""
 
+import threading
 from datetime import date, timedelta
 from importlib import import_module
 
 import pytest
 from django.apps import apps
+from django.db import connections, transaction
 from django.urls import reverse
 
 from cases.models import Lead, TradingProject
 from cases.overdue import overdue_mark_all
 from cases.services import lead_file
 from cases.workflows import referral_receive, referral_return
-from deadlines.clocks import deadline_meet, running_for
+from deadlines.clocks import deadline_meet, deadline_start, running_for
 from deadlines.models import Deadline
 from deadlines.sweep import sweep
+from tests.concurrency import transactional
 from tests.factories import AgencyFactory, MembershipFactory
 
 from .test_referral import send
@@ -106,3 +109,39 @@ def test_the_migration_marks_the_leads_overdue_when_it_runs(approved, insider, a
     Lead.objects.update(overdue=False)  # as the column was added
     migration.mark_overdue_leads(apps, None)
     assert (marked(approved), marked(unreferred), marked(in_time)) == (True, True, False)
+
+
+@transactional
+def test_a_clock_met_while_another_runs_out_leaves_the_lead_marked(lead, agency):
+    """A handler meets one overdue clock of a lead while the sweep marks another clock of the same lead overdue:
+    each transaction changes its clock before the other commits. The mark must end up set (one clock is overdue),
+    not cleared by the handler's transaction reading the other clock as it was."""
+    first = running_for(lead, "L2").get()
+    second = deadline_start(rule="L3", target=lead, agency=agency, triggered_at=first.due_at)
+    assert second.due_at > first.due_at
+    sweep(first.due_at + timedelta(minutes=1))
+    assert marked(lead)
+    met, sweep_done = threading.Event(), threading.Event()
+
+    def handler():
+        try:
+            with transaction.atomic():
+                deadline_meet(deadline=first)  # the mark now reads false: the second clock still looks open
+                met.set()
+                # Commit while the sweep is at the lead: without a lock it does not wait and reads this clock
+                # as still overdue; with one it waits for this commit (within its half-second lock timeout).
+                sweep_done.wait(0.3)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=handler)
+    thread.start()
+    try:
+        assert met.wait(10)
+        assert sweep(second.due_at + timedelta(minutes=1)).overdue == 1
+        sweep_done.set()
+    finally:
+        thread.join()
+    assert Deadline.objects.get(pk=first.pk).state == Deadline.State.MET
+    assert Deadline.objects.get(pk=second.pk).state == Deadline.State.OVERDUE
+    assert marked(lead)
