@@ -151,9 +151,14 @@ class EntityForm(PortalForm):
 
     @classmethod
     def for_entity(cls, entity, data=None):
+        """The form to enter a new entity (`entity` None) or to correct `entity`."""
         if entity is None:
-            return cls(data)
+            return NewEntityForm(data)
         initial = {name: getattr(entity, name) for name in cls.FIELDS}
         initial["id_number"] = ""  # never sent back to the browser: left empty, the stored number is kept
         initial["roles"] = list(entity.roles.values_list("role", flat=True))
         return cls(data, initial=initial)
+
+
+class NewEntityForm(EntityForm, SubmittedOnce):
+    """Entering an entity: sent twice (a double click, a reload), it enters it once and shows it."""

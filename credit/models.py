@@ -64,6 +64,7 @@ class MarketEntity(models.Model):
     contact_phone = models.CharField(_("contact telephone"), max_length=30, blank=True, db_default="")
     address = models.CharField(_("address"), max_length=200, blank=True, db_default="")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = EntityQuerySet.as_manager()
 

@@ -134,6 +134,7 @@ def _entity_form_page(request, entity):
                     roles=form.cleaned_data["roles"],
                     agency=agency,
                     request=request,
+                    submission_key=form.cleaned_data.get("submission_key"),
                 )
             except ValidationError as error:
                 if hasattr(error, "error_dict"):

@@ -2,13 +2,16 @@
 
 import datetime
 import re
+import uuid
 
 import pytest
 import time_machine
 from django.urls import reverse
 
-from credit.models import CreditRecord, Memo, MemoExecution
+from audit.models import AuditEvent
+from credit.models import CreditAction, CreditRecord, Memo, MemoExecution
 from credit.workflows import memo_issue
+from tests.concurrency import run_concurrently, transactional
 from tests.factories import UserFactory
 
 
@@ -312,7 +315,13 @@ def test_entering_and_correcting_an_entity(client_for, insider, supervisor, nobo
     client = client_for(insider)
     assert client.get(reverse("credit:entity_new")).status_code == 200
     bad = client.post(
-        reverse("credit:entity_new"), {"kind": "organisation", "name": "某公司", "uscc": "91110000600037341K"}
+        reverse("credit:entity_new"),
+        {
+            "kind": "organisation",
+            "name": "某公司",
+            "uscc": "91110000600037341K",
+            "submission_key": uuid.uuid4(),
+        },
     )
     assert bad.status_code == 400
     assert "L" in bad.content.decode()
@@ -324,6 +333,7 @@ def test_entering_and_correcting_an_entity(client_for, insider, supervisor, nobo
             "name": "某公司",
             "uscc": "９１１１００００６０００３７３４１Ｌ",
             "roles": ["bidder"],
+            "submission_key": uuid.uuid4(),
         },
     )
     assert response.status_code == 302
@@ -339,6 +349,71 @@ def test_entering_and_correcting_an_entity(client_for, insider, supervisor, nobo
     assert client_for(supervisor).get(edit).status_code == 403
     assert client_for(nobody).get(edit).status_code == 404
     assert client_for(nobody).get(reverse("credit:entity_new")).status_code == 404
+
+
+def entity_form(client, **fields) -> dict:
+    """The new-entity form as the page gives it (with its submission key), filled in with `fields`."""
+    page = client.get(reverse("credit:entity_new"))
+    return {
+        "submission_key": page.context["form"]["submission_key"].value(),
+        "kind": "organisation",
+        **fields,
+    }
+
+
+def test_the_entity_form_sent_twice_enters_the_entity_once(client_for, insider):
+    from credit.models import MarketEntity
+
+    client = client_for(insider)
+    form = entity_form(client, name="某公司", uscc="91110000600037341L")
+    first = client.post(reverse("credit:entity_new"), form)
+    second = client.post(
+        reverse("credit:entity_new"), form
+    )  # a reload of the POST, or the second of two clicks
+    entity = MarketEntity.objects.get()
+    assert first.status_code == second.status_code == 302
+    assert first.url == second.url == entity.get_absolute_url()
+    assert AuditEvent.objects.filter(action=CreditAction.ENTITY_CREATED, object_id=entity.pk).count() == 1
+    again = client.post(reverse("credit:entity_new"), entity_form(client, name="某公司", uscc=entity.uscc))
+    assert again.status_code == 400  # a new form for a code already entered is told so
+    assert MarketEntity.objects.count() == 1
+
+
+@transactional
+def test_the_entity_form_sent_twice_at_once_enters_the_entity_once(client_for, insider):
+    from credit.models import MarketEntity
+
+    client = client_for(insider)
+    form = entity_form(client, name="某公司", uscc="91110000600037341L")
+    responses = run_concurrently(lambda: client_for(insider).post(reverse("credit:entity_new"), form))
+    entity = MarketEntity.objects.get()
+    assert [(response.status_code, response.url) for response in responses] == [
+        (302, entity.get_absolute_url())
+    ] * 2
+
+
+@transactional
+def test_two_people_entering_the_same_code_at_once_get_the_entity_and_a_message(
+    client_for, insider, colleague
+):
+    """Two handlers enter the same company at the same moment, each with a form of their own: one enters it, the
+    other is told the code is taken (not an error page)."""
+    from credit.models import MarketEntity
+
+    pending = []
+    for person in (insider, colleague):
+        client = client_for(person)
+        pending.append((client, entity_form(client, name="某公司", uscc="91110000600037341L")))
+
+    def enter():
+        client, form = pending.pop()  # each thread takes one person's page
+        return client.post(reverse("credit:entity_new"), form)
+
+    responses = run_concurrently(enter)
+    assert MarketEntity.objects.count() == 1
+    assert sorted(response.status_code for response in responses) == [302, 400]
+    refused = next(response for response in responses if response.status_code == 400)
+    assert refused.context["form"].errors  # the code is taken, said on the form
 
 
 def test_an_experts_stored_id_number_is_kept_when_the_field_is_left_empty(client_for, insider):
