@@ -150,6 +150,35 @@ def test_the_sweep_marks_an_unexecuted_part_overdue_and_tells_the_head(
     assert not Notification.objects.filter(recipient=colleague, key__contains=":overdue:").exists()
 
 
+def test_a_late_part_is_escalated_to_its_head_and_the_supervisor_and_again_after_three_working_days(
+    memo, agency, other_agency, insider, supervisor
+):
+    """The member that has not executed its part is the one chased: its head and the region's supervisors are
+    told when the clock runs out, and again three working days later; the member that executed is left alone."""
+    late_head = MembershipFactory(agency=other_agency, role=Membership.Role.HEAD).user
+    memo_execute(actor=insider, part=memo.executions.get(agency=agency), note="已执行")
+    clock = Deadline.objects.get(pk=memo.executions.get(agency=other_agency).clock_id)
+    sweep(at(2026, 10, 21, 0, 1))
+
+    def told(user, step) -> bool:
+        return Notification.objects.filter(
+            recipient=user, key__contains=f"deadline:{clock.pk}:{step}"
+        ).exists()
+
+    assert told(late_head, "overdue:1")
+    assert told(supervisor, "overdue:1")
+    assert sweep(at(2026, 10, 23, 8, 59)).escalated == 0
+    assert sweep(at(2026, 10, 23, 9)).escalated == 1  # Friday 23 October: three working days after the 20th
+    assert told(late_head, "escalation:2")
+    assert told(supervisor, "escalation:2")
+    executed = Deadline.objects.get(pk=memo.executions.get(agency=agency).clock_id)
+    assert (
+        not Notification.objects.filter(key__contains=f"deadline:{executed.pk}:")
+        .exclude(key__contains=":reminder:")
+        .exists()
+    )
+
+
 def test_the_same_form_sent_twice_gives_one_memo(supervisor, coordinator, entity):
     import uuid
 
