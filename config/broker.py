@@ -12,6 +12,7 @@ not decode (a crash of the disk, a file put there by hand) is logged and passed 
 the work itself is in the database (outboxes, pending documents) and the periodic sweeps take it up again.
 """
 
+import contextlib
 import logging
 import os
 import uuid
@@ -27,7 +28,9 @@ logger = logging.getLogger(__name__)
 
 class Channel(filesystem.Channel):
     def _put(self, queue, payload, **kwargs):
-        name = f"{round(monotonic() * 1000)}_{uuid.uuid4()}.{queue}.msg"  # kombu's naming: oldest first
+        # kombu's naming, the time first so that the oldest is taken first; kombu reads the folder in the order
+        # of the names, so the time has a fixed width (else 9999_… would come after 10000_…).
+        name = f"{round(monotonic() * 1000):016d}_{uuid.uuid4()}.{queue}.msg"
         final = os.path.join(self.data_folder_out, name)
         partial = f"{final}.part"
         try:
@@ -35,6 +38,8 @@ class Channel(filesystem.Channel):
                 file.write(str_to_bytes(dumps(payload)))
             os.replace(partial, final)
         except OSError as error:
+            with contextlib.suppress(OSError):
+                os.remove(partial)  # a disk full mid-write leaves no part behind
             raise ChannelError(f"Cannot add file {final!r} to directory") from error
 
     def _get(self, queue):

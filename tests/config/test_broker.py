@@ -7,6 +7,7 @@ from queue import Empty
 
 import pytest
 from kombu import Connection
+from kombu.exceptions import ChannelError
 
 import config.broker
 
@@ -53,9 +54,9 @@ def test_a_worker_polling_while_a_message_is_written_sees_it_whole_or_not_at_all
 def test_a_file_that_is_not_a_message_is_skipped_and_the_next_message_delivered(channel, caplog):
     queue = channel.data_folder_in
     # The folder is read in the order of the names: these two sort before any name _put gives a message.
-    with open(os.path.join(queue, "0_0_empty.celery.msg"), "wb"):
+    with open(os.path.join(queue, f"{0:016d}_0_empty.celery.msg"), "wb"):
         pass  # as kombu's own transport left it when a worker took a file it had not yet written
-    with open(os.path.join(queue, "0_1_cut.celery.msg"), "wb") as file:
+    with open(os.path.join(queue, f"{0:016d}_1_cut.celery.msg"), "wb") as file:
         file.write(b'{"body": "cut sh')
     channel._put("celery", {"n": 2})
     assert channel._get("celery") == {"n": 2}
@@ -63,6 +64,23 @@ def test_a_file_that_is_not_a_message_is_skipped_and_the_next_message_delivered(
     with pytest.raises(Empty):
         channel._get("celery")
     assert os.listdir(queue) == []
+
+
+def test_messages_are_taken_oldest_first_across_a_change_in_the_clocks_digits(channel, monkeypatch):
+    for n, seconds in enumerate((9.998, 9.999, 10.0, 10.001)):
+        monkeypatch.setattr(config.broker, "monotonic", lambda seconds=seconds: seconds)
+        channel._put("celery", {"n": n})
+    assert [channel._get("celery")["n"] for _ in range(4)] == [0, 1, 2, 3]
+
+
+def test_a_message_that_cannot_be_written_leaves_nothing_in_the_queue(channel, monkeypatch):
+    def disk_full(source, target):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(config.broker.os, "replace", disk_full)
+    with pytest.raises(ChannelError):
+        channel._put("celery", {"n": 4})
+    assert os.listdir(channel.data_folder_in) == []
 
 
 def test_messages_of_other_queues_stay_where_they_are(channel):
