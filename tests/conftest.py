@@ -92,6 +92,13 @@ def outsider(other_agency):
 
 
 @pytest.fixture
+def stranger(region):
+    """A handler of a third agency of the same county: no part in the cases between the first two."""
+    elsewhere = AgencyFactory(region=region, name="宣恩县水利和湖泊局")
+    return MembershipFactory(agency=elsewhere, role=Membership.Role.HANDLER, user__username="stranger").user
+
+
+@pytest.fixture
 def supervisor(coordinator):
     return MembershipFactory(
         agency=coordinator, role=Membership.Role.SUPERVISOR, user__username="supervisor"

@@ -66,6 +66,18 @@ def receiver_head(other_agency):
 
 
 @pytest.fixture
+def asked(agency, other_agency):
+    """The handler and head of the agency asked for assistance (the other agency), with the letters' prefixes."""
+    agency.doc_prefix, other_agency.doc_prefix = "宣住建", "宣交运"
+    agency.save()
+    other_agency.save()
+    return {
+        "handler": MembershipFactory(agency=other_agency, role=Membership.Role.HANDLER).user,
+        "head": MembershipFactory(agency=other_agency, role=Membership.Role.HEAD).user,
+    }
+
+
+@pytest.fixture
 def second_handler(agency):
     return MembershipFactory(agency=agency, role=Membership.Role.HANDLER, user__username="second").user
 

@@ -1,7 +1,5 @@
 """Assistance letters through the pages for users of an unrelated agency: not listed, no steps, no attachments."""
 
-# ruff: noqa: F811  (the fixtures imported below are taken as arguments of the same name)
-
 import pytest
 from django.urls import reverse
 
@@ -9,8 +7,7 @@ from audit.models import AuditEvent
 from cases.models import AssistanceRequest
 
 from .files import PDF
-from .test_complaint_pages import stranger  # noqa: F401 (fixtures)
-from .test_complaints import asked, send  # noqa: F401 (fixtures)
+from .test_complaints import send
 
 pytestmark = pytest.mark.django_db
 

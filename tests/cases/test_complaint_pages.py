@@ -11,7 +11,7 @@ from agencies.models import Agency, Membership
 from cases.models import AssistanceRequest, Complaint, Lead
 from cases.todo import tasks_for
 from tests.concurrency import run_concurrently, transactional
-from tests.factories import AgencyFactory, MembershipFactory
+from tests.factories import MembershipFactory
 
 from .files import PDF
 
@@ -169,12 +169,6 @@ def test_my_tasks_show_the_decision_with_its_clock(client, agency, insider):
     online(client, agency)
     [task] = [task for task in tasks_for(insider, agency) if task.title == "宣恩县某道路改造工程"]
     assert task.clock.deadline.rule.code == "L1"
-
-
-@pytest.fixture
-def stranger(region):
-    elsewhere = AgencyFactory(region=region, name="宣恩县水利和湖泊局")
-    return MembershipFactory(agency=elsewhere, role=Membership.Role.HANDLER, user__username="stranger").user
 
 
 def test_outsiders_get_404_on_complaints_and_their_attachments(client, client_for, agency, stranger):

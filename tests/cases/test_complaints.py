@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_fsm import ConcurrentTransition
 
-from agencies.models import Agency, Membership
+from agencies.models import Agency
 from cases.models import AssistanceRequest, Complaint, Lead
 from cases.workflows import (
     assistance_give,
@@ -20,7 +20,6 @@ from deadlines.models import Deadline
 from deadlines.sweep import sweep
 from documents.models import Document
 from tests.deadlines.conftest import at
-from tests.factories import MembershipFactory
 
 from .files import PDF
 
@@ -142,17 +141,6 @@ def test_someone_of_another_agency_cannot_record_for_it(agency, outsider):
 
 
 # Assistance letters ------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def asked(agency, other_agency):
-    agency.doc_prefix, other_agency.doc_prefix = "宣住建", "宣交运"
-    agency.save()
-    other_agency.save()
-    return {
-        "handler": MembershipFactory(agency=other_agency, role=Membership.Role.HANDLER).user,
-        "head": MembershipFactory(agency=other_agency, role=Membership.Role.HEAD).user,
-    }
 
 
 def send(insider, agency, other_agency):

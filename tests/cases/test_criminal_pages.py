@@ -263,12 +263,6 @@ def test_two_heads_clicking_approve_at_once_make_one_transition(
 # Outsiders ----------------------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def stranger(region):
-    elsewhere = AgencyFactory(region=region, name="宣恩县水利和湖泊局")
-    return MembershipFactory(agency=elsewhere, role=Membership.Role.HANDLER, user__username="stranger").user
-
-
 def test_outsiders_get_404_on_every_criminal_view(
     client_for, criminal, team, colleague, cast, lead, stranger, outsider, supervisor, foreign_supervisor
 ):

@@ -401,13 +401,6 @@ def test_forwarding_offers_organs_of_the_same_kind(
 # Outsiders -------------------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def stranger(region):
-    """A handler of a third agency of the same county: no part in the case."""
-    elsewhere = AgencyFactory(region=region, name="宣恩县水利和湖泊局")
-    return MembershipFactory(agency=elsewhere, role=Membership.Role.HANDLER, user__username="stranger").user
-
-
 def test_an_outsider_gets_404_on_every_case_view(client_for, approved, insider, transport_bureau, stranger):
     referral = send(approved, insider, transport_bureau)
     evidence = approved.evidence.first()

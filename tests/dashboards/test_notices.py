@@ -270,6 +270,28 @@ def test_those_who_cannot_see_the_clock_get_404_everywhere(
         assert list(client.get(reverse("dashboards:notice_list")).context["page"].object_list) == []
 
 
+def notices_listed(client, **query) -> str:
+    response = client.get(reverse("dashboards:notice_list"), query)
+    assert response.status_code == 200
+    if query:
+        assert response["Content-Type"].startswith("text/csv")
+        return b"".join(response.streaming_content).decode()
+    return response.text
+
+
+def test_an_outsider_sees_no_notice_of_another_agency_or_region_on_the_page_or_in_the_csv(
+    client_for, clock, supervisor, outsider, foreign_supervisor
+):
+    notice = issue(supervisor, clock)
+    for user in (outsider, foreign_supervisor):
+        for query in ({}, {"format": "csv"}):
+            text = notices_listed(client_for(user), **query)
+            assert notice.document.number not in text
+            assert notice.get_absolute_url() not in text
+    for query in ({}, {"format": "csv"}):
+        assert notice.document.number in notices_listed(client_for(supervisor), **query)
+
+
 def test_anonymous_is_sent_to_log_in(client, clock):
     assert client.get(reverse("dashboards:notice_new", args=[clock.pk])).status_code == 302
     assert client.get(reverse("dashboards:notice_list")).status_code == 302

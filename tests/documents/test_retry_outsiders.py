@@ -1,7 +1,5 @@
 """Retrying a document's render is a 404, changing nothing, for those who cannot see the document."""
 
-# ruff: noqa: F811  (the fixtures imported below are taken as arguments of the same name)
-
 from functools import partial
 
 import pytest
@@ -9,7 +7,6 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from documents.models import Document
-from tests.cases.test_complaint_pages import stranger  # noqa: F401 (fixtures)
 
 from .test_pages import failed
 
