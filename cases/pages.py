@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from agencies.models import Membership
-from agencies.querysets import supervised_region_ids
+from agencies.querysets import in_agency_scope, supervised_region_ids
 from audit.timeline import timeline_for
 from credit.standing import standings_of
 from deadlines.board import clock_view
@@ -190,7 +190,7 @@ def _as_far_as_shared(timeline, lead, referrals, user, roles):
     """An agency that sees the lead only because it was referred to it sees the lead's own history up to its
     latest referral: what the sending agency does with the lead afterwards (after a return, say) is not its
     business. Members of the lead's agency and the supervisors over it see everything."""
-    if lead.agency_id in roles or lead.agency.region_id in supervised_region_ids(user):
+    if in_agency_scope(user, lead.agency_id, lead.agency.region_id):
         return timeline
     handed_over = [r.sent_at for r in referrals if r.receiver_id in roles]
     cutoff = max(handed_over, default=None)
