@@ -9,6 +9,7 @@ The mark counts every referral's clocks, whoever may see them: the list still ch
 (a lead overdue only at a referral to an agency the user does not see is not overdue to that user).
 """
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 
 from deadlines.models import Deadline
@@ -52,17 +53,31 @@ def has_overdue_clock(referrals=None) -> Q:
     )
 
 
+# pg_advisory_xact_lock's first key for the marks: the second is the lead's id (leads beyond 2**31 share a key with
+# one lead below, which only makes the two wait for each other).
+MARK_LOCK = 73_119_502
+
+
 def overdue_recompute(lead_ids) -> None:
     """Set the mark of the leads `lead_ids` from their clocks.
 
-    The leads are locked before their clocks are read. Under READ COMMITTED, two transactions changing two clocks
-    of one lead at the same moment (a handler meets one while the sweep marks the other overdue) would each read
-    the other's clock as it was before, and the one committing last could clear the mark that the other's overdue
-    clock needs. With the lock the second waits for the first to commit, and its next statement reads the clocks
-    as they are. Locked in id order, so two recomputes of several leads cannot deadlock each other; against a
-    workflow, which locks its lead first and its clocks after, the sweep gives way (deadlines/sweep.py)."""
-    locked = Lead.objects.filter(id__in=list(lead_ids)).order_by("id").select_for_update()
-    leads = Lead.objects.filter(id__in=list(locked.values_list("id", flat=True)))
+    The recomputes of one lead take turns. Under READ COMMITTED, two transactions changing two clocks of one lead
+    at the same moment (a handler meets one while the sweep marks the other overdue) would each read the other's
+    clock as it was, and the one committing last could clear the mark that the other's overdue clock needs. Each
+    takes a lock of the lead's mark first, so the second waits for the first to commit, and its next statements
+    read the clocks as they are. An advisory lock, not the lead's row: the calendar's recompute holds the clocks
+    it moves and then comes here, while a workflow holds its lead's row and then wants its clock; waiting for the
+    row would deadlock the two, the mark's lock is free until the workflow's own recompute. Taken in key order, so
+    two recomputes of several leads cannot deadlock each other. Only leads whose mark flips are written."""
+    lead_ids = sorted(set(lead_ids))
+    if connection.vendor == "postgresql":  # SQLite has one writer at a time anyway
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, key) FROM "
+                "(SELECT DISTINCT (id %% 2147483647)::int AS key FROM unnest(%s::bigint[]) AS id ORDER BY key) AS keys",
+                [MARK_LOCK, lead_ids],
+            )
+    leads = Lead.objects.filter(id__in=lead_ids)
     leads.filter(overdue=False).filter(has_overdue_clock()).update(overdue=True)
     leads.filter(overdue=True).exclude(has_overdue_clock()).update(overdue=False)
 
