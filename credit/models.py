@@ -75,9 +75,23 @@ class MarketEntity(models.Model):
         constraints = [
             # An organisation is its credit code, a person their ID number: one row each (the import and
             # credit.services.market_entity look them up by it).
-            models.UniqueConstraint(fields=["uscc"], condition=~Q(uscc=""), name="marketentity_unique_uscc"),
             models.UniqueConstraint(
-                fields=["id_number"], condition=~Q(id_number=""), name="marketentity_unique_id_number"
+                fields=["uscc"],
+                condition=~Q(uscc=""),
+                name="marketentity_unique_uscc",
+                violation_error_message=_(
+                    "A market entity with this unified social credit code is already entered: search for it "
+                    "under market entities."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["id_number"],
+                condition=~Q(id_number=""),
+                name="marketentity_unique_id_number",
+                violation_error_message=_(
+                    "A person with this identity card number is already entered: search for them under market "
+                    "entities."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(kind="organisation", id_number="") & ~Q(uscc="")

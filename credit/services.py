@@ -56,11 +56,11 @@ def entity_save(
             )
         return entity
 
-    if not created:
-        return write()
     try:
+        if not created:
+            return write()
         return created_once(MarketEntity.objects.visible_to(actor), submission_key, write)
     except IntegrityError:
-        # Someone else entered the same code at the same moment, after the check above: say so as the check would.
+        # Someone else entered the same code at the same moment, after the check: say so as the check would.
         entity.full_clean()
         raise

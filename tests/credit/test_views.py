@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import threading
 import uuid
 
 import pytest
@@ -376,11 +377,27 @@ def test_the_entity_form_sent_twice_enters_the_entity_once(client_for, insider):
     assert AuditEvent.objects.filter(action=CreditAction.ENTITY_CREATED, object_id=entity.pk).count() == 1
     again = client.post(reverse("credit:entity_new"), entity_form(client, name="某公司", uscc=entity.uscc))
     assert again.status_code == 400  # a new form for a code already entered is told so
+    assert "该统一社会信用代码的市场主体已录入" in again.text
     assert MarketEntity.objects.count() == 1
 
 
+@pytest.fixture
+def saves_meet(monkeypatch):
+    """Two entity saves at the same moment: each waits for the other, so both have passed the form's checks (the
+    key not yet used, the code not yet taken) before either writes."""
+    from credit.models import MarketEntity
+
+    barrier, save = threading.Barrier(2, timeout=10), MarketEntity.save
+
+    def meeting_save(self, *args, **kwargs):
+        barrier.wait()
+        return save(self, *args, **kwargs)
+
+    monkeypatch.setattr(MarketEntity, "save", meeting_save)
+
+
 @transactional
-def test_the_entity_form_sent_twice_at_once_enters_the_entity_once(client_for, insider):
+def test_the_entity_form_sent_twice_at_once_enters_the_entity_once(client_for, insider, saves_meet):
     from credit.models import MarketEntity
 
     client = client_for(insider)
@@ -394,7 +411,7 @@ def test_the_entity_form_sent_twice_at_once_enters_the_entity_once(client_for, i
 
 @transactional
 def test_two_people_entering_the_same_code_at_once_get_the_entity_and_a_message(
-    client_for, insider, colleague
+    client_for, insider, colleague, saves_meet
 ):
     """Two handlers enter the same company at the same moment, each with a form of their own: one enters it, the
     other is told the code is taken (not an error page)."""
@@ -413,7 +430,29 @@ def test_two_people_entering_the_same_code_at_once_get_the_entity_and_a_message(
     assert MarketEntity.objects.count() == 1
     assert sorted(response.status_code for response in responses) == [302, 400]
     refused = next(response for response in responses if response.status_code == 400)
-    assert refused.context["form"].errors  # the code is taken, said on the form
+    assert "该统一社会信用代码的市场主体已录入" in refused.text
+
+
+@transactional
+def test_a_correction_to_a_code_entered_at_the_same_moment_is_told_so(
+    client_for, insider, colleague, entity, saves_meet
+):
+    from credit.models import MarketEntity
+
+    existing = entity  # entered before the saves meet
+    code = "91422825MA4F00012R"
+    entering, correcting = client_for(insider), client_for(colleague)
+    new_form = entity_form(entering, name="另一公司", uscc=code)
+    edit = reverse("credit:entity_edit", args=[existing.pk])
+    jobs = [
+        lambda: entering.post(reverse("credit:entity_new"), new_form),
+        lambda: correcting.post(edit, {"kind": "organisation", "name": "某公司", "uscc": code}),
+    ]
+    responses = run_concurrently(lambda: jobs.pop()())
+    assert sorted(response.status_code for response in responses) == [302, 400]
+    assert MarketEntity.objects.filter(uscc=code).count() == 1
+    refused = next(response for response in responses if response.status_code == 400)
+    assert "该统一社会信用代码的市场主体已录入" in refused.text
 
 
 def test_an_experts_stored_id_number_is_kept_when_the_field_is_left_empty(client_for, insider):
