@@ -33,9 +33,10 @@ class Channel(filesystem.Channel):
         name = f"{round(monotonic() * 1000):016d}_{uuid.uuid4()}.{queue}.msg"
         final = os.path.join(self.data_folder_out, name)
         partial = f"{final}.part"
+        body = str_to_bytes(dumps(payload))  # before the file: a payload that does not serialise leaves none
         try:
             with open(partial, "wb") as file:
-                file.write(str_to_bytes(dumps(payload)))
+                file.write(body)
             os.replace(partial, final)
         except OSError as error:
             with contextlib.suppress(OSError):
