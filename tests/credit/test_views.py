@@ -536,3 +536,14 @@ def test_the_head_revokes_a_record_with_reasons_for_the_revocation(
     client.post(url, {"reason": "原处罚决定被复议撤销", "seen_state": record.state})
     record.refresh_from_db()
     assert record.state == "revoked"
+
+
+def test_the_roles_are_a_row_of_labelled_boxes_with_the_entitys_ticked(client_for, insider, entity):
+    """Each role is a box with its own label (the list used to fall apart into one character a line)."""
+    text = client_for(insider).get(reverse("credit:entity_edit", args=[entity.pk])).text
+    assert '<legend class="form-label small mb-1">角色</legend>' in text
+    boxes = re.findall(r'<div class="form-check form-check-inline">(.*?)</div>', text, re.S)
+    assert len(boxes) == 5
+    [bidder] = [box for box in boxes if "投标人</label>" in box and "招标" not in box]
+    assert "checked" in bidder
+    assert [box for box in boxes if "checked" in box] == [bidder]
