@@ -1,7 +1,9 @@
 import threading
+import time
+from contextlib import contextmanager
 
 import pytest
-from django.db import connections
+from django.db import connection, connections, transaction
 
 # Real transactions and real concurrent connections. Flushing the tables afterwards would also wipe the data the
 # migrations seed (calendar, rules): serialized_rollback restores it for the tests that follow.
@@ -32,3 +34,46 @@ def run_concurrently(function, times: int = 2) -> list:
     for thread in threads:
         thread.join()
     return results
+
+
+@contextmanager
+def in_another_transaction(take, *, commit_when=None, timeout: float = 20):
+    """Run `take()` (locking rows, changing them) in a transaction of another connection, as another user's
+    request would, and keep that transaction open while the block runs: it commits when the block ends, or as
+    soon as `commit_when()` (polled inside that transaction) is true. What `take` raises is raised here."""
+    taken, done, errors = threading.Event(), threading.Event(), []
+
+    def run():
+        try:
+            with transaction.atomic():
+                take()
+                taken.set()
+                end = time.monotonic() + timeout
+                while not done.wait(0.02) and time.monotonic() < end:
+                    if commit_when is not None and commit_when():
+                        break
+        except Exception as error:  # re-raised in the test's thread
+            errors.append(error)
+        finally:
+            taken.set()
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    try:
+        assert taken.wait(timeout)
+        if errors:
+            raise errors[0]
+        yield
+    finally:
+        done.set()
+        thread.join()
+    if errors:
+        raise errors[0]
+
+
+def someone_waits_for_a_lock() -> bool:
+    """Whether a transaction is waiting for a lock another holds (PostgreSQL's pg_locks, read live)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+        return cursor.fetchone()[0] > 0

@@ -1,14 +1,12 @@
 """A lead's overdue mark follows its clocks and its referrals' clocks (cases/overdue.py), and the case list's
 "overdue only" filter, which reads the mark, still lists exactly the leads with an overdue clock the user may see."""
 
-import threading
-import time
 from datetime import date, timedelta
 from importlib import import_module
 
 import pytest
 from django.apps import apps
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.urls import reverse
 
 from cases.models import Lead, TradingProject
@@ -18,7 +16,7 @@ from cases.workflows import referral_receive, referral_return
 from deadlines.clocks import deadline_meet, deadline_start, running_for
 from deadlines.models import Deadline
 from deadlines.sweep import sweep
-from tests.concurrency import transactional
+from tests.concurrency import in_another_transaction, someone_waits_for_a_lock, transactional
 from tests.factories import AgencyFactory, MembershipFactory
 
 from .test_referral import send
@@ -117,42 +115,18 @@ def test_a_clock_met_while_another_runs_out_leaves_the_lead_marked(lead, agency,
     """A handler meets one overdue clock of a lead while the sweep marks another clock of the same lead overdue:
     each transaction changes its clock before the other commits. The mark must end up set (one clock is overdue),
     not cleared by the handler's transaction reading the other clock as it was."""
-    monkeypatch.setattr(
-        "deadlines.sweep.LOCK_TIMEOUT", "20s"
-    )  # the sweep waits here, however slow the machine
+    # The sweep waits for the handler here, however slow the machine.
+    monkeypatch.setattr("deadlines.sweep.LOCK_TIMEOUT", "20s")
     first = running_for(lead, "L2").get()
     second = deadline_start(rule="L3", target=lead, agency=agency, triggered_at=first.due_at)
     assert second.due_at > first.due_at
     sweep(first.due_at + timedelta(minutes=1))
     assert marked(lead)
-    met, sweep_done = threading.Event(), threading.Event()
-
-    def sweep_waits() -> bool:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
-            return cursor.fetchone()[0] > 0
-
-    def handler():
-        try:
-            with transaction.atomic():
-                deadline_meet(deadline=first)  # the mark now reads false: the second clock still looks open
-                met.set()
-                # Commit once the sweep waits for this transaction (for the lead's mark; without that lock, for
-                # this clock, having read it as still overdue), or is done.
-                deadline = time.monotonic() + 20
-                while not (sweep_done.is_set() or sweep_waits()) and time.monotonic() < deadline:
-                    time.sleep(0.02)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=handler)
-    thread.start()
-    try:
-        assert met.wait(20)
+    # The handler's transaction commits once the sweep waits for it (for the lead's mark; without that lock,
+    # for this clock, having read it as still overdue), or is done.
+    with in_another_transaction(lambda: deadline_meet(deadline=first), commit_when=someone_waits_for_a_lock):
+        # There the mark now reads false: the second clock still looks open.
         assert sweep(second.due_at + timedelta(minutes=1)).overdue == 1
-        sweep_done.set()
-    finally:
-        thread.join()
     assert Deadline.objects.get(pk=first.pk).state == Deadline.State.MET
     assert Deadline.objects.get(pk=second.pk).state == Deadline.State.OVERDUE
     assert marked(lead)
@@ -168,31 +142,17 @@ def test_a_calendar_change_does_not_wait_for_a_workflow_holding_a_lead(lead, age
 
     clock = running_for(lead, "L2").get()
     Deadline.objects.filter(pk=clock.pk).update(provisional=True)  # so that the recompute takes it
-    held, release = threading.Event(), threading.Event()
-
-    def workflow():
-        try:
-            with transaction.atomic():
-                Lead.objects.select_for_update().get(pk=lead.pk)  # as every lead workflow does first
-                held.set()
-                release.wait(20)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=workflow)
-    thread.start()
-    try:
-        assert held.wait(20)
-        with transaction.atomic():
-            connection.cursor().execute(
-                "SET LOCAL lock_timeout = '5s'"
-            )  # fail, not hang, if it waits for the row
-            recompute_running(
-                calendar=WorkCalendar.objects.get(pk=clock.calendar_id),
-                years=[clock.due_at.year],
-                reason="测试",
-                now=clock.triggered_at,
-            )
-    finally:
-        release.set()
-        thread.join()
+    # A workflow's transaction holds the lead, as every lead workflow does first.
+    with (
+        in_another_transaction(lambda: Lead.objects.select_for_update().get(pk=lead.pk)),
+        transaction.atomic(),
+    ):
+        connection.cursor().execute(
+            "SET LOCAL lock_timeout = '5s'"
+        )  # fail, not hang, if it waits for the row
+        recompute_running(
+            calendar=WorkCalendar.objects.get(pk=clock.calendar_id),
+            years=[clock.due_at.year],
+            reason="测试",
+            now=clock.triggered_at,
+        )

@@ -7,7 +7,7 @@ from deadlines.clocks import deadline_meet, deadline_start
 from deadlines.models import Deadline, DeadlineEvent
 from deadlines.sweep import sweep
 from notifications.models import Notification
-from tests.concurrency import run_concurrently, transactional
+from tests.concurrency import in_another_transaction, run_concurrently, transactional
 from tests.factories import DutyItemFactory
 
 from .conftest import at
@@ -127,33 +127,13 @@ def test_many_due_clocks_are_handled_in_batches(db, agency, colleague, monkeypat
 def test_the_sweep_gives_way_to_a_transaction_holding_a_clock(clock, colleague):
     """A user's workflow holding the clock (or the case a clock's change touches) is not waited for: the sweep
     leaves that batch to the next minute instead of queueing behind it, or deadlocking with it."""
-    import threading
     import time
 
-    from django.db import connections, transaction
-
-    locked, release = threading.Event(), threading.Event()
-
-    def hold():
-        try:
-            with transaction.atomic():
-                Deadline.objects.select_for_update().get(pk=clock.pk)
-                locked.set()
-                release.wait(10)
-        finally:
-            connections.close_all()
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    try:
-        assert locked.wait(10)
+    with in_another_transaction(lambda: Deadline.objects.select_for_update().get(pk=clock.pk)):
         started = time.monotonic()
         assert sweep(at(2026, 10, 14, 9)).overdue == 0
         assert time.monotonic() - started < 5  # gave way after the lock timeout, did not wait for the holder
         clock.refresh_from_db()
         assert clock.state == Deadline.State.OPEN
-    finally:
-        release.set()
-        holder.join()
     assert sweep(at(2026, 10, 14, 9, 1)).overdue == 1  # the next sweep takes it
     assert len(messages_to(colleague)) == 1
