@@ -97,9 +97,17 @@ def test_anonymous_is_sent_to_login(client, agency):
 @time_machine.travel(at(2026, 11, 23, 10), tick=False)
 def test_supervisors_and_administrators_see_the_provisional_banner(client_for, supervisor, insider):
     banner = "2027 年的节假日安排尚未公布"
-    assert banner in client_for(supervisor).get("/").text
+    publish = reverse("admin:deadlines_calendaryear_add")
+    seen_by_supervisor = client_for(supervisor).get("/").text
+    assert banner in seen_by_supervisor
+    # A supervisor cannot publish it, so is not told to run a command or use the admin.
+    assert "由系统管理员发布" in seen_by_supervisor
+    assert publish not in seen_by_supervisor
+    assert "manage.py" not in seen_by_supervisor
     assert banner not in client_for(insider).get("/").text
-    assert banner in client_for(UserFactory(is_staff=True)).get("/").text
+    administrator = client_for(UserFactory(is_staff=True, is_superuser=True)).get("/").text
+    assert banner in administrator
+    assert f'<a href="{publish}">在管理后台发布</a>' in administrator
 
 
 @time_machine.travel(at(2026, 11, 23, 10), tick=False)
