@@ -47,6 +47,15 @@ def lead_data(**changes):
     return data
 
 
+def test_the_form_marks_required_fields_but_not_the_rows_it_may_leave_empty(client_for, insider):
+    page = client_for(insider).get(reverse("cases:lead_new")).text
+    star = ' <span class="text-danger" aria-hidden="true">*</span></label>'
+    assert f'for="id_project_name">项目名称{star}' in page
+    # The party rows are needed only when filled in: a lead with one party leaves the second empty.
+    assert 'for="id_party-0-name">名称</label>' in page
+    assert 'for="id_party-1-uscc">统一社会信用代码</label>' in page
+
+
 def test_a_clerk_files_a_lead_with_a_file(client_for, insider):
     client = client_for(insider)
     assert client.get(reverse("cases:lead_new")).status_code == 200
