@@ -2,8 +2,11 @@
 
 - the body's people (its convener, its office and its member agencies) see the body and all its meetings;
 - an invited agency sees the meetings it was invited to, and nothing else of the body;
-- an agenda item is its agency's until submitted, then the office's too, then the convener's once compiled, and
-  every reader of the meeting's once it is on the agenda.
+- the office's head and deputy (named people, normally of the convener and the office) see what the body's people
+  see;
+- an agenda item is its agency's until submitted, then the office's too, then the convener's (and the office
+  head's, who decides too) once compiled, returned from the agenda included, and every reader of the meeting's once
+  it is on the agenda.
 
 Superusers see everything; anonymous users nothing. Each condition on its own line; no .distinct() (subqueries).
 """
@@ -14,7 +17,8 @@ from agencies.querysets import member_agency_ids
 
 
 def body_ids_of(user):
-    """A subquery of the ids of the bodies the user's agencies convene, run the office of, or belong to."""
+    """A subquery of the ids of the bodies the user's agencies convene, run the office of, or belong to, and of
+    those whose office the user heads or deputises."""
     from .models import Body, BodyMember
 
     mine = member_agency_ids(user)
@@ -22,6 +26,8 @@ def body_ids_of(user):
         models.Q(convener_id__in=mine)
         | models.Q(office_id__in=mine)
         | models.Q(pk__in=BodyMember.objects.filter(agency_id__in=mine).values("body_id"))
+        | models.Q(office_head=user)
+        | models.Q(office_deputy=user)
     ).values("pk")
 
 
@@ -56,8 +62,9 @@ class MeetingQuerySet(models.QuerySet):
 
 class AgendaItemQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Items of the user's agencies; submitted ones to the office; compiled ones to the convener; and those on
-        the agenda of a meeting the user sees."""
+        """Items of the user's agencies; submitted ones to the office; compiled ones to those who decide on them
+        (the convener and the office head), the ones they returned included; and those on the agenda of a meeting
+        the user sees."""
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
@@ -73,6 +80,10 @@ class AgendaItemQuerySet(models.QuerySet):
             )
             | models.Q(body__office_id__in=mine, state=states.RETURNED, submitted_at__isnull=False)
             | models.Q(body__convener_id__in=mine, state__in=[states.COMPILED, states.APPROVED])
+            | models.Q(body__office_head=user, state__in=[states.COMPILED, states.APPROVED])
+            # Only the deciders return an item, from the agenda: it keeps its meeting until it is signed again.
+            | models.Q(body__convener_id__in=mine, state=states.RETURNED, meeting__isnull=False)
+            | models.Q(body__office_head=user, state=states.RETURNED, meeting__isnull=False)
             | models.Q(state=states.APPROVED, meeting__in=Meeting.objects.visible_to(user))
         )
 

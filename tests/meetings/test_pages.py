@@ -12,6 +12,7 @@ from django.urls import reverse
 from documents.services import document_render
 from meetings import workflows
 from meetings.models import AgendaItem, Assignment, Decision, Meeting
+from tests.factories import UserFactory
 
 from .conftest import at
 from .helpers import draft, held, plan
@@ -126,3 +127,37 @@ def test_the_meeting_page_costs_the_same_whatever_the_number_of_decisions(
         return len(queries)
 
     assert page_queries(1) == page_queries(4)
+
+
+def _compiled(body, cast, agency):
+    meeting = plan(body, cast["office_clerk"])
+    item = draft(body, agency, cast["insider"])
+    workflows.item_sign(actor=cast["colleague"], item=item)
+    workflows.item_submit(actor=cast["insider"], item=item)
+    return workflows.item_compile(actor=cast["office_clerk"], item=item, meeting=meeting)
+
+
+def test_the_convener_still_sees_the_item_it_returned(body, cast, agency, client_for):
+    item = _compiled(body, cast, agency)
+    client = client_for(cast["convener_head"])
+    step = reverse("meetings:item_step", args=[item.pk, "reject"])
+    shown = {"reason": "属日常监管事项，由住建局自行处理。", "seen_state": item.page_token}
+    response = client.post(step, shown)
+    assert response.status_code == 302
+    page = client.get(response.url)
+    assert page.status_code == 200
+    assert "属日常监管事项" in page.content.decode()
+    # The same click again (a double click, or a second head) is told it was handled, not that the item is gone.
+    assert client.post(step, shown).status_code == 409
+
+
+def test_the_office_head_decides_without_being_in_an_agency_of_the_body(body, cast, agency, client_for):
+    office_head = UserFactory()
+    body.office_head = office_head
+    body.save()
+    item = _compiled(body, cast, agency)
+    client = client_for(office_head)
+    assert client.get(item.meeting.get_absolute_url()).status_code == 200
+    assert client.get(item.get_absolute_url()).status_code == 200
+    assert client.post(reverse("meetings:item_step", args=[item.pk, "approve"])).status_code == 302
+    assert AgendaItem.objects.get().state == AgendaItem.State.APPROVED
