@@ -235,17 +235,19 @@ def assignment_step(request, pk, step):
     form = ReportForm(request.POST, assignment=assignment)
     if not form.is_valid():
         return _meeting_page(request, meeting, forms={("assignment", assignment.pk): form}, status=400)
-    workflow = workflows.assignment_report if step == "report" else workflows.assignment_complete
 
     def run():
-        workflow(
-            actor=request.user,
-            assignment=assignment,
-            text=form.cleaned_data["text"],
-            request=request,
-            seen_state=request.POST.get("seen_state") or None,
-            submission_key=form.cleaned_data["submission_key"],
-        )
+        arguments = {
+            "actor": request.user,
+            "assignment": assignment,
+            "text": form.cleaned_data["text"],
+            "request": request,
+            "seen_state": request.POST.get("seen_state") or None,
+        }
+        if step == "report":
+            workflows.assignment_report(**arguments, submission_key=form.cleaned_data["submission_key"])
+        else:
+            workflows.assignment_complete(**arguments)
 
     response, errors = run_step(request, meeting.get_absolute_url(), run, step)
     if response is not None:

@@ -103,11 +103,12 @@ def _report(*, actor, assignment, text, request, seen_state, submission_key) -> 
 
 @transaction.atomic
 def assignment_complete(
-    *, actor, assignment: Assignment, text: str, request=None, seen_state=None, submission_key=None
+    *, actor, assignment: Assignment, text: str, request=None, seen_state=None
 ) -> Assignment:
     """The responsible agency reports its share of a decision completed: its clock is met. When every assigned
     agency has completed it, the decision is completed and every member of the body is told. (The same form sent
-    twice finds the assignment completed: 409, as for any step taken.)"""
+    twice finds the assignment completed: 409, as for any step taken. The form's submission key is not stored:
+    it is the key of a progress report the same form may already have sent.)"""
     assignment = _locked_assignment(assignment, actor, seen_state)
     text = text.strip()
     if not text:
@@ -119,7 +120,6 @@ def assignment_complete(
         completes=True,
         reported_by=actor,
         reported_at=now,
-        submission_key=submission_key,
     )
     assignment.complete(by=actor, at=now)
     assignment.save()

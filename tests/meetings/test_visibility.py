@@ -144,6 +144,23 @@ def test_a_progress_report_sent_twice_is_kept_once(world, cast, client_for):
     assert assignment.reports.count() == 2
 
 
+def test_one_form_reports_progress_then_completion(world, cast, client_for):
+    # The form's two buttons share its submission key: a report, then (after Back) "completed" on the same form.
+    assignment = world["assignment"]
+    client = client_for(cast["insider"])
+    data = {"text": "已起草整改方案", "seen_state": "open", "submission_key": str(uuid.uuid4())}
+    assert (
+        client.post(reverse("meetings:assignment_step", args=[assignment.pk, "report"]), data).status_code
+        == 302
+    )
+    complete = reverse("meetings:assignment_step", args=[assignment.pk, "complete"])
+    assert client.post(complete, data).status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.state == Assignment.State.COMPLETED
+    assert [report.completes for report in assignment.reports.order_by("pk")] == [False, True]
+    assert client.post(complete, data).status_code == 409  # and once more: it is done
+
+
 def test_a_second_click_gets_the_409_page(body, cast, agency, client_for):
     item = draft(body, agency, cast["insider"])
     client = client_for(cast["colleague"])
