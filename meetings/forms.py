@@ -10,6 +10,7 @@ from config.forms import PortalForm
 from config.submissions import SubmittedOnce
 
 from .models import Meeting
+from .querysets import consultable_cases
 
 
 class DateInput(forms.DateInput):
@@ -70,7 +71,7 @@ class MeetingForm(SubmittedOnce):
             .order_by("name")
         )
         self.fields["cases"].queryset = (
-            Lead.objects.visible_to(user).select_related("project").order_by("-id")
+            consultable_cases(body, user).select_related("project").order_by("-id")
         )
         self.fields["cases"].label_from_instance = lambda lead: f"{lead.project.name}（{lead.discovered_on}）"
 

@@ -98,3 +98,14 @@ class DecisionQuerySet(models.QuerySet):
         from .models import Meeting
 
         return self.filter(meeting__in=Meeting.objects.visible_to(user))
+
+
+def consultable_cases(body, user):
+    """The leads a consultation of `body` may be about, as `user` plans it: those the user sees, of agencies in the
+    body's region or below (a user of two jurisdictions, or a city's supervisor, sees more than the body's)."""
+    from agencies.models import Region
+    from cases.models import Lead
+
+    return Lead.objects.visible_to(user).filter(
+        agency__region_id__in=Region.objects.subtree_ids([body.region_id])
+    )

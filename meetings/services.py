@@ -13,6 +13,7 @@ from audit.services import audit_record
 from config.submissions import created_once
 
 from .models import AgendaItem, Body, Meeting, MeetingAction
+from .querysets import consultable_cases
 from .workflows import audience, is_member_staff, is_office, member_agency_ids, refuse_if_moved_on
 
 
@@ -99,6 +100,13 @@ def meeting_plan(
         raise ValidationError({"starts_at": _("The meeting must be in the future.")})
     if kind == Meeting.Kind.CONSULTATION and not cases:
         raise ValidationError({"cases": _("A case consultation is about at least one case: choose it.")})
+    cases = list(cases)
+    if cases and consultable_cases(body, actor).filter(pk__in=[lead.pk for lead in cases]).count() < len(
+        cases
+    ):
+        raise ValidationError(
+            {"cases": _("Choose cases of this joint meeting's jurisdiction that you may see.")}
+        )
     members = member_agency_ids(body)
     invited = [agency for agency in invited if agency.pk not in members]
 

@@ -66,9 +66,10 @@ def meeting_notify(*, actor, meeting: Meeting, request=None, seen_state=None) ->
         "请各成员单位分管领导（联络员）准时参加。"
         + (f"邀请{'、'.join(invited)}参加会议。" if invited else ""),
     ]
-    cases = list(meeting.cases.select_related("project"))
-    if cases:
-        paragraphs.append("会商案件：" + "；".join(lead.project.name for lead in cases) + "。")
+    # The notice goes to every member and invited agency, who may not all see the cases: it gives their number
+    # only, and each reader finds on the meeting's page those its own visibility allows.
+    if cases := meeting.cases.count():
+        paragraphs.append(f"会商案件{cases}件，案件情况请登录平台在本次会议页面查看。")
     tables = []
     if items:
         tables.append(

@@ -6,11 +6,15 @@ from datetime import date
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from agencies.models import Membership
+from cases.models import Lead, TradingProject
+from cases.services import lead_file
 from meetings import workflows
 from meetings.models import AgendaItem, Assignment, Meeting
-from tests.factories import UserFactory
+from tests.factories import MembershipFactory, UserFactory
 
 from .conftest import at
 from .helpers import draft, held, plan
@@ -211,6 +215,43 @@ def test_a_consultation_needs_a_case(body, cast, client_for):
     )
     assert page.status_code == 400
     assert not Meeting.objects.exists()
+
+
+def _lead_of(agency, by, name):
+    return lead_file(
+        actor=by,
+        agency=agency,
+        source=Lead.Source.TRADING_CENTER,
+        project=TradingProject(name=name, category=TradingProject.Category.CONSTRUCTION),
+        facts="投标文件雷同。",
+        discovered_on=date(2026, 11, 20),
+        parties=[],
+        files=[],
+    )
+
+
+def test_a_consultation_is_about_the_bodys_cases_and_its_notice_names_none(
+    body, cast, agency, foreign_agency, client_for
+):
+    office = cast["supervisor"]  # of the office's agency: sees the county's leads
+    ours = _lead_of(agency, cast["insider"], "宣恩县某道路改造工程")
+    # The office's supervisor also works for an agency of another jurisdiction, and sees its leads.
+    MembershipFactory(agency=foreign_agency, user=office, role=Membership.Role.HANDLER)
+    theirs = _lead_of(foreign_agency, office, "鄂尔多斯市某安置房工程")
+    client = client_for(office)
+    form = client.get(reverse("meetings:meeting_new", args=[body.pk])).text
+    assert ours.project.name in form
+    assert theirs.project.name not in form
+    with pytest.raises(ValidationError):
+        plan(body, office, kind="consultation", cases=[theirs])
+
+    meeting = plan(body, office, kind="consultation", title="线索会商", cases=[ours])
+    workflows.meeting_notify(actor=office, meeting=meeting)
+    meeting.refresh_from_db()
+    notice = " ".join(meeting.notice.context["body"])
+    # Every member and invited agency reads the notice: the cases are counted, not named.
+    assert "会商案件1件" in notice
+    assert ours.project.name not in notice
 
 
 def test_the_admin_edits_the_body_and_its_members(body, client_for):
