@@ -102,11 +102,12 @@ def seed_demo_meetings(*, now=None) -> int:
     workflows.item_submit(actor=handler, item=item)
     workflows.item_compile(actor=supervisor, item=item, meeting=meeting)
     workflows.item_approve(actor=chair, item=item)
-    # Demo only: the plenary took place last week (the planning form accepts future meetings only).
+    workflows.meeting_notify(actor=supervisor, meeting=meeting)
+    # Demo only: the plenary took place last week. Planning and the notice take a time still to come, so it is
+    # moved back once notified (its notice keeps the planned time).
     last_week = datetime.combine(local_date(now) - timedelta(days=7), time(9), tzinfo=LEGAL_TZ)
     Meeting.objects.filter(pk=meeting.pk).update(starts_at=last_week)
     meeting.refresh_from_db()
-    workflows.meeting_notify(actor=supervisor, meeting=meeting)
     workflows.meeting_hold(
         actor=supervisor,
         meeting=meeting,

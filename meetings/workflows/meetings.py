@@ -54,6 +54,11 @@ def meeting_notify(*, actor, meeting: Meeting, request=None, seen_state=None) ->
             _("The convener has not yet decided on every item of the draft agenda."), code="undecided"
         )
     now = timezone.now()
+    if meeting.starts_at <= now:
+        raise ValidationError(
+            _("The meeting's time has passed: cancel it, or plan it again for a time still to come."),
+            code="past",
+        )
     body = meeting.body
     items = list(
         meeting.items.filter(state=AgendaItem.State.APPROVED).select_related("agency").order_by("id")

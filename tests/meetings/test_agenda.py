@@ -10,7 +10,7 @@ from django_fsm import ConcurrentTransition
 from agencies.models import Membership
 from audit.models import AuditEvent
 from meetings import services, workflows
-from meetings.models import AgendaItem, BodyMember
+from meetings.models import AgendaItem, BodyMember, Meeting
 from notifications.models import Notification
 from tests.factories import MembershipFactory
 
@@ -185,3 +185,13 @@ def test_a_liaison_officer_works_in_the_member_agency(body, agency, member_liais
         member.full_clean()
     member.liaison = liaison
     member.full_clean()
+
+
+def test_no_notice_for_a_meeting_whose_time_has_passed(body, cast):
+    office = cast["office_clerk"]
+    meeting = plan(body, office, when=at(2026, 11, 23, 15))
+    with time_machine.travel(at(2026, 11, 23, 16), tick=False), pytest.raises(ValidationError) as refused:
+        workflows.meeting_notify(actor=office, meeting=meeting)
+    assert refused.value.code == "past"
+    meeting.refresh_from_db()
+    assert (meeting.state, meeting.notice) == (Meeting.State.PLANNED, None)
