@@ -93,9 +93,13 @@ def memo_new(request):
 def _memo_page(request, memo, *, errors=(), status=200):
     now = timezone.now()
     parts = list(memo.executions.select_related("agency", "clock", "acknowledged_by", "executed_by"))
+    # Every reader of the memo sees each part's agency, measure and state; who signed and what was done only on
+    # the parts they may see (their own agency's, or all of them for the issuer and the supervisors).
+    shown = set(MemoExecution.objects.visible_to(request.user).filter(memo=memo).values_list("pk", flat=True))
     mine = []
     my_roles = roles_of(request.user)  # once for the page, not a query per member agency
     for part in parts:
+        part.shown = part.pk in shown
         roles = my_roles.get(part.agency_id, set())
         part.can_acknowledge = bool(roles & {HANDLER, HEAD, workflows.LIAISON}) and part.state == "sent"
         part.can_execute = bool(roles & {HANDLER, HEAD}) and part.state != "executed"

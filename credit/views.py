@@ -234,7 +234,11 @@ def _source_object(request):
 def _record_page(request, record, *, errors=(), status=200):
     roles = workflows.roles_in(request.user, record.agency)
     state = record.state
-    repairs = list(record.repairs.select_related("received_by", "decided_by"))
+    repairs = list(
+        RepairApplication.objects.visible_to(request.user)
+        .filter(record=record)
+        .select_related("received_by", "decided_by")
+    )
     may_handle = bool(roles & {HANDLER, HEAD})
     context = {
         "record": record,

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from credit import urls
-from credit.workflows import memo_issue, repair_apply
+from credit.workflows import memo_execute, memo_issue, repair_apply
 from tests.factories import UserFactory
 
 PUBLIC = {"public_records", "honour_list", "check", "check_json"}
@@ -125,3 +125,30 @@ def test_a_handler_of_the_agency_may_not_take_the_heads_steps(client_for, inside
         assert call(client, how, url).status_code == 403, name
     assert not CreditRecord.objects.filter(state="approved").exists()
     assert RepairApplication.objects.get().state == "submitted"
+
+
+def test_the_outsider_reads_a_published_record_without_its_repair(
+    client_for, make_record, entity, insider, outsider
+):
+    published = make_record(entity, act="R")
+    repair_apply(
+        actor=insider, record=published, applicant="某建设集团有限公司", reasons="已缴清罚款并完成整改"
+    )
+    assert "已缴清罚款" in client_for(insider).get(published.get_absolute_url()).text
+    page = client_for(outsider).get(published.get_absolute_url())
+    assert page.status_code == 200
+    assert "已缴清罚款" not in page.text
+
+
+def test_a_member_agency_sees_the_other_parts_states_but_not_what_they_wrote(
+    client_for, things, insider, outsider
+):
+    from credit.models import MemoExecution
+
+    part = MemoExecution.objects.get(pk=int(things["memo_part_step"][1].split("/")[-3]))
+    memo_execute(actor=insider, part=part, note="已暂停其投标资格")
+    memo = things["memo_detail"][1]
+    assert "已暂停其投标资格" in client_for(insider).get(memo).text
+    page = client_for(outsider).get(memo).text
+    assert part.agency.name in page
+    assert "已暂停其投标资格" not in page
