@@ -10,6 +10,7 @@ import csv
 import io
 import zipfile
 from dataclasses import dataclass, field
+from xml.etree import ElementTree
 
 import puremagic
 from django.core.exceptions import ValidationError
@@ -111,26 +112,50 @@ def read_rows(upload) -> list[list[str]]:
             continue
     else:  # pragma: no cover - gb18030 decodes any byte sequence without NUL
         raise ValidationError(_("%(name)s is not text in UTF-8 or GB18030.") % {"name": upload.name})
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
+    try:
+        # newline="": the csv module reads the line ends itself, a Mac's bare CR among them.
+        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text, newline=""))]
+    except csv.Error as error:  # a quote left open swallows the rest of the file into one overlong cell
+        raise ValidationError(
+            _("%(name)s cannot be read as CSV (%(reason)s): check for a quotation mark left open.")
+            % {"name": upload.name, "reason": error}
+        ) from None
 
 
 def _xlsx_rows(data: bytes, name: str) -> list[list[str]]:
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
+    # A damaged workbook fails when opened or only on the row it breaks in (read-only mode parses as it goes).
+    damaged = (
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        OSError,
+        ElementTree.ParseError,
+        InvalidFileException,
+    )
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+    except damaged:
         raise ValidationError(
             _("%(name)s is not a CSV or XLSX file (%(found)s).") % {"name": name, "found": "zip"}
         ) from None
     try:
         sheet = book.worksheets[0]
-        rows = []
+        rows, filled = [], 0
         for row in sheet.iter_rows(values_only=True):
             rows.append(["" if cell is None else _cell_text(cell) for cell in row])
-            if len(rows) > MAX_LINES + 1:
+            # Enough to tell that there are too many (blank rows are not lines: check_file skips them).
+            filled += any(rows[-1])
+            if filled > MAX_LINES + 1:
                 break
         return rows
+    except damaged:
+        raise ValidationError(
+            _("%(name)s is a damaged XLSX file: open it in Excel or WPS, save it again, and import that.")
+            % {"name": name}
+        ) from None
     finally:
         book.close()
 
@@ -236,7 +261,8 @@ def _check_line(line: Line) -> None:
     ):
         if len(values.get(key, "")) > limit:
             line.errors.append(
-                _("%(column)s is longer than %(limit)d characters.") % {"column": key, "limit": limit}
+                _("%(column)s is longer than %(limit)d characters.")
+                % {"column": COLUMNS[key][0], "limit": limit}
             )
 
 

@@ -169,3 +169,56 @@ def test_two_imports_of_the_same_new_entities_at_once_give_each_once(insider, ag
         assert result.ok or result.errors == [
             "有人同时登记了其中的市场主体，本次未导入任何数据。请重新提交文件。"
         ]
+
+
+def test_a_mac_csv_with_bare_carriage_returns_is_read(insider, agency):
+    report = entities_import(actor=insider, upload=csv_upload(GOOD.replace("\n", "\r")), agency=agency)
+    assert report.ok
+    assert MarketEntity.objects.count() == 3
+
+
+def test_a_quote_left_open_is_reported_not_a_500(insider, agency):
+    text = '名称,统一社会信用代码\n"某公司,91110000600037341L\n' + "某" * 140_000 + "\n"
+    with translation.override("en"):
+        report = entities_import(actor=insider, upload=csv_upload(text), agency=agency)
+    assert not report.ok
+    assert "quotation mark left open" in " ".join(report.errors)
+
+
+def test_a_damaged_workbook_is_reported_not_a_500(insider, agency):
+    import zipfile
+
+    good = xlsx_upload([["名称", "统一社会信用代码"], ["某公司", "91110000600037341L"]]).read()
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as source, zipfile.ZipFile(damaged, "w") as target:
+        for (
+            name
+        ) in source.namelist():  # the sheet cut off in its first row: it opens, and fails as it is read
+            cut = b"<worksheet><sheetData><row><c r='A1' t='n'><v>1"
+            target.writestr(name, cut if name.endswith("sheet1.xml") else source.read(name))
+    upload = SimpleUploadedFile("entities.xlsx", damaged.getvalue())
+    with translation.override("en"):
+        report = entities_import(actor=insider, upload=upload, agency=agency)
+    assert not report.ok
+    assert "XLSX" in " ".join(report.errors)
+
+
+def test_blank_rows_do_not_let_a_workbook_past_the_line_limit(insider, agency, monkeypatch):
+    from credit import imports
+    from credit.uscc import check_character as uscc_check
+
+    monkeypatch.setattr(imports, "MAX_LINES", 20)
+    rows = [["名称", "统一社会信用代码"]]
+    for number in range(25):
+        body = f"91420000MA{number:07d}"
+        rows += [[f"某公司{number}", body + uscc_check(body)], [None, None]]
+    with translation.override("en"):
+        report = entities_import(actor=insider, upload=xlsx_upload(rows), agency=agency)
+    assert "At most 20 lines" in " ".join(report.errors)
+    assert not MarketEntity.objects.exists()
+
+
+def test_a_line_too_long_names_its_column(insider, agency):
+    text = "名称,统一社会信用代码,法定代表人\n某公司,91110000600037341L," + "张" * 51 + "\n"
+    report = entities_import(actor=insider, upload=csv_upload(text), agency=agency)
+    assert "法定代表人" in " ".join(report.bad_lines[0].errors)
