@@ -56,7 +56,9 @@ def _find(code: str):
 def _answer(entity, today) -> dict:
     standing = standing_of(entity, today)
     return {
-        "name": entity.name,
+        # An organisation's name is public; a person's is not (评标专家 are confidential): whoever asks about an ID
+        # number learns whether that person may serve, not who the register says it is.
+        "name": entity.name if entity.uscc else "",
         "code": entity.uscc or mask(entity.id_number),
         "date": today.isoformat(),
         "may_trade": standing.may_trade,

@@ -10,7 +10,7 @@ import time_machine
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from credit.models import CreditAction, CreditRecord, Memo, MemoExecution
+from credit.models import CreditAction, CreditRecord, MarketEntity, Memo, MemoExecution
 from credit.workflows import memo_issue
 from tests.concurrency import run_concurrently, transactional
 from tests.factories import UserFactory
@@ -158,7 +158,6 @@ def test_a_supervisor_cannot_enter_records(client_for, supervisor, entity):
 
 def test_an_experts_id_number_is_masked(client_for, insider):
     from credit.identity import check_character
-    from credit.models import MarketEntity
 
     number = "42282519800101123" + check_character("42282519800101123")
     expert = MarketEntity.objects.create(name="李四", kind="person", id_number=number)
@@ -291,6 +290,18 @@ def test_the_check_says_why_and_until_when(client, make_record, entity, serious_
     assert answer["until"] in page.content.decode()
 
 
+def test_the_check_of_an_experts_id_number_does_not_name_the_expert(client, db):
+    from credit.identity import check_character
+
+    number = "42282519800101123" + check_character("42282519800101123")
+    MarketEntity.objects.create(name="李四", kind="person", id_number=number)
+    answer = client.get(reverse("credit:check_json"), {"code": number}).json()
+    assert answer["may_trade"] is True
+    assert answer["name"] == ""
+    page = client.get(reverse("credit:check"), {"code": number}).content.decode()
+    assert "李四" not in page
+
+
 def test_the_check_of_an_unknown_code_and_without_a_code(db, client):
     assert client.get(reverse("credit:check_json")).status_code == 400
     answer = client.get(reverse("credit:check_json"), {"code": "91110000600037341L"}).json()
@@ -311,7 +322,6 @@ def test_the_check_is_limited_per_address(db, client):
 
 
 def test_entering_and_correcting_an_entity(client_for, insider, supervisor, nobody):
-    from credit.models import MarketEntity
 
     client = client_for(insider)
     assert client.get(reverse("credit:entity_new")).status_code == 200
@@ -363,7 +373,6 @@ def entity_form(client, **fields) -> dict:
 
 
 def test_the_entity_form_sent_twice_enters_the_entity_once(client_for, insider):
-    from credit.models import MarketEntity
 
     client = client_for(insider)
     form = entity_form(client, name="某公司", uscc="91110000600037341L")
@@ -385,7 +394,6 @@ def test_the_entity_form_sent_twice_enters_the_entity_once(client_for, insider):
 def saves_meet(monkeypatch):
     """Two entity saves at the same moment: each waits for the other, so both have passed the form's checks (the
     key not yet used, the code not yet taken) before either writes."""
-    from credit.models import MarketEntity
 
     barrier, save = threading.Barrier(2, timeout=10), MarketEntity.save
 
@@ -398,7 +406,6 @@ def saves_meet(monkeypatch):
 
 @transactional
 def test_the_entity_form_sent_twice_at_once_enters_the_entity_once(client_for, insider, saves_meet):
-    from credit.models import MarketEntity
 
     client = client_for(insider)
     form = entity_form(client, name="某公司", uscc="91110000600037341L")
@@ -415,7 +422,6 @@ def test_two_people_entering_the_same_code_at_once_get_the_entity_and_a_message(
 ):
     """Two handlers enter the same company at the same moment, each with a form of their own: one enters it, the
     other is told the code is taken (not an error page)."""
-    from credit.models import MarketEntity
 
     pending = []
     for person in (insider, colleague):
@@ -437,7 +443,6 @@ def test_two_people_entering_the_same_code_at_once_get_the_entity_and_a_message(
 def test_a_correction_to_a_code_entered_at_the_same_moment_is_told_so(
     client_for, insider, colleague, entity, saves_meet
 ):
-    from credit.models import MarketEntity
 
     existing = entity  # entered before the saves meet
     code = "91422825MA4F00012R"
@@ -457,7 +462,6 @@ def test_a_correction_to_a_code_entered_at_the_same_moment_is_told_so(
 
 def test_an_experts_stored_id_number_is_kept_when_the_field_is_left_empty(client_for, insider):
     from credit.identity import check_character
-    from credit.models import MarketEntity
 
     number = "42282519800101123" + check_character("42282519800101123")
     expert = MarketEntity.objects.create(name="李四", kind="person", id_number=number)
