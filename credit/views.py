@@ -231,7 +231,18 @@ def _source_object(request):
     return get_object_or_404(model._default_manager.visible_to(request.user), pk=int(match[3]))
 
 
-def _record_page(request, record, *, errors=(), status=200):
+def _record_page_with(request, record, name, form):
+    """The errors page of a step taken with a form: the page again, the form under `name` keeping what was typed
+    and its fields' errors beside them (the page's list of errors holds the rest)."""
+
+    def page(errors):
+        errors = form.non_field_errors() if form.errors else errors
+        return _record_page(request, record, errors=errors, forms={name: form}, status=400)
+
+    return page
+
+
+def _record_page(request, record, *, errors=(), forms=None, status=200):
     roles = workflows.roles_in(request.user, record.agency)
     state = record.state
     repairs = list(
@@ -258,6 +269,7 @@ def _record_page(request, record, *, errors=(), status=200):
         "revoke_form": RevokeForm(),
         "repair_form": RepairForm(),
         "decision_form": DecisionForm(),
+        **(forms or {}),
         "timeline": timeline_for(
             record, request.user, labels=[CreditAction, CreditRecord.State], parties=[record.agency_id]
         ),
@@ -325,7 +337,11 @@ def record_step(request, pk, step):
         allowed=bool(roles & ({HANDLER, HEAD} if step == "publish" else {HEAD})),
         form=form,
         done=done,
-        errors_page=lambda errors: _record_page(request, record, errors=errors, status=400),
+        errors_page=(
+            _record_page_with(request, record, "revoke_form", form)
+            if form
+            else lambda errors: _record_page(request, record, errors=errors, status=400)
+        ),
     )
 
 
@@ -349,7 +365,7 @@ def repair_apply(request, pk):
         allowed=bool(workflows.roles_in(request.user, record.agency) & {HANDLER, HEAD}),
         form=form,
         done=_("The application was registered; the agency's head decides it."),
-        errors_page=lambda errors: _record_page(request, record, errors=errors, status=400),
+        errors_page=_record_page_with(request, record, "repair_form", form),
     )
 
 
@@ -375,7 +391,7 @@ def repair_decide(request, pk):
         allowed=HEAD in workflows.roles_in(request.user, record.agency),
         form=form,
         done=_("The decision was recorded."),
-        errors_page=lambda errors: _record_page(request, record, errors=errors, status=400),
+        errors_page=_record_page_with(request, record, "decision_form", form),
     )
 
 

@@ -536,10 +536,20 @@ def test_the_head_revokes_a_record_with_reasons_for_the_revocation(
     url = reverse("credit:record_step", args=[record.pk, "revoke"])
     refused = client.post(url, {"reason": " ", "seen_state": record.state})
     assert refused.status_code == 400
-    assert "撤销理由" in refused.content.decode()
+    assert "这个字段是必填项" in refused.content.decode()
+
     client.post(url, {"reason": "原处罚决定被复议撤销", "seen_state": record.state})
     record.refresh_from_db()
     assert record.state == "revoked"
+
+
+def test_a_refused_repair_application_keeps_what_was_typed(client_for, insider, make_record, entity):
+    record = make_record(entity, act="P2")
+    url = reverse("credit:repair_apply", args=[record.pk])
+    refused = client_for(insider).post(url, {"applicant": "", "reasons": "已缴清罚款并完成整改"})
+    assert refused.status_code == 400
+    assert "已缴清罚款并完成整改" in refused.content.decode()
+    assert "这个字段是必填项" in refused.content.decode()
 
 
 def test_the_roles_are_a_row_of_labelled_boxes_with_the_entitys_ticked(client_for, insider, entity):
