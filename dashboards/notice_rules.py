@@ -77,7 +77,8 @@ def may_issue(user, deadline: Deadline, *, now: datetime) -> bool:
 
 
 def check_target_date(day: date, *, agency: Agency, today: date) -> None:
-    """Refuse a target date that is not a working day after today (in words the supervisor understands)."""
+    """Refuse a target date that is not a working day after today, or is more than a year after it (in words the
+    supervisor understands)."""
     calendar = calendar_for(agency).pk
     shown = formats.date_format(day, "DATE_FORMAT")
     if day <= today:
@@ -85,6 +86,16 @@ def check_target_date(day: date, *, agency: Agency, today: date) -> None:
             _("The target date must be after today (%(today)s).")
             % {"today": formats.date_format(today, "DATE_FORMAT")},
             code="target_not_future",
+        )
+    # A notice presses for the work now: 9999-12-31 would issue a numbered document that presses no one.
+    latest = a_year_after(today)
+    if day > latest:
+        raise ValidationError(
+            _(
+                "The target date must be no later than %(latest)s, a year from today: choose an earlier working day."
+            )
+            % {"latest": formats.date_format(latest, "DATE_FORMAT")},
+            code="target_too_far",
         )
     if not workdays.is_workday(day, calendar=calendar):
         exception = workdays.day_name(day, calendar=calendar)
@@ -101,6 +112,11 @@ def check_target_date(day: date, *, agency: Agency, today: date) -> None:
                 "weekday": formats.date_format(day, "l"),
             }
         raise ValidationError(message, code="target_not_workday")
+
+
+def a_year_after(day: date) -> date:
+    """The same day a year later; 28 February after a 29 February."""
+    return day.replace(year=day.year + 1, day=28 if (day.month, day.day) == (2, 29) else day.day)
 
 
 def item_words(deadline: Deadline) -> str:

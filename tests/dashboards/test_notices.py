@@ -202,6 +202,8 @@ def test_a_met_clock_cannot_be_supervised(clock, supervisor):
         ("2026-10-19", "target_not_future"),  # past
         ("2026-10-24", "target_not_workday"),  # a Saturday
         ("2026-13-01", "invalid"),  # no such date
+        ("2027-10-21", "target_too_far"),  # a year and a day after today
+        ("9999-12-31", "target_too_far"),
     ],
 )
 def test_a_target_date_must_be_a_working_day_after_today(client_for, clock, supervisor, target, code):
@@ -219,6 +221,17 @@ def test_a_holiday_target_date_is_named(agency):
     assert "国庆节" in refused.value.messages[0]
     # Saturday 10 October is a working day (调休上班).
     check_target_date(date(2026, 10, 10), agency=agency, today=date(2026, 9, 29))
+
+
+def test_a_target_date_may_be_a_year_after_today_and_no_later(agency):
+    check_target_date(date(2027, 10, 20), agency=agency, today=date(2026, 10, 20))  # a Wednesday
+    with pytest.raises(ValidationError) as refused:
+        check_target_date(date(2027, 10, 21), agency=agency, today=date(2026, 10, 20))
+    assert "2027年10月20日" in refused.value.messages[0]
+    # From 29 February the year runs to 28 February.
+    check_target_date(date(2029, 2, 28), agency=agency, today=date(2028, 2, 29))  # a Wednesday
+    with pytest.raises(ValidationError):
+        check_target_date(date(2029, 3, 1), agency=agency, today=date(2028, 2, 29))
 
 
 def test_the_target_date_stays_when_the_calendar_changes_before_it(supervisor, clock):
