@@ -1,5 +1,7 @@
 """The supervisors' board (督办看板) and the lists behind its figures, with their downloads."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +20,7 @@ from config.exports import FORMATS, export
 from deadlines.board import AMBER, RED, clock_view
 from deadlines.due import local_date
 from deadlines.models import Deadline
+from documents.services import DocumentError
 
 from . import charts
 from .board import BANDS, board
@@ -234,6 +237,8 @@ def _trend_chart(figures, clocks_url) -> charts.Chart:
 def clock_list(request):
     """The clocks behind a figure of the board, a page at a time, or all of them as CSV or XLSX."""
     scope = scope_or_403(request.user)
+    # An agency outside the scope is a 404, as on the other lists (not an empty list).
+    _agency_in(scope, request.GET.get("agency"))
     now = timezone.now()
     form = ClockFilterForm(request.GET or None, scope=scope)
     data = form.cleaned_data if form.is_valid() else {}
@@ -249,7 +254,7 @@ def clock_list(request):
             filename=_("clocks"),
             format=request.GET["format"],
         )
-    if after := request.GET.get("after", "").isdigit() and int(request.GET["after"]):
+    if after := _id(request.GET.get("after")):
         last = clocks.filter(pk=after).values_list("due_at", flat=True).first()
         if last is not None:
             clocks = clocks.filter(due_at__gte=last).exclude(due_at=last, pk__lte=after)
@@ -360,9 +365,16 @@ def _agency_in(scope, value):
     """The agency of the scope named in the query string, None for all; 404 for one outside the scope."""
     if not value:
         return None
-    if not value.isdigit() or int(value) not in scope:
+    agency_id = _id(value)
+    if agency_id is None or agency_id not in scope:
         raise Http404
-    return get_object_or_404(Agency, pk=int(value))
+    return get_object_or_404(Agency, pk=agency_id)
+
+
+def _id(value: str | None) -> int | None:
+    """The id in a query string's value, None unless it is ASCII digits: str.isdigit() also takes "²", which int()
+    refuses (a 500), and other scripts' digits, which no link of the portal carries. At most 18 digits: a bigint."""
+    return int(value) if value and re.fullmatch(r"[0-9]{1,18}", value) else None
 
 
 @login_required
@@ -412,5 +424,8 @@ def monthly_report(request):
         document = monthly_report_issue(actor=request.user, agency=agency, month=form.cleaned_data["month"])
     except ValidationError as error:
         messages.error(request, error.messages[0])
+        return redirect("dashboards:statistics")
+    except DocumentError as error:  # the agency has no 机关代字 yet
+        messages.error(request, str(error))
         return redirect("dashboards:statistics")
     return redirect("documents:detail", document.pk)

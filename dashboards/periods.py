@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DateInput
@@ -54,12 +55,28 @@ def preset(name: str, today: date) -> Period:
     return month_of(today)
 
 
+# No figure is older than the portal, and none falls due years ahead. The bound also keeps a period's first and last
+# instants within what datetime holds: 0001-01-01 in China's time is before datetime.min in UTC, the end of
+# 9999-12-31 is in year 10000.
+FIRST_YEAR = 2000
+
+
 class PeriodForm(PortalForm):
     start = forms.DateField(label=_("From"), required=False, widget=DateInput)
     end = forms.DateField(label=_("To"), required=False, widget=DateInput)
 
     def clean(self):
         data = super().clean()
+        last_year = timezone.localdate(timezone.now(), LEGAL_TZ).year + 1
+        for name in ("start", "end"):
+            if data.get(name) and not FIRST_YEAR <= data[name].year <= last_year:
+                message = _("The period must lie within the years %(first)s to %(last)s: choose other dates.")
+                self.add_error(
+                    name,
+                    forms.ValidationError(
+                        message % {"first": FIRST_YEAR, "last": last_year}, code="year_out_of_range"
+                    ),
+                )
         start, end = data.get("start"), data.get("end")
         if start and end and start > end:
             self.add_error("end", _("The end date is before the start date."))

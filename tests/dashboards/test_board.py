@@ -236,9 +236,55 @@ def test_returns_forwards_and_leads_returned_twice(
     assert approved.get_absolute_url() in client.get(reverse("dashboards:designations")).text
 
 
-def test_a_list_for_an_agency_outside_the_scope_is_404(supervisor, foreign_agency, client_for):
-    response = client_for(supervisor).get(reverse("dashboards:designations"), {"agency": foreign_agency.pk})
+LISTS = [
+    reverse("dashboards:clocks"),
+    reverse("dashboards:decisions", args=["returned"]),
+    reverse("dashboards:designations"),
+]
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_a_list_for_an_agency_outside_the_scope_is_404(supervisor, foreign_agency, client_for, url):
+    response = client_for(supervisor).get(url, {"agency": foreign_agency.pk})
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_a_list_for_an_agency_named_in_other_digits_is_404(supervisor, client_for, url):
+    # "²" and "٣" are digits to str.isdigit(); "²" is no number to int().
+    for value in ("²", "٣"):
+        assert client_for(supervisor).get(url, {"agency": value}).status_code == 404, value
+
+
+def test_a_page_link_in_other_digits_starts_from_the_first_page(clocks, supervisor, client_for):
+    client = client_for(supervisor)
+    with time_machine.travel(NOW, tick=False):
+        first = client.get(reverse("dashboards:clocks"), {"bucket": "running"})
+        for after in ("²", "٣", "9" * 30):
+            response = client.get(reverse("dashboards:clocks"), {"bucket": "running", "after": after})
+            assert response.status_code == 200, after
+            assert [row[0] for row in response.context["rows"]] == [row[0] for row in first.context["rows"]]
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [("0001-01-01", "0001-01-02"), ("9999-12-25", "9999-12-31"), ("1999-12-31", "2000-01-31")],
+)
+def test_a_period_outside_the_portals_years_is_refused_on_the_form(supervisor, client_for, start, end):
+    client = client_for(supervisor)
+    with time_machine.travel(NOW, tick=False):
+        for name in ("board", "statistics"):
+            response = client.get(reverse(f"dashboards:{name}"), {"start": start, "end": end})
+            assert response.status_code == 200, name
+            [error] = response.context["form"].errors.as_data()["start"]
+            assert error.code == "year_out_of_range"
+            assert "2027" in error.messages[0]  # up to next year
+            assert error.messages[0] in response.text
+        # The referral lists read the same form, and show this month's instead.
+        response = client.get(
+            reverse("dashboards:decisions", args=["returned"]), {"start": start, "end": end}
+        )
+        assert response.context["period"] == Period(date(2026, 10, 1), date(2026, 10, 31))
 
 
 def test_clock_downloads_have_chinese_headers_and_every_row(clocks, supervisor, client_for, agency):
@@ -312,12 +358,9 @@ def test_the_clock_list_offers_a_notice_where_the_supervisor_may_issue_one(
         for deadline in Deadline.objects.running():
             offered = reverse("dashboards:notice_new", args=[deadline.pk]) in page
             assert offered == may_issue(supervisor, deadline, now=NOW), deadline
-        assert (
-            "dashboards/notices/new" not in client_for(colleague).get(url).text
-        )  # a head does not supervise
-        assert (
-            reverse("dashboards:notice_new", args=[clocks[0].pk]) not in client_for(colleague).get(url).text
-        )
+        page = client_for(colleague).get(url).text
+        for deadline in Deadline.objects.running():  # a head does not supervise
+            assert reverse("dashboards:notice_new", args=[deadline.pk]) not in page, deadline
 
 
 @pytest.mark.parametrize(

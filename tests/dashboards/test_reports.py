@@ -102,3 +102,17 @@ def test_the_statistics_page_issues_the_report_and_shows_its_progress(db, octobe
     document = Document.objects.get(kind=Document.Kind.CIRCULAR)
     assert response.url == reverse("documents:detail", args=[document.pk])
     assert "请选择月份" in bad.text
+
+
+def test_an_agency_without_a_document_code_is_told_to_ask_for_one(
+    db, october, supervisor, coordinator, client_for
+):
+    coordinator.doc_prefix = ""
+    coordinator.save()
+    with time_machine.travel(NOVEMBER_DAY, tick=False):
+        response = client_for(supervisor).post(
+            reverse("dashboards:monthly_report"), {"month": "2026-10"}, follow=True
+        )
+    assert response.redirect_chain == [(reverse("dashboards:statistics"), 302)]
+    assert "机关代字" in response.text
+    assert not Document.objects.exists()
