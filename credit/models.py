@@ -373,6 +373,7 @@ class RepairApplication(ConcurrentTransitionMixin, models.Model):
         SUBMITTED = "submitted", _("Submitted")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
+        CLOSED = "closed", _("Closed: the record ended first")
 
     record = models.ForeignKey(CreditRecord, on_delete=models.PROTECT, related_name="repairs")
     applicant = models.CharField(_("applicant"), max_length=100)
@@ -418,6 +419,11 @@ class RepairApplication(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=State.SUBMITTED, target=State.REJECTED)
     def reject(self, *, by, at, note):
         self.decided_by, self.decided_at, self.decision_note = by, at, note
+
+    @transition(field=state, source=State.SUBMITTED, target=State.CLOSED)
+    def close(self, *, at, note):
+        """The record was revoked or expired before the head decided: nothing is left to repair."""
+        self.decided_at, self.decision_note = at, note
 
 
 class Memo(models.Model):

@@ -251,8 +251,10 @@ def record_revoke(*, actor, record: CreditRecord, reason: str, request=None, see
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the record is revoked.")})
     before = record.state
-    record.revoke(at=timezone.now(), reason=reason.strip())
+    now = timezone.now()
+    record.revoke(at=now, reason=reason.strip())
     record.save()
+    _close_open_repairs(record, at=now, note="信用记录已撤销，修复申请终结。")
     audit_record(
         actor=actor,
         action=CreditAction.RECORD_REVOKED,
@@ -280,6 +282,7 @@ def records_expire(now: datetime.datetime | None = None) -> int:
         ):
             record.expire(at=now or timezone.now())
             record.save()
+            _close_open_repairs(record, at=now or timezone.now(), note="信用记录已期满，修复申请终结。")
             audit_record(
                 actor=None,
                 action=CreditAction.RECORD_EXPIRED,
@@ -290,6 +293,14 @@ def records_expire(now: datetime.datetime | None = None) -> int:
             )
             done += 1
     return done
+
+
+def _close_open_repairs(record: CreditRecord, *, at, note: str) -> None:
+    """An application still under review when its record ends is closed with it: the head could decide it no
+    more, and it would wait in the head's 待办 for ever. (The record is locked: repair_apply waits for it.)"""
+    for application in record.repairs.select_for_update().filter(state=RepairApplication.State.SUBMITTED):
+        application.close(at=at, note=note)
+        application.save()
 
 
 # Credit repair -------------------------------------------------------------------------------------------------

@@ -79,3 +79,25 @@ def test_a_repair_does_not_lift_the_disqualification_the_decision_imposed(
     assert standing.until == datetime.date(2027, 5, 31)
     assert "已修复" in standing.restrictions[0].reason
     assert standing_of(entity, datetime.date(2027, 6, 1)).may_trade
+
+
+def test_an_application_open_when_its_record_ends_is_closed_with_it(
+    record, make_record, entity, insider, colleague, client_for
+):
+    from credit.models import RepairApplication
+    from credit.todo import tasks_for
+    from credit.workflows import record_revoke, records_expire
+
+    revoked = repair_apply(actor=insider, record=record, applicant="某建设集团有限公司", reasons="已整改")
+    record_revoke(actor=colleague, record=record, reason="原处罚决定被复议撤销")
+    old = make_record(entity, decided_on=datetime.date(2020, 1, 1), act="OLD")
+    expired = repair_apply(actor=insider, record=old, applicant="某建设集团有限公司", reasons="已整改")
+    assert records_expire() == 1
+    for application, why in ((revoked, "撤销"), (expired, "期满")):
+        application.refresh_from_db()
+        assert application.state == RepairApplication.State.CLOSED
+        assert why in application.decision_note
+    # Nothing left waiting in the head's 待办.
+    waiting = {task.url for task in tasks_for(colleague, record.agency)}
+    assert record.get_absolute_url() not in waiting
+    assert old.get_absolute_url() not in waiting
