@@ -5,6 +5,7 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -332,7 +333,7 @@ def decision_list(request, state):
         "dashboards/decision_list.html",
         {
             "state": Referral.State(state),
-            "referrals": referrals[:500],
+            "page": Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page")),
             "form": form,
             "agency": agency,
             "period": period,
@@ -357,7 +358,9 @@ def designation_list(request):
             format=request.GET["format"],
         )
     return TemplateResponse(
-        request, "dashboards/designation_list.html", {"leads": leads[:500], "agency": agency}
+        request,
+        "dashboards/designation_list.html",
+        {"page": Paginator(leads, PAGE_SIZE).get_page(request.GET.get("page")), "agency": agency},
     )
 
 

@@ -236,6 +236,37 @@ def test_returns_forwards_and_leads_returned_twice(
     assert approved.get_absolute_url() in client.get(reverse("dashboards:designations")).text
 
 
+def test_the_lists_behind_the_figures_page_through_every_row(
+    approved, insider, other_agency, receiver_handler, receiver_head, supervisor, client_for, monkeypatch
+):
+    # They held the first 500 rows and said nothing of the rest; now pages, two of one row each here.
+    from dashboards import board_views
+
+    monkeypatch.setattr(board_views, "PAGE_SIZE", 1)
+    for _ in range(2):
+        referral = referral_send(
+            actor=insider,
+            lead=approved,
+            receiver=other_agency,
+            destination=Referral.Destination.SUPERVISORY,
+            method=Referral.Method.DIRECT,
+            legal_basis="《中华人民共和国招标投标法实施条例》第四十条",
+            materials=[{"name": "开标记录", "copies": 1, "pages": 3, "is_original": True, "note": ""}],
+        )
+        referral = referral_receive(actor=receiver_handler, referral=referral)
+        referral_return(actor=receiver_head, referral=referral, reasons=f"第{referral.pk}号不属本局职责。")
+        approved.refresh_from_db()
+    client = client_for(supervisor)
+    url = reverse("dashboards:decisions", args=["returned"])
+    first = client.get(url, {"agency": other_agency.pk}).text
+    assert "1 / 2" in first
+    assert f"?agency={other_agency.pk}&amp;page=2" in first  # the filter stays
+    second = client.get(url, {"agency": other_agency.pk, "page": 2}).text
+    reasons = [f"第{pk}号" for pk in approved.referrals.values_list("pk", flat=True)]
+    assert [reason in first for reason in reasons] == [reason not in second for reason in reasons]
+    assert "1 / 1" not in client.get(reverse("dashboards:designations")).text  # one lead, one page
+
+
 LISTS = [
     reverse("dashboards:clocks"),
     reverse("dashboards:decisions", args=["returned"]),
