@@ -19,6 +19,8 @@ FORMATS = ("csv", "xlsx")
 # What a spreadsheet takes for the start of a formula.
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Rows a worksheet holds under its header (Excel's 1,048,576 in all); the rest go on to further sheets.
+SHEET_ROWS = 1_048_575
 
 
 class _Echo:
@@ -63,13 +65,22 @@ def _xlsx(rows, headers, filename):
     # Deleted when the response closes it (FileResponse closes its file at the end of the download).
     target = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - the response owns and closes it
     workbook = xlsxwriter.Workbook(target.name, {"constant_memory": True, "remove_timezone": True})
-    sheet = workbook.add_worksheet()
     bold = workbook.add_format({"bold": True})
     stamp = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
     day = workbook.add_format({"num_format": "yyyy-mm-dd"})
-    sheet.write_row(0, 0, [str(header) for header in headers], bold)
-    sheet.freeze_panes(1, 0)
-    for number, row in enumerate(rows, start=1):
+
+    def new_sheet():
+        # XlsxWriter drops a row past a sheet's last without an error: a full sheet is continued on the next.
+        sheet = workbook.add_worksheet()
+        sheet.write_row(0, 0, [str(header) for header in headers], bold)
+        sheet.freeze_panes(1, 0)
+        return sheet
+
+    sheet, number = new_sheet(), 0
+    for row in rows:
+        if number == SHEET_ROWS:
+            sheet, number = new_sheet(), 0
+        number += 1
         for column, value in enumerate(row):
             if isinstance(value, datetime):
                 sheet.write_datetime(number, column, timezone.localtime(value).replace(tzinfo=None), stamp)
