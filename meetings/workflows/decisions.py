@@ -10,6 +10,7 @@ from audit.services import audit_record
 from config.submissions import created_once
 from deadlines.clocks import deadline_meet
 from deadlines.due import local_date
+from notifications.models import Notification
 from notifications.services import notify
 
 from ..models import Assignment, Decision, MeetingAction, Progress
@@ -188,11 +189,19 @@ def assignment_urge(*, actor, assignment: Assignment, note: str = "", request=No
         raise ConcurrentTransition(_(CONFLICT))
     now = timezone.now()
     note = note.strip()
+    key = f"meeting-urge:{assignment.pk}:{local_date(now):%Y%m%d}"
+    # Under the share's lock: a second press the same day (a double click too) is told so, and neither sends
+    # nothing nor records a press that did not happen.
+    if Notification.objects.filter(key=key).exists():
+        raise ValidationError(
+            _("This agency was pressed on this decision today already; it can be pressed again tomorrow."),
+            code="urged_today",
+        )
     notify(
         [
             message_about(
                 people([assignment.agency_id], R.HEAD, R.HANDLER),
-                f"meeting-urge:{assignment.pk}:{local_date(now):%Y%m%d}",
+                key,
                 f"【议定事项督促】{decision.meeting.title}",
                 f"联席会议办公室督促：请于{day_words(decision.due_date)}前落实“{decision.text}”并报告办理情况。"
                 + (f"{note}" if note else ""),

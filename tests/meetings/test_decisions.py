@@ -8,6 +8,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from audit.models import AuditEvent
 from deadlines.due import local_date
 from deadlines.models import Deadline
 from deadlines.sweep import sweep
@@ -119,10 +120,14 @@ def test_the_office_presses_an_agency_once_a_day(minuted, agency, colleague, ins
     client = client_for(cast["office_clerk"])
     url = reverse("meetings:assignment_step", args=[share.pk, "urge"])
     assert client.post(url).status_code == 302
-    assert client.post(url).status_code == 302
+    again = client.post(url)
+    assert again.status_code == 400
+    assert "今天已督促" in again.text
     urged = Notification.objects.filter(key__startswith=f"meeting-urge:{share.pk}:")
     assert set(urged.values_list("recipient__username", flat=True)) == {"insider", "colleague"}
     assert urged.count() == 2  # once a day each, however often the office clicks
+    presses = AuditEvent.objects.filter(action="meeting_decision_urged")
+    assert presses.count() == 1  # and only the press that sent them is on the trail
     assert client_for(insider).post(url).status_code == 403
 
 
