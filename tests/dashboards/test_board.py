@@ -351,10 +351,19 @@ def test_statistics_count_referrals_and_clocks_per_agency(clocks, supervisor, cl
     assert rows[agency.name][late] == "4"  # met late 1, overdue 3
 
 
-def test_a_membership_as_supervisor_of_a_foreign_region_does_not_widen_a_head(colleague, foreign_agency):
+def test_a_head_of_agencies_in_two_regions_sees_both_and_no_jurisdiction(colleague, foreign_agency):
     MembershipFactory(agency=foreign_agency, role=Membership.Role.HEAD, user=colleague)
     assert foreign_agency.pk in board_scope(colleague).ids
     assert not board_scope(colleague).jurisdiction
+
+
+def test_a_head_who_supervises_a_foreign_region_gets_that_jurisdiction_and_keeps_the_own_agency(
+    colleague, agency, foreign_agency
+):
+    MembershipFactory(agency=foreign_agency, role=Membership.Role.SUPERVISOR, user=colleague)
+    scope = board_scope(colleague)
+    assert {agency.pk, foreign_agency.pk} <= set(scope.ids)
+    assert scope.jurisdiction
 
 
 def test_an_open_supervision_notice_shows_on_the_boards_of_its_scope(

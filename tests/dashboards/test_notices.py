@@ -161,10 +161,10 @@ def test_the_notice_shows_on_the_list_and_its_page(client_for, clock, supervisor
     assert client_for(colleague).get(notice.get_absolute_url()).context["can_resolve"] is False
 
 
-def test_the_board_query_lists_open_notices(clock, supervisor, insider, outsider):
+def test_an_open_notice_is_the_supervisors_and_the_agencys_only(clock, supervisor, insider, outsider):
+    # (The board lists the notices of its scope: test_board's test_an_open_supervision_notice_shows_on_the_boards…)
     notice = issue(supervisor, clock)
-    board = SupervisionNotice.objects.visible_to(supervisor).open().select_related("deadline__rule", "agency")
-    assert list(board) == [notice]
+    assert list(SupervisionNotice.objects.visible_to(supervisor).open()) == [notice]
     assert list(SupervisionNotice.objects.visible_to(insider).open()) == [notice]
     assert list(SupervisionNotice.objects.visible_to(outsider).open()) == []
 
