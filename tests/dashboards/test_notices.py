@@ -337,9 +337,25 @@ def test_a_second_yellow_notice_on_the_clock_is_refused(client_for, clock, super
     with pytest.raises(ValidationError):
         issue(supervisor, clock)
     # A page shown before the first notice was issued is out of date: 409.
-    response = post_new(client_for(supervisor), clock, grade="red", seen_state="open.0")
+    response = post_new(client_for(supervisor), clock, grade="red", seen_state="running.0")
     assert response.status_code == 409
     assert SupervisionNotice.objects.count() == 1
+
+
+def test_a_clock_that_runs_out_while_the_form_is_open_is_still_the_forms(
+    client_for, agency, insider, supervisor
+):
+    """Found on 13 October: due today, 20 October (amber); the sweep marks it overdue before the form is sent."""
+    clock = running_for(make_lead(agency, insider, date(2026, 10, 13)), "L2").get()
+    form = client_for(supervisor).get(reverse("dashboards:notice_new", args=[clock.pk])).context["form"]
+    shown = form["seen_state"].value()
+    with time_machine.travel(at(2026, 10, 21, 0, 5), tick=False):
+        sweep()
+        assert Deadline.objects.get(pk=clock.pk).state == Deadline.State.OVERDUE
+        # (Signed in again: fourteen hours on, the first session has timed out.)
+        response = post_new(client_for(supervisor), clock, seen_state=shown)
+    assert response.status_code == 302
+    assert SupervisionNotice.objects.get().deadline_id == clock.pk
 
 
 @transactional
