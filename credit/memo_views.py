@@ -123,7 +123,7 @@ def _memo_page(request, memo, *, errors=(), status=200):
                 memo,
                 request.user,
                 labels=[CreditAction],
-                parties=[memo.agency_id, *(p.agency_id for p in parts)],
+                parties=[memo.agency_id, *(p.agency_id for p in parts if p.shown)],
             ),
             "today": local_date(now),
         },

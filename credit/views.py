@@ -270,11 +270,19 @@ def _record_page(request, record, *, errors=(), forms=None, status=200):
         "repair_form": RepairForm(),
         "decision_form": DecisionForm(),
         **(forms or {}),
-        "timeline": timeline_for(
-            record, request.user, labels=[CreditAction, CreditRecord.State], parties=[record.agency_id]
-        ),
+        "timeline": [
+            entry
+            for entry in timeline_for(
+                record, request.user, labels=[CreditAction, CreditRecord.State], parties=[record.agency_id]
+            )
+            # The repair steps are the applications' own: only those who see the applications see them.
+            if repairs or entry.event.action not in REPAIR_ACTIONS
+        ],
     }
     return TemplateResponse(request, "credit/record_detail.html", context, status=status)
+
+
+REPAIR_ACTIONS = {CreditAction.REPAIR_SUBMITTED, CreditAction.REPAIR_APPROVED, CreditAction.REPAIR_REJECTED}
 
 
 def _visible_record(request, pk) -> CreditRecord:

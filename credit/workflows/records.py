@@ -254,7 +254,7 @@ def record_revoke(*, actor, record: CreditRecord, reason: str, request=None, see
     now = timezone.now()
     record.revoke(at=now, reason=reason.strip())
     record.save()
-    _close_open_repairs(record, at=now, note="信用记录已撤销，修复申请终结。")
+    closed = _close_open_repairs(record, at=now, note="信用记录已撤销，修复申请终结。")
     audit_record(
         actor=actor,
         action=CreditAction.RECORD_REVOKED,
@@ -262,7 +262,7 @@ def record_revoke(*, actor, record: CreditRecord, reason: str, request=None, see
         agency=record.agency,
         from_state=before,
         to_state=record.state,
-        payload={"reason": reason.strip()},
+        payload={"reason": reason.strip(), "closed_repairs": closed},
         request=request,
     )
     return record
@@ -282,7 +282,9 @@ def records_expire(now: datetime.datetime | None = None) -> int:
         ):
             record.expire(at=now or timezone.now())
             record.save()
-            _close_open_repairs(record, at=now or timezone.now(), note="信用记录已期满，修复申请终结。")
+            closed = _close_open_repairs(
+                record, at=now or timezone.now(), note="信用记录已期满，修复申请终结。"
+            )
             audit_record(
                 actor=None,
                 action=CreditAction.RECORD_EXPIRED,
@@ -290,17 +292,22 @@ def records_expire(now: datetime.datetime | None = None) -> int:
                 agency=record.agency,
                 from_state=CreditRecord.State.PUBLISHED,
                 to_state=record.state,
+                payload={"closed_repairs": closed},
             )
             done += 1
     return done
 
 
-def _close_open_repairs(record: CreditRecord, *, at, note: str) -> None:
+def _close_open_repairs(record: CreditRecord, *, at, note: str) -> list[int]:
     """An application still under review when its record ends is closed with it: the head could decide it no
-    more, and it would wait in the head's 待办 for ever. (The record is locked: repair_apply waits for it.)"""
+    more, and it would wait in the head's 待办 for ever. (The record is locked: repair_apply waits for it.) Returns
+    the ids closed, for the record's audit event."""
+    closed = []
     for application in record.repairs.select_for_update().filter(state=RepairApplication.State.SUBMITTED):
         application.close(at=at, note=note)
         application.save()
+        closed.append(application.pk)
+    return closed
 
 
 # Credit repair -------------------------------------------------------------------------------------------------

@@ -139,6 +139,12 @@ def test_the_outsider_reads_a_published_record_without_its_repair(
     assert page.status_code == 200
     assert "已缴清罚款" not in page.text
 
+    def steps(client):
+        return [entry.event.action for entry in client.get(published.get_absolute_url()).context["timeline"]]
+
+    assert "credit_repair_submitted" in steps(client_for(insider))
+    assert "credit_repair_submitted" not in steps(client_for(outsider))  # nor its step on the history
+
 
 def test_a_member_agency_sees_the_other_parts_states_but_not_what_they_wrote(
     client_for, things, insider, outsider
@@ -149,6 +155,8 @@ def test_a_member_agency_sees_the_other_parts_states_but_not_what_they_wrote(
     memo_execute(actor=insider, part=part, note="已暂停其投标资格")
     memo = things["memo_detail"][1]
     assert "已暂停其投标资格" in client_for(insider).get(memo).text
-    page = client_for(outsider).get(memo).text
-    assert part.agency.name in page
-    assert "已暂停其投标资格" not in page
+    page = client_for(outsider).get(memo)
+    assert part.agency.name in page.text
+    assert "已暂停其投标资格" not in page.text
+    # Nor on the history: who signed and executed the part is the part's own.
+    assert insider.pk not in {entry.event.actor_id for entry in page.context["timeline"]}

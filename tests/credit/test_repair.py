@@ -98,6 +98,11 @@ def test_an_application_open_when_its_record_ends_is_closed_with_it(
         assert application.state == RepairApplication.State.CLOSED
         assert why in application.decision_note
     # Nothing left waiting in the head's 待办.
+    revoking = AuditEvent.objects.get(object_id=record.pk, action="credit_record_revoked")
+    assert revoking.payload["closed_repairs"] == [revoked.pk]
+    page = client_for(colleague).get(record.get_absolute_url())
+    assert page.status_code == 200
+    assert "信用记录已撤销，修复申请终结。" in page.text
     waiting = {task.url for task in tasks_for(colleague, record.agency)}
     assert record.get_absolute_url() not in waiting
     assert old.get_absolute_url() not in waiting
