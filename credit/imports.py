@@ -26,6 +26,7 @@ from .uscc import normalize, validate_uscc
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_LINES = 5000
+WIDEST = 64  # columns of a workbook read: the import's few, anywhere in the first 64
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # Column headers accepted (the template's Chinese ones first).
@@ -114,8 +115,10 @@ def read_rows(upload) -> list[list[str]]:
         raise ValidationError(_("%(name)s is not text in UTF-8 or GB18030.") % {"name": upload.name})
     try:
         # newline="": the csv module reads the line ends itself, a Mac's bare CR among them.
-        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text, newline=""))]
-    except csv.Error as error:  # a quote left open swallows the rest of the file into one overlong cell
+        # strict: a quote left open is an error at the end of the file, not lines merged into one cell.
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        return [[cell.strip() for cell in row] for row in reader]
+    except csv.Error as error:
         raise ValidationError(
             _("%(name)s cannot be read as CSV (%(reason)s): check for a quotation mark left open.")
             % {"name": upload.name, "reason": error}
@@ -144,11 +147,18 @@ def _xlsx_rows(data: bytes, name: str) -> list[list[str]]:
     try:
         sheet = book.worksheets[0]
         rows, filled = [], 0
-        for row in sheet.iter_rows(values_only=True):
-            rows.append(["" if cell is None else _cell_text(cell) for cell in row])
-            # Enough to tell that there are too many (blank rows are not lines: check_file skips them).
-            filled += any(rows[-1])
-            if filled > MAX_LINES + 1:
+        # Read-only mode gives a row for every row up to the last one used, blank or not, as wide as the widest:
+        # a blank row is kept as one shared empty list (it keeps the line numbers), and no sheet is read wider
+        # than the columns an import can have.
+        blank = []
+        for row in sheet.iter_rows(values_only=True, max_col=WIDEST):
+            cells = ["" if cell is None else _cell_text(cell) for cell in row]
+            if not any(cells):
+                rows.append(blank)
+                continue
+            rows.append(cells)
+            filled += 1
+            if filled > MAX_LINES + 1:  # enough to tell that there are too many
                 break
         return rows
     except damaged:

@@ -222,3 +222,36 @@ def test_a_line_too_long_names_its_column(insider, agency):
     text = "名称,统一社会信用代码,法定代表人\n某公司,91110000600037341L," + "张" * 51 + "\n"
     report = entities_import(actor=insider, upload=csv_upload(text), agency=agency)
     assert "法定代表人" in " ".join(report.bad_lines[0].errors)
+
+
+def test_a_quote_left_open_in_a_small_file_is_reported(insider, agency):
+    # Without strict reading, the lines after the quote became one address and the report said all was well.
+    text = '名称,统一社会信用代码,地址\n某公司,91110000600037341L,"宣恩县某路\n某招标代理有限公司,Y1422825MA4K00015P,\n'
+    with translation.override("en"):
+        report = entities_import(actor=insider, upload=csv_upload(text), agency=agency)
+    assert not report.ok
+    assert "quotation mark left open" in " ".join(report.errors)
+    assert not MarketEntity.objects.exists()
+
+
+def test_a_workbook_used_down_to_its_last_row_is_read_in_little_memory(insider, agency):
+    import tracemalloc
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["名称", "统一社会信用代码"])
+    book.active.append(["某建设集团有限公司", "91110000600037341L"])
+    book.active["H200000"] = "x"  # 200,000 rows of the sheet, all blank but two
+    buffer = io.BytesIO()
+    book.save(buffer)
+    tracemalloc.start()
+    report = entities_import(
+        actor=insider, upload=SimpleUploadedFile("x.xlsx", buffer.getvalue()), agency=agency
+    )
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert [line.number for line in report.bad_lines] == [200_000]  # that far cell is a line with no name
+    assert (
+        peak < 8 * 1024 * 1024
+    )  # a blank row is one shared list (some 2 MB here; a list of cells each, 26 MB)
