@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from deadlines.due import add_months
+
 from .identity import mask, validate_id_number
 from .querysets import (
     EntityQuerySet,
@@ -24,18 +26,6 @@ from .querysets import (
     RepairQuerySet,
 )
 from .uscc import validate_uscc
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later (the month's last day when it has no such day: 31 January + 1 = 28/29 February)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=candidate)
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 class MarketEntity(models.Model):

@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import F
 
-from .models import CreditRecord, CreditRule, CreditThreshold, Memo, Severity, add_months
+from deadlines.due import add_months
+
+from .models import CreditRecord, CreditRule, CreditThreshold, Memo, Severity
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from agencies.models import Agency, Membership, Region
 from deadlines import workdays
 from deadlines.board import AMBER, RED, clock_view
 from deadlines.clocks import calendar_for
-from deadlines.due import LEGAL_TZ
+from deadlines.due import LEGAL_TZ, add_months
 from deadlines.models import Deadline
 
 NOTICE_RULE = "S1"  # a notice's own clock (督办限期): seeded by dashboards/migrations/0002
@@ -88,7 +88,7 @@ def check_target_date(day: date, *, agency: Agency, today: date) -> None:
             code="target_not_future",
         )
     # A notice presses for the work now: 9999-12-31 would issue a numbered document that presses no one.
-    latest = a_year_after(today)
+    latest = add_months(today, 12)
     if day > latest:
         raise ValidationError(
             _(
@@ -112,11 +112,6 @@ def check_target_date(day: date, *, agency: Agency, today: date) -> None:
                 "weekday": formats.date_format(day, "l"),
             }
         raise ValidationError(message, code="target_not_workday")
-
-
-def a_year_after(day: date) -> date:
-    """The same day a year later; 28 February after a 29 February."""
-    return day.replace(year=day.year + 1, day=28 if (day.month, day.day) == (2, 29) else day.day)
 
 
 def item_words(deadline: Deadline) -> str:

@@ -22,6 +22,18 @@ class Pause:
     resumed_at: datetime
 
 
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (the month's last day when it has no such day: 31 January + 1 = 28/29 February)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=candidate)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
 def local_date(moment: datetime) -> date:
     """The calendar day of `moment` in China."""
     return timezone.localtime(moment, LEGAL_TZ).date()
