@@ -97,13 +97,14 @@ def notice_issue(
 
 
 def seen_state_of(deadline: Deadline) -> str:
-    """What the issuing form shows the clock as: running or not, and its open notice. A form sent after either
-    changed is out of date (409). Not the clock's exact state: a clock due today that the sweep marks overdue while
-    the supervisor types is still the clock the form was for."""
+    """What the issuing form shows the clock as: running, paused or ended, and its open notice. A form sent after
+    either changed is out of date (409). Not open and overdue apart: a clock due today that the sweep marks overdue
+    while the supervisor types is still the clock the form was for."""
     open_notice = (
         SupervisionNotice.objects.open().filter(deadline=deadline).values_list("pk", flat=True).first()
     )
-    return f"{'running' if deadline.is_running else deadline.state}.{open_notice or 0}"
+    running = deadline.state in (Deadline.State.OPEN, Deadline.State.OVERDUE)
+    return f"{'running' if running else deadline.state}.{open_notice or 0}"
 
 
 @transaction.atomic
