@@ -190,9 +190,16 @@ def assignment_urge(*, actor, assignment: Assignment, note: str = "", request=No
     now = timezone.now()
     note = note.strip()
     key = f"meeting-urge:{assignment.pk}:{local_date(now):%Y%m%d}"
-    # Under the share's lock: a second press the same day (a double click too) is told so, and neither sends
-    # nothing nor records a press that did not happen.
-    if Notification.objects.filter(key=key).exists():
+    pressed = people([assignment.agency_id], R.HEAD, R.HANDLER)
+    if not pressed:
+        raise ValidationError(
+            _("%(agency)s has no handler or head in the portal yet: press it by telephone or letter.")
+            % {"agency": assignment.agency.name},
+            code="nobody",
+        )
+    # Under the share's lock: a second press the same day (a double click too) is told so, and records no press
+    # that sent nothing. (By recipient and key: the notifications' unique index.)
+    if Notification.objects.filter(recipient_id__in=pressed, key=key).exists():
         raise ValidationError(
             _("This agency was pressed on this decision today already; it can be pressed again tomorrow."),
             code="urged_today",
@@ -200,7 +207,7 @@ def assignment_urge(*, actor, assignment: Assignment, note: str = "", request=No
     notify(
         [
             message_about(
-                people([assignment.agency_id], R.HEAD, R.HANDLER),
+                pressed,
                 key,
                 f"【议定事项督促】{decision.meeting.title}",
                 f"联席会议办公室督促：请于{day_words(decision.due_date)}前落实“{decision.text}”并报告办理情况。"

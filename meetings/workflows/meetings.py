@@ -72,9 +72,9 @@ def meeting_notify(*, actor, meeting: Meeting, request=None, seen_state=None) ->
         + (f"邀请{'、'.join(invited)}参加会议。" if invited else ""),
     ]
     # The notice goes to every member and invited agency, who may not all see the cases: it gives their number
-    # only, and each reader finds on the meeting's page those its own visibility allows.
+    # only (the meeting's page lists each reader those it may see).
     if cases := meeting.cases.count():
-        paragraphs.append(f"会商案件{cases}件，案件情况请登录平台在本次会议页面查看。")
+        paragraphs.append(f"会商案件{cases}件。")
     tables = []
     if items:
         tables.append(

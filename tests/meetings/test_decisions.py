@@ -131,6 +131,17 @@ def test_the_office_presses_an_agency_once_a_day(minuted, agency, colleague, ins
     assert client_for(insider).post(url).status_code == 403
 
 
+def test_an_agency_with_nobody_in_the_portal_is_not_pressed_for_nothing(minuted, member_agency, cast):
+    from agencies.models import Membership
+
+    share = Assignment.objects.get(agency=member_agency)
+    Membership.objects.filter(agency=member_agency).delete()
+    with pytest.raises(ValidationError) as refused:
+        workflows.assignment_urge(actor=cast["office_clerk"], assignment=share)
+    assert refused.value.code == "nobody"
+    assert not AuditEvent.objects.filter(action="meeting_decision_urged").exists()
+
+
 def test_decision_clocks_are_on_the_supervisors_board(minuted, supervisor, client_for):
     page = client_for(supervisor).get(reverse("dashboards:clocks"))
     assert page.status_code == 200
