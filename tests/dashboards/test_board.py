@@ -209,40 +209,9 @@ def test_the_board_reads_a_fixed_handful_of_queries_whatever_the_clocks(
     assert page_queries() == few
 
 
-def test_returns_forwards_and_leads_returned_twice(
-    approved, insider, agency, other_agency, receiver_handler, receiver_head, supervisor, client_for
-):
-    for _ in range(2):
-        referral = referral_send(
-            actor=insider,
-            lead=approved,
-            receiver=other_agency,
-            destination=Referral.Destination.SUPERVISORY,
-            method=Referral.Method.DIRECT,
-            legal_basis="《中华人民共和国招标投标法实施条例》第四十条",
-            materials=[{"name": "开标记录", "copies": 1, "pages": 3, "is_original": True, "note": ""}],
-        )
-        referral = referral_receive(actor=receiver_handler, referral=referral)
-        referral_return(actor=receiver_head, referral=referral, reasons="不属本局职责。")
-        approved.refresh_from_db()
-    today = local_date(referral.decided_at)
-    figures = board(board_scope(supervisor), Period(today, today), now=referral.decided_at)
-    by_agency = {row.agency: row for row in figures.agencies}
-    assert (by_agency[other_agency].returned, by_agency[other_agency].forwarded) == (2, 0)
-    assert by_agency[agency].needs_designation == 1
-    client = client_for(supervisor)
-    listed = client.get(reverse("dashboards:decisions", args=["returned"]), {"agency": other_agency.pk})
-    assert listed.text.count(approved.get_absolute_url()) == 2
-    assert approved.get_absolute_url() in client.get(reverse("dashboards:designations")).text
-
-
-def test_the_lists_behind_the_figures_page_through_every_row(
-    approved, insider, other_agency, receiver_handler, receiver_head, supervisor, client_for, monkeypatch
-):
-    # They held the first 500 rows and said nothing of the rest; now pages, two of one row each here.
-    from dashboards import board_views
-
-    monkeypatch.setattr(board_views, "PAGE_SIZE", 1)
+@pytest.fixture
+def returned_twice(approved, insider, other_agency, receiver_handler, receiver_head):
+    """The approved lead referred to the other agency and returned, twice; the last referral."""
     for _ in range(2):
         referral = referral_send(
             actor=insider,
@@ -256,6 +225,31 @@ def test_the_lists_behind_the_figures_page_through_every_row(
         referral = referral_receive(actor=receiver_handler, referral=referral)
         referral_return(actor=receiver_head, referral=referral, reasons=f"第{referral.pk}号不属本局职责。")
         approved.refresh_from_db()
+    return referral
+
+
+def test_returns_forwards_and_leads_returned_twice(
+    approved, returned_twice, agency, other_agency, supervisor, client_for
+):
+    referral = returned_twice
+    today = local_date(referral.decided_at)
+    figures = board(board_scope(supervisor), Period(today, today), now=referral.decided_at)
+    by_agency = {row.agency: row for row in figures.agencies}
+    assert (by_agency[other_agency].returned, by_agency[other_agency].forwarded) == (2, 0)
+    assert by_agency[agency].needs_designation == 1
+    client = client_for(supervisor)
+    listed = client.get(reverse("dashboards:decisions", args=["returned"]), {"agency": other_agency.pk})
+    assert listed.text.count(approved.get_absolute_url()) == 2
+    assert approved.get_absolute_url() in client.get(reverse("dashboards:designations")).text
+
+
+def test_the_lists_behind_the_figures_page_through_every_row(
+    approved, returned_twice, other_agency, supervisor, client_for, monkeypatch
+):
+    # They held the first 500 rows and said nothing of the rest; now pages, two of one row each here.
+    from dashboards import board_views
+
+    monkeypatch.setattr(board_views, "PAGE_SIZE", 1)
     client = client_for(supervisor)
     url = reverse("dashboards:decisions", args=["returned"])
     first = client.get(url, {"agency": other_agency.pk}).text
