@@ -1,7 +1,11 @@
+from datetime import date
+
 import factory
 from django.contrib.auth import get_user_model
 
 from agencies.models import Agency, DutyItem, Membership, Region
+from cases.models import Lead, TradingProject
+from cases.services import lead_file
 
 TEST_PASSWORD = "Test@2026pass"
 
@@ -54,3 +58,27 @@ class DutyItemFactory(factory.django.DjangoModelFactory):
     kind = DutyItem.Kind.INSPECTION
     name = factory.Sequence(lambda n: f"监督检查事项{n}")
     legal_basis = "《中华人民共和国招标投标法》第七条"
+
+
+def lead_without_parties(
+    agency,
+    actor,
+    *,
+    name: str = "宣恩县某道路改造工程",
+    discovered_on: date = date(2026, 9, 30),
+    source: str = Lead.Source.TRADING_CENTER,
+    category: str = TradingProject.Category.CONSTRUCTION,
+    facts: str = "两家投标人的投标文件雷同。",
+) -> Lead:
+    """A lead filed through the service, naming no market entity: the conftest leads all name the same bidder, so
+    a test that needs several leads at once files the others with this."""
+    return lead_file(
+        actor=actor,
+        agency=agency,
+        source=source,
+        project=TradingProject(name=name, category=category),
+        facts=facts,
+        discovered_on=discovered_on,
+        parties=[],
+        files=[],
+    )

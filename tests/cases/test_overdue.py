@@ -1,7 +1,7 @@
 """A lead's overdue mark follows its clocks and its referrals' clocks (cases/overdue.py), and the case list's
 "overdue only" filter, which reads the mark, still lists exactly the leads with an overdue clock the user may see."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from importlib import import_module
 
 import pytest
@@ -9,15 +9,14 @@ from django.apps import apps
 from django.db import connection, transaction
 from django.urls import reverse
 
-from cases.models import Lead, TradingProject
+from cases.models import Lead
 from cases.overdue import overdue_mark_all
-from cases.services import lead_file
 from cases.workflows import referral_receive, referral_return
 from deadlines.clocks import deadline_meet, deadline_start, running_for
 from deadlines.models import Deadline
 from deadlines.sweep import sweep
 from tests.concurrency import in_another_transaction, someone_waits_for_a_lock, transactional
-from tests.factories import AgencyFactory, MembershipFactory
+from tests.factories import AgencyFactory, MembershipFactory, lead_without_parties
 
 from .test_referral import send
 
@@ -26,20 +25,6 @@ pytestmark = pytest.mark.django_db
 
 def marked(lead) -> bool:
     return Lead.objects.get(pk=lead.pk).overdue
-
-
-def another_lead(agency, insider, name="另一项目") -> Lead:
-    """A lead without parties (the fixtures' leads all name the same bidder, so they cannot go together)."""
-    return lead_file(
-        actor=insider,
-        agency=agency,
-        source=Lead.Source.ROUTINE,
-        project=TradingProject(name=name, category=TradingProject.Category.OTHER),
-        facts="事实。",
-        discovered_on=date(2026, 9, 30),
-        parties=[],
-        files=[],
-    )
 
 
 def listed_overdue(client) -> list[str]:
@@ -88,7 +73,7 @@ def test_the_overdue_filter_counts_only_the_referrals_the_user_may_see(
 
 
 def test_marking_every_lead_from_the_clocks_agrees_with_the_signal(lead, agency, insider):
-    other = another_lead(agency, insider)
+    other = lead_without_parties(agency, insider, name="另一项目")
     sweep(running_for(lead, "L2").get().due_at + timedelta(minutes=1))
     deadline_meet(deadline=running_for(other, "L2").get())
     Lead.objects.update(overdue=False)  # as clocks loaded without the engine would leave them
@@ -99,7 +84,10 @@ def test_marking_every_lead_from_the_clocks_agrees_with_the_signal(lead, agency,
 
 def test_the_migration_marks_the_leads_overdue_when_it_runs(approved, insider, agency, other_agency):
     migration = import_module("cases.migrations.0008_lead_overdue_mark")
-    unreferred, in_time = another_lead(agency, insider), another_lead(agency, insider, "按时项目")
+    unreferred, in_time = (
+        lead_without_parties(agency, insider, name="另一项目"),
+        lead_without_parties(agency, insider, name="按时项目"),
+    )
     deadline_meet(deadline=running_for(in_time, "L2").get())
     referral = send(approved, insider, other_agency)
     sweep(

@@ -17,8 +17,6 @@ from django_fsm import ConcurrentTransition
 
 from agencies.models import Membership
 from audit.models import AuditEvent
-from cases.models import Lead, TradingProject
-from cases.services import lead_file
 from dashboards.models import SupervisionNotice
 from dashboards.notice_rules import check_target_date, may_issue
 from dashboards.notices import notice_issue, notice_resolve
@@ -28,7 +26,7 @@ from deadlines.sweep import sweep
 from documents.models import Document
 from notifications.models import Notification
 from tests.concurrency import run_concurrently, transactional
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, lead_without_parties
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 pytestmark = pytest.mark.django_db
@@ -57,23 +55,10 @@ def coordinator_head(coordinator):
     return MembershipFactory(agency=coordinator, role=Membership.Role.HEAD, user__username="coord_head").user
 
 
-def make_lead(agency, actor, discovered_on: date) -> Lead:
-    return lead_file(
-        actor=actor,
-        agency=agency,
-        source=Lead.Source.TRADING_CENTER,
-        project=TradingProject(name="宣恩县某道路改造工程", category=TradingProject.Category.CONSTRUCTION),
-        facts="两家投标人的投标文件雷同。",
-        discovered_on=discovered_on,
-        parties=[],
-        files=[],
-    )
-
-
 @pytest.fixture
 def lead(agency, insider, colleague):
     """Found on Friday 9 October: clock L2 (refer within 5 working days) was due on 15 October, 3 working days ago."""
-    return make_lead(agency, insider, date(2026, 10, 9))
+    return lead_without_parties(agency, insider, discovered_on=date(2026, 10, 9))
 
 
 @pytest.fixture
@@ -171,13 +156,13 @@ def test_an_open_notice_is_the_supervisors_and_the_agencys_only(clock, superviso
 
 def test_an_endangered_clock_may_be_supervised(agency, insider, supervisor):
     """Found on 13 October: due today, 20 October (amber)."""
-    clock = running_for(make_lead(agency, insider, date(2026, 10, 13)), "L2").get()
+    clock = running_for(lead_without_parties(agency, insider, discovered_on=date(2026, 10, 13)), "L2").get()
     assert issue(supervisor, clock).state == "open"
 
 
 def test_a_clock_on_time_cannot_be_supervised(client_for, agency, insider, supervisor):
     """Found on 19 October: due 26 October, 4 working days left."""
-    clock = running_for(make_lead(agency, insider, date(2026, 10, 19)), "L2").get()
+    clock = running_for(lead_without_parties(agency, insider, discovered_on=date(2026, 10, 19)), "L2").get()
     client = client_for(supervisor)
     page = client.get(reverse("dashboards:notice_new", args=[clock.pk]))
     assert page.status_code == 200
@@ -346,7 +331,7 @@ def test_a_clock_that_runs_out_while_the_form_is_open_is_still_the_forms(
     client_for, agency, insider, supervisor
 ):
     """Found on 13 October: due today, 20 October (amber); the sweep marks it overdue before the form is sent."""
-    clock = running_for(make_lead(agency, insider, date(2026, 10, 13)), "L2").get()
+    clock = running_for(lead_without_parties(agency, insider, discovered_on=date(2026, 10, 13)), "L2").get()
     form = client_for(supervisor).get(reverse("dashboards:notice_new", args=[clock.pk])).context["form"]
     shown = form["seen_state"].value()
     with time_machine.travel(at(2026, 10, 21, 0, 5), tick=False):
@@ -535,7 +520,7 @@ def test_a_notice_on_a_referral_shows_to_the_sender_and_the_receiver(
 
     receiver = MembershipFactory(agency=other_agency, role=Membership.Role.HANDLER).user
     with time_machine.travel(at(2026, 10, 9, 10), tick=False):  # sent on 9 October: L3 was due on 16 October
-        lead = make_lead(agency, insider, date(2026, 10, 9))
+        lead = lead_without_parties(agency, insider, discovered_on=date(2026, 10, 9))
         lead_verify(actor=insider, lead=lead, findings="核实。")
         lead_verify(actor=MembershipFactory(agency=agency).user, lead=lead, findings="核实。")
         lead_submit(actor=insider, lead=lead, report_file=SimpleUploadedFile("报告.pdf", PDF))
@@ -571,12 +556,19 @@ def test_the_list_costs_the_same_for_one_notice_or_many(client_for, agency, insi
 
     client = client_for(supervisor)
     url = reverse("dashboards:notice_list")
-    issue(supervisor, running_for(make_lead(agency, insider, date(2026, 10, 9)), "L2").get())
+    issue(
+        supervisor,
+        running_for(lead_without_parties(agency, insider, discovered_on=date(2026, 10, 9)), "L2").get(),
+    )
     client.get(url)  # caches warmed (content types, calendars)
     with CaptureQueriesContext(connection) as one:
         client.get(url)
     for _ in range(4):
-        issue(supervisor, running_for(make_lead(agency, insider, date(2026, 10, 9)), "L2").get(), grade="red")
+        issue(
+            supervisor,
+            running_for(lead_without_parties(agency, insider, discovered_on=date(2026, 10, 9)), "L2").get(),
+            grade="red",
+        )
     with CaptureQueriesContext(connection) as five:
         response = client.get(url)
     assert len(response.context["page"].object_list) == 5
@@ -627,7 +619,7 @@ def test_a_notice_on_a_suspected_crime_says_nothing_of_it_to_the_supervisors(
     with time_machine.travel(
         at(2026, 10, 9, 10), tick=False
     ):  # received by the police on 9 October: C6 is late
-        lead = make_lead(agency, insider, date(2026, 10, 9))
+        lead = lead_without_parties(agency, insider, discovered_on=date(2026, 10, 9))
         criminal = start(lead, insider, [insider, second], cast.police)
         for state in ("awaiting_decision", "approved", "transferred", "received"):
             criminal = advance(criminal, state, team=[insider, second], head=colleague, cast=cast)
@@ -680,7 +672,7 @@ def test_the_pages_speak_chinese(client_for, clock, supervisor):
 def test_pages_may_offer_the_notice_to_supervisors_on_pressing_clocks_only(
     clock, agency, insider, supervisor, colleague
 ):
-    on_time = running_for(make_lead(agency, insider, date(2026, 10, 19)), "L2").get()
+    on_time = running_for(lead_without_parties(agency, insider, discovered_on=date(2026, 10, 19)), "L2").get()
     assert may_issue(supervisor, clock, now=NOW) is True
     assert may_issue(colleague, clock, now=NOW) is False
     assert may_issue(supervisor, on_time, now=NOW) is False

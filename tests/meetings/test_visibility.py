@@ -10,11 +10,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from agencies.models import Membership
-from cases.models import Lead, TradingProject
-from cases.services import lead_file
 from meetings import workflows
 from meetings.models import AgendaItem, Assignment, Meeting
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory, lead_without_parties
 
 from .conftest import at
 from .helpers import draft, held, plan
@@ -217,27 +215,14 @@ def test_a_consultation_needs_a_case(body, cast, client_for):
     assert not Meeting.objects.exists()
 
 
-def _lead_of(agency, by, name):
-    return lead_file(
-        actor=by,
-        agency=agency,
-        source=Lead.Source.TRADING_CENTER,
-        project=TradingProject(name=name, category=TradingProject.Category.CONSTRUCTION),
-        facts="投标文件雷同。",
-        discovered_on=date(2026, 11, 20),
-        parties=[],
-        files=[],
-    )
-
-
 def test_a_consultation_is_about_the_bodys_cases_and_its_notice_names_none(
     body, cast, agency, foreign_agency, client_for
 ):
     office = cast["supervisor"]  # of the office's agency: sees the county's leads
-    ours = _lead_of(agency, cast["insider"], "宣恩县某道路改造工程")
+    ours = lead_without_parties(agency, cast["insider"], name="宣恩县某道路改造工程")
     # The office's supervisor also works for an agency of another jurisdiction, and sees its leads.
     MembershipFactory(agency=foreign_agency, user=office, role=Membership.Role.HANDLER)
-    theirs = _lead_of(foreign_agency, office, "鄂尔多斯市某安置房工程")
+    theirs = lead_without_parties(foreign_agency, office, name="鄂尔多斯市某安置房工程")
     client = client_for(office)
     form = client.get(reverse("meetings:meeting_new", args=[body.pk])).text
     assert ours.project.name in form
