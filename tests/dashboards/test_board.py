@@ -21,7 +21,7 @@ from dashboards.periods import Period
 from dashboards.scope import board_scope
 from deadlines import workdays
 from deadlines.board import clock_view
-from deadlines.clocks import deadline_meet, deadline_start
+from deadlines.clocks import deadline_meet, deadline_pause, deadline_start
 from deadlines.daily import refresh
 from deadlines.due import local_date
 from deadlines.models import Deadline
@@ -40,8 +40,8 @@ def start(agency, *, on, rule="L3"):
 
 @pytest.fixture
 def clocks(agency, other_agency, foreign_agency, coordinator):
-    """Clocks of every kind at NOW: overdue by 1 and by 4 working days, due today, due tomorrow, later, met in time
-    and late in October, and a foreign agency's overdue clock that no one here may count."""
+    """Clocks of every kind at NOW: overdue by 1 and by 4 working days, due today, due tomorrow, later, paused, met
+    in time and late in October, and a foreign agency's overdue clock that no one here may count."""
     made = [
         start(agency, on=at(2026, 9, 30, 10)),  # L3 due 13 Oct: 1 working day late
         start(
@@ -53,6 +53,9 @@ def clocks(agency, other_agency, foreign_agency, coordinator):
         start(other_agency, on=at(2026, 10, 13, 10)),  # due 20 Oct
         start(foreign_agency, on=at(2026, 9, 30, 10)),
     ]
+    waiting = start(other_agency, on=at(2026, 10, 13, 10))
+    deadline_pause(actor=None, deadline=waiting, reason="等待补正材料。", at=at(2026, 10, 13, 15))
+    made.append(waiting)
     met_in_time = start(coordinator, on=at(2026, 9, 30, 10))
     deadline_meet(deadline=met_in_time, at=at(2026, 10, 12, 9))
     met_late = start(agency, on=at(2026, 9, 28, 10))  # due 12 Oct
@@ -138,10 +141,13 @@ def test_outcomes_in_the_period_and_the_on_time_rate(clocks, supervisor, agency,
 def test_each_list_holds_exactly_the_clocks_its_figure_counts(clocks, supervisor, bucket):
     scope = board_scope(supervisor)
     figures = board(scope, OCTOBER, now=NOW)
+    total = 0
     for row in figures.agencies:
         listed = clocks_for(scope, {"agency": row.agency, "bucket": bucket}, today=local_date(NOW))
         counted = row.open.total if bucket == "running" else getattr(row.open, bucket)
         assert listed.count() == counted, (row.agency, bucket)
+        total += counted
+    assert total, f"the fixture has no {bucket} clock, so this comparison proves nothing"
 
 
 def test_each_band_lists_exactly_its_clocks(clocks, supervisor, agency):
