@@ -24,6 +24,8 @@ from .verify import Finding, audit_verify
 logger = logging.getLogger("audit.checkpoint")
 FILE_NAME = "checkpoints.jsonl"
 TAIL_BYTES = 64 * 1024  # far more than one line; the latest line is all that is read
+# Ends a line that a crash cut short, when the next checkpoint is written after it; such a line is passed over.
+CUT_SHORT = b"  # cut short by a crash, ended by the next checkpoint"
 
 
 @dataclass(frozen=True)
@@ -52,8 +54,9 @@ def checkpoint_path() -> Path:
 def checkpoint_latest() -> Checkpoint | None:
     """Return the checkpoint with the highest sequence among the last ones written, or None if none was written.
 
-    A last line without its newline was cut short by a crash while being written and is passed over; any other
-    line that is not a checkpoint raises CheckpointError, since the file is evidence and must not be guessed at.
+    A last line without its newline was cut short by a crash while being written and is passed over, and so is one
+    that checkpoint_write later ended with CUT_SHORT; any other line that is not a checkpoint raises
+    CheckpointError, since the file is evidence and must not be guessed at.
     """
     path = checkpoint_path()
     try:
@@ -71,7 +74,7 @@ def checkpoint_latest() -> Checkpoint | None:
     lines[-1:] = []  # after the last newline: empty, or cut short
     checkpoints = []
     for line in lines:
-        if not line.strip():
+        if not line.strip() or line.endswith(CUT_SHORT):
             continue
         try:
             data = json.loads(line)
@@ -108,8 +111,14 @@ def checkpoint_write(*, now: datetime | None = None) -> Checkpoint | None:
     line = json.dumps(asdict(checkpoint), sort_keys=True, separators=(",", ":"))
     path = checkpoint_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a", encoding="utf-8") as file:
-        file.write(line + "\n")
+    with path.open("a+b") as file:
+        # A line cut short by a crash is ended first with CUT_SHORT, or this one would join it into a line that is
+        # no checkpoint and stop every later verification. The file may be append-only, so nothing is truncated;
+        # one write, so that the two go together.
+        cut_short = (
+            file.seek(0, os.SEEK_END) > 0 and file.seek(-1, os.SEEK_END) >= 0 and file.read(1) != b"\n"
+        )
+        file.write((CUT_SHORT + b"\n" if cut_short else b"") + line.encode() + b"\n")
         file.flush()
         os.fsync(file.fileno())
     logger.info("%s", line)

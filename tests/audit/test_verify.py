@@ -221,6 +221,17 @@ def test_a_line_cut_short_by_a_crash_is_passed_over(events):
     assert checkpoint_latest().sequence == 2
 
 
+def test_the_next_checkpoint_after_a_line_cut_short_is_read_and_verification_goes_on(events):
+    events(2)
+    checkpoint_write()
+    with checkpoint_path().open("a") as file:
+        file.write('{"at":"2026-11-23T04:')
+    events(1)
+    assert checkpoint_write().sequence == 3
+    assert checkpoint_latest().sequence == 3
+    call_command("verify_audit")  # raises CommandError on a finding or an unreadable checkpoint file
+
+
 def test_a_checkpoint_file_that_is_not_one_stops_verification(events):
     events(1)
     checkpoint_write()
