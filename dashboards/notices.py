@@ -4,9 +4,11 @@ One function per change: `notice_issue` and `notice_resolve` (a supervisor's), a
 the deadline engine's clocks_changed signal runs (dashboards/receivers.py): it resolves the notices whose supervised
 clock was met or cancelled and escalates the red ones whose own clock ran out.
 
-Lock order, everywhere: clocks (Deadline rows) before notices. deadline_meet, deadline_cancel and the sweep lock
-their clocks and then send the signal, whose receiver locks notices; the workflows here lock the supervised clock,
-then the notice's own clock, then the notice, so that two of them never wait for each other in a circle.
+Lock order, everywhere: the supervised item (a lead, a referral), then clocks (Deadline rows), then notices, and
+the audit head last. The item's own workflows lock it, issue a letter (which takes the audit head) and meet its
+clocks, whose clocks_changed receiver locks notices; the workflows here lock the supervised item first too
+(deadlines.clocks.lock_target), then the supervised clock or the notice's own clock, then the notice, so that two
+of them never wait for each other in a circle. The sweep, which locks clocks first, gives way instead.
 
 What a confidential clock (a suspected crime) concerns is never written into a notice's document, messages or
 trail text: people who may not see the item (the coordinator, other supervisors) read them.
@@ -28,7 +30,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from config.submissions import created_once
 from deadlines.board import RED, clock_view
-from deadlines.clocks import deadline_cancel, deadline_meet, deadline_start
+from deadlines.clocks import deadline_cancel, deadline_meet, deadline_start, lock_target
 from deadlines.due import local_date
 from deadlines.models import Deadline
 from documents.models import Document
@@ -109,6 +111,7 @@ def seen_state_of(deadline: Deadline) -> str:
 
 @transaction.atomic
 def _issue(*, actor, deadline, grade, message, target_date, request, seen_state, submission_key):
+    lock_target(deadline)
     # The supervised clock's row lock serialises every issue on it: a second one waits, then sees the first.
     deadline = (
         Deadline.objects.select_for_update(of=("self",))
@@ -303,6 +306,7 @@ def notice_resolve(*, actor, notice: SupervisionNotice, note: str, request=None)
     """Resolve an open or escalated notice (a supervisor over its agency, with a note): its clock is cancelled,
     the agency's heads and the issuer are told, the event goes on the item's trail. ConcurrentTransition when it
     was resolved meanwhile."""
+    lock_target(Deadline.objects.get(supervision_notices__pk=notice.pk))
     own_clock = _lock_clock(SupervisionNotice.objects.values_list("clock_id", flat=True).get(pk=notice.pk))
     notice = (
         SupervisionNotice.objects.select_for_update(of=("self",))

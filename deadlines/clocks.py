@@ -99,8 +99,20 @@ def next_reminder(deadline: Deadline, after: datetime) -> tuple[datetime | None,
     return None, 0
 
 
+def lock_target(deadline: Deadline) -> None:
+    """Lock the row of the object `deadline` runs on (a lead, a referral), as that object's own workflows lock it.
+
+    Call it first where a clock is acted on from outside those workflows (a supervision notice on it). They lock
+    their object, then take the audit head (issuing their letter), then meet the clock: code that took the clock
+    first and the head after could hold the clock while a workflow holds the head and waits for the clock."""
+    model = ContentType.objects.get_for_id(deadline.content_type_id).model_class()
+    list(model.objects.select_for_update().filter(pk=deadline.object_id).values_list("pk", flat=True))
+
+
 def _locked(deadline: Deadline) -> Deadline:
-    return Deadline.objects.select_for_update().select_related("rule").get(pk=deadline.pk)
+    # of=("self",): joined rows (the rule) are read, not locked; locking them would make every step on any clock
+    # of one rule wait for the others, and cross with the audit head into deadlocks.
+    return Deadline.objects.select_for_update(of=("self",)).select_related("rule").get(pk=deadline.pk)
 
 
 @transaction.atomic

@@ -108,7 +108,7 @@ def _assistance_create(
 
 def _locked(assistance: AssistanceRequest, actor, action: str, seen_state) -> AssistanceRequest:
     assistance = (
-        AssistanceRequest.objects.select_for_update()
+        AssistanceRequest.objects.select_for_update(of=("self",))  # not the agencies: two crossing answers
         .select_related("requester", "assistant", "letter")
         .get(pk=assistance.pk)
     )

@@ -127,7 +127,9 @@ def _complaint_create(
 
 
 def _locked(complaint: Complaint, actor, action: str, seen_state) -> Complaint:
-    complaint = Complaint.objects.select_for_update().select_related("agency").get(pk=complaint.pk)
+    complaint = (
+        Complaint.objects.select_for_update(of=("self",)).select_related("agency").get(pk=complaint.pk)
+    )
     check_step(
         complaint,
         roles=roles_in(actor, complaint.agency),

@@ -16,7 +16,7 @@ MIN_VERIFIERS = 2  # 鄂尔多斯 第十一条: 2 名或者 2 名以上专人负
 
 
 def locked_lead(lead: Lead) -> Lead:
-    return Lead.objects.select_for_update().select_related("agency", "project").get(pk=lead.pk)
+    return Lead.objects.select_for_update(of=("self",)).select_related("agency", "project").get(pk=lead.pk)
 
 
 def lead_for_step(lead: Lead, actor, action: str, seen_state: str | None) -> Lead:

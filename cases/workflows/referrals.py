@@ -167,7 +167,7 @@ def referral_receive(*, actor, referral: Referral, request=None, seen_state=None
 
 def _locked_referral(referral: Referral, actor, action: str, seen_state: str | None = None) -> Referral:
     referral = (
-        Referral.objects.select_for_update()
+        Referral.objects.select_for_update(of=("self",))
         .select_related("lead__project", "sender", "receiver", "letter")
         .get(pk=referral.pk)
     )

@@ -127,7 +127,9 @@ def assignment_complete(
     if assignment.clock is not None and assignment.clock.is_running:
         deadline_meet(actor=actor, deadline=assignment.clock, at=now)
     decision = (
-        Decision.objects.select_for_update().select_related("meeting__body").get(pk=assignment.decision_id)
+        Decision.objects.select_for_update(of=("self",))
+        .select_related("meeting__body")
+        .get(pk=assignment.decision_id)
     )
     meeting, body = decision.meeting, decision.meeting.body
     audit_record(

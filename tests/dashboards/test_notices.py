@@ -17,6 +17,8 @@ from django_fsm import ConcurrentTransition
 
 from agencies.models import Membership
 from audit.models import AuditEvent
+from audit.services import audit_record
+from cases.models import Lead
 from dashboards.models import SupervisionNotice
 from dashboards.notice_rules import check_target_date, may_issue
 from dashboards.notices import notice_issue, notice_resolve
@@ -25,7 +27,12 @@ from deadlines.models import Deadline
 from deadlines.sweep import sweep
 from documents.models import Document
 from notifications.models import Notification
-from tests.concurrency import run_concurrently, transactional
+from tests.concurrency import (
+    in_another_transaction,
+    run_concurrently,
+    someone_waits_for_a_lock,
+    transactional,
+)
 from tests.factories import MembershipFactory, lead_without_parties
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -381,6 +388,52 @@ def test_one_form_sent_twice_at_once_gives_one_notice(clock, supervisor):
     with time_machine.travel(NOW, tick=False):
         assert run_concurrently(submit, times=2) == [302, 302]
     assert SupervisionNotice.objects.count() == 1
+
+
+def half_way_through_a_step_on(lead):
+    """What a workflow on the lead has done when it is about to meet the lead's clock: locked the lead, and issued
+    its letter, whose audit event holds the audit head until the step commits."""
+
+    def take():
+        Lead.objects.select_for_update().get(pk=lead.pk)
+        audit_record(actor=None, action=AuditEvent.Action.DOCUMENT_ISSUED, obj=lead)
+
+    return take
+
+
+def meet_once_someone_waits(clock):
+    """The step's last part, taken as soon as the notice's transaction waits for one of its locks."""
+
+    def then():
+        if not someone_waits_for_a_lock():
+            return False
+        deadline_meet(deadline=clock)
+        return True
+
+    return then
+
+
+@transactional
+def test_a_notice_issued_while_a_step_on_its_case_is_half_way_waits_for_the_step(lead, clock, supervisor):
+    # Taking the clock before the audit head would close a circle with the step (PostgreSQL: deadlock detected).
+    step = in_another_transaction(
+        half_way_through_a_step_on(lead), commit_when=meet_once_someone_waits(clock)
+    )
+    with step, pytest.raises(ConcurrentTransition):  # the clock it was for was met meanwhile
+        issue(supervisor, clock)
+    assert not SupervisionNotice.objects.exists()
+
+
+@transactional
+def test_a_notice_resolved_while_a_step_on_its_case_is_half_way_waits_for_the_step(lead, clock, supervisor):
+    notice = issue(supervisor, clock)
+    step = in_another_transaction(
+        half_way_through_a_step_on(lead), commit_when=meet_once_someone_waits(clock)
+    )
+    with step, pytest.raises(ConcurrentTransition):  # meeting the clock resolved it meanwhile
+        notice_resolve(actor=supervisor, notice=notice, note="已移送。")
+    notice.refresh_from_db()
+    assert notice.state == "resolved"
 
 
 # Red supersedes yellow -----------------------------------------------------------------------------------------------
