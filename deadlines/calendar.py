@@ -6,6 +6,7 @@ running clocks it affects, recording the old and new time on each.
 
 import csv
 import io
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -114,21 +115,60 @@ def parse_calendar_csv(text: str) -> list[tuple[date, str, str]]:
     return days
 
 
+def years_of_file(days, named: list[int] | None) -> list[int]:
+    """The years a file is for: those named, or else the one it has the most days of.
+
+    A State Council notice for one year also lists the days of the year before that its New Year break takes
+    (2023-12-30 and 31 in the notice for 2024): the notice is not for that year, which must be neither replaced
+    nor published by it."""
+    counts = Counter(day.year for day, _kind, _name in days)
+    if named:
+        if missing := sorted(set(named) - set(counts)):
+            raise CalendarError(
+                _("The file has no day of %(years)s.") % {"years": "、".join(map(str, missing))}
+            )
+        return sorted(set(named))
+    most = max(counts.values())
+    years = [year for year, count in counts.items() if count == most]
+    if len(years) > 1:
+        raise CalendarError(
+            _("The file has as many days of %(years)s: name the years it is for (--year).")
+            % {"years": "、".join(map(str, sorted(years)))}
+        )
+    return years
+
+
 @transaction.atomic
 def calendar_import(
-    *, actor=None, calendar: WorkCalendar, text: str, source: str, now: datetime | None = None
+    *,
+    actor=None,
+    calendar: WorkCalendar,
+    text: str,
+    source: str,
+    years: list[int] | None = None,
+    now: datetime | None = None,
 ):
-    """Replace the calendar's days for every year in the CSV text and publish those years.
+    """Replace the calendar's days of the years the CSV text is for (years_of_file) and publish those years; enter
+    its days of other years one by one, leaving those years' other days and their publication as they were.
 
-    All or nothing: a bad line rejects the whole file. Returns the years imported and the clocks recomputed.
+    All or nothing: a bad line rejects the whole file. Returns the years published and the clocks recomputed.
     """
     now = now or timezone.now()
     days = parse_calendar_csv(text)
-    years = sorted({day.year for day, _kind, _name in days})
+    years = years_of_file(days, years)
     CalendarDay.objects.filter(calendar=calendar, date__year__in=years).delete()
     CalendarDay.objects.bulk_create(
-        [CalendarDay(calendar=calendar, date=day, kind=kind, name=name) for day, kind, name in days]
+        [
+            CalendarDay(calendar=calendar, date=day, kind=kind, name=name)
+            for day, kind, name in days
+            if day.year in years
+        ]
     )
+    for day, kind, name in days:
+        if day.year not in years:
+            CalendarDay.objects.update_or_create(
+                calendar=calendar, date=day, defaults={"kind": kind, "name": name}
+            )
     for year in years:
         CalendarYear.objects.update_or_create(
             calendar=calendar,
@@ -139,7 +179,8 @@ def calendar_import(
         "years": "、".join(map(str, years)),
         "source": source,
     }
-    recomputed = _calendar_changed(calendar, years, reason=reason, now=now)
+    touched = sorted({day.year for day, _kind, _name in days})
+    recomputed = _calendar_changed(calendar, touched, reason=reason, now=now)
     return years, recomputed
 
 

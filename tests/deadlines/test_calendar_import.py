@@ -36,6 +36,38 @@ def test_import_replaces_the_years_days(tmp_path, national):
     ) == [date(2027, 1, 1)]
 
 
+# The notice for 2024 (国办发明电〔2023〕7号) gives New Year 2024 as 30 December 2023 to 1 January 2024.
+NOTICE_WITH_DAYS_OF_THE_YEAR_BEFORE = CALENDAR_2027 + "2026-12-31,holiday,元旦\n"
+
+
+def test_a_file_for_one_year_enters_its_days_of_the_year_before_without_replacing_that_year(
+    tmp_path, national
+):
+    days_2026 = CalendarDay.objects.filter(calendar=national, date__year=2026).count()
+    published_2026 = CalendarYear.objects.get(calendar=national, year=2026).published_at
+    call_command("workcalendar", "import", str(write(tmp_path, NOTICE_WITH_DAYS_OF_THE_YEAR_BEFORE)))
+    assert CalendarDay.objects.filter(calendar=national, date__year=2026).count() == days_2026 + 1
+    assert workdays.is_workday(date(2026, 10, 1)) is False  # 国庆 2026 is still a holiday
+    assert workdays.is_workday(date(2026, 12, 31)) is False
+    assert CalendarYear.objects.get(calendar=national, year=2026).published_at == published_2026
+    assert CalendarYear.objects.filter(calendar=national, year=2027).exists()
+
+
+def test_the_years_a_file_is_for_can_be_named(tmp_path, national, capsys):
+    text = "date,kind,name\n2027-01-01,holiday,元旦\n2028-01-01,holiday,元旦\n"
+    with pytest.raises(CommandError) as error:
+        call_command("workcalendar", "import", str(write(tmp_path, text)))
+    assert "--year" in str(error.value)
+    with pytest.raises(CommandError):
+        call_command("workcalendar", "import", str(write(tmp_path, text)), "--year", "2029")
+    assert not CalendarYear.objects.filter(year__in=[2027, 2028]).exists()
+    call_command("workcalendar", "import", str(write(tmp_path, text)), "--year", "2027", "--year", "2028")
+    assert set(CalendarYear.objects.filter(year__in=[2027, 2028]).values_list("year", flat=True)) == {
+        2027,
+        2028,
+    }
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

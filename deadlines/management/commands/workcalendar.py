@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from deadlines.calendar import CalendarError, CalendarImportError, calendar_import, calendar_year_publish
+from deadlines.calendar import CalendarError, calendar_import, calendar_year_publish
 from deadlines.models import CalendarYear, WorkCalendar
 
 
@@ -15,8 +15,19 @@ class Command(BaseCommand):
             "--calendar", default=WorkCalendar.NATIONAL, help="Calendar code (default: national)."
         )
         actions = parser.add_subparsers(dest="action", required=True)
-        importing = actions.add_parser("import", help="Import and publish the years a CSV file contains.")
+        importing = actions.add_parser(
+            "import",
+            help="Import and publish the year a CSV file is for (the one it has most days of, or --year); days "
+            "it lists of other years (a New Year break starting in December) are entered without publishing them.",
+        )
         importing.add_argument("file", type=Path)
+        importing.add_argument(
+            "--year",
+            type=int,
+            action="append",
+            dest="years",
+            help="A year the file is for (may be repeated).",
+        )
         publishing = actions.add_parser("publish", help="Publish a year as entered in the admin.")
         publishing.add_argument("year", type=int)
         actions.add_parser("years", help="List the published years.")
@@ -27,7 +38,7 @@ class Command(BaseCommand):
         except WorkCalendar.DoesNotExist:
             raise CommandError(f"No calendar with code {calendar!r}.") from None
         if action == "import":
-            self.import_file(calendar, options["file"])
+            self.import_file(calendar, options["file"], options["years"])
         elif action == "publish":
             try:
                 moved = calendar_year_publish(
@@ -42,14 +53,14 @@ class Command(BaseCommand):
             for year in CalendarYear.objects.filter(calendar=calendar).order_by("year"):
                 self.stdout.write(f"{year.year}\t{year.published_at:%Y-%m-%d}\t{year.source}")
 
-    def import_file(self, calendar, path: Path):
+    def import_file(self, calendar, path: Path, years: list[int] | None):
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise CommandError(f"Cannot read {path}: {error}") from None
         try:
-            years, moved = calendar_import(calendar=calendar, text=text, source=path.name)
-        except CalendarImportError as error:
+            years, moved = calendar_import(calendar=calendar, text=text, source=path.name, years=years)
+        except CalendarError as error:  # CalendarImportError lists the bad lines
             raise CommandError(
                 _("%(path)s was not imported; nothing changed.") % {"path": path} + f"\n{error}"
             ) from None
