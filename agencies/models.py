@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -53,6 +54,22 @@ class Region(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        # Everything that walks up the regions (the supervisors over an agency, its calendar, this name) would
+        # walk a circle for ever.
+        seen, region = {self.pk}, self.parent
+        while region is not None:
+            if region.pk in seen:
+                raise ValidationError(
+                    {
+                        "parent": _(
+                            "A region cannot lie within itself: choose a region that is not inside this one."
+                        )
+                    }
+                )
+            seen.add(region.pk)
+            region = region.parent
 
     def full_name(self) -> str:
         """The name with its ancestors, e.g. 湖北省 › 恩施土家族苗族自治州 › 宣恩县."""
