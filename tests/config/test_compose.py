@@ -39,3 +39,10 @@ def test_app_services_wait_for_migrations_and_use_postgres_and_redis():
         assert service["environment"]["DATABASE_URL"].startswith("postgres://")
         assert service["environment"]["CELERY_BROKER_URL"].startswith("redis://")
         assert service["environment"]["DEBUG"] == "false"
+
+
+def test_the_settings_in_env_reach_the_processes_and_the_proxy_in_front_is_trusted():
+    portal = SERVICES["web"]
+    assert {"path": ".env", "required": False} in portal["env_file"]
+    for name in ("web", "worker", "beat"):
+        assert SERVICES[name]["environment"]["PROXY_COUNT"] == "${PROXY_COUNT:-1}"
