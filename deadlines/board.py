@@ -20,7 +20,9 @@ class ClockView:
     deadline: Deadline
     working_days_left: int
     urgency: str  # a Bootstrap colour: green, amber within one working day, red overdue, grey paused
-    hours_left: int | None = None  # for hour rules (24小时), whose time left is counted in hours
+    hours_left: int | None = (
+        None  # for hour rules (24小时), whose time left is counted in hours; late: negative
+    )
 
     @property
     def is_overdue(self) -> bool:
@@ -42,7 +44,13 @@ class ClockView:
         if state == Deadline.State.PAUSED:
             return _("Paused")
         if self.is_overdue:
-            days = self.working_days_late
+            if self.hours_left is not None:
+                hours = -self.hours_left
+                return ngettext("%(hours)s hour late", "%(hours)s hours late", hours) % {"hours": hours}
+            if not (
+                days := self.working_days_late
+            ):  # late since a Friday or a holiday's eve, or since this morning
+                return _("Overdue")
             return ngettext("%(days)s working day late", "%(days)s working days late", days) % {"days": days}
         if self.hours_left is not None:
             hours = self.hours_left
@@ -64,9 +72,11 @@ def clock_view(deadline: Deadline, *, now: datetime) -> ClockView:
     if deadline.state == Deadline.State.PAUSED:
         return ClockView(deadline, 0, GREY)
     if deadline.state == Deadline.State.OVERDUE or deadline.due_at < now:
-        return ClockView(
-            deadline, -workdays.working_days_between(due_day, today, calendar=deadline.calendar_id), RED
+        late = workdays.working_days_between(due_day, today, calendar=deadline.calendar_id)
+        hours_late = (
+            math.ceil((now - deadline.due_at) / timedelta(hours=1)) if deadline.unit == HOURS else None
         )
+        return ClockView(deadline, -late, RED, None if hours_late is None else -max(hours_late, 1))
     left = workdays.working_days_between(today, due_day, calendar=deadline.calendar_id)
     hours = math.ceil((deadline.due_at - now) / timedelta(hours=1)) if deadline.unit == HOURS else None
     return ClockView(deadline, left, AMBER if left <= 1 else GREEN, hours)
