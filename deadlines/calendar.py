@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from notifications.services import notify
 
 from . import workdays
-from .clocks import due_of, next_reminder
+from .clocks import due_of, next_reminder, second_escalation_at
 from .due import end_of
 from .messages import Clock, to_heads_and_supervisors
 from .models import CalendarDay, CalendarYear, Deadline, DeadlineEvent, WorkCalendar
@@ -259,6 +259,11 @@ def recompute_running(*, calendar: WorkCalendar, years: list[int], reason: str, 
             changes |= {"state": Deadline.State.OPEN, "overdue_at": None, "next_escalation_at": None}
             changes["escalation_step"] = 0
             reopened.append(deadline)
+        elif deadline.state == Deadline.State.OVERDUE and deadline.escalation_step == 1:
+            # Still late, but the second escalation counts from the due day, which moved.
+            changes["next_escalation_at"] = second_escalation_at(
+                due_at=new_due, calendar_id=deadline.calendar_id
+            )
         if changes.get("state", deadline.state) == Deadline.State.OPEN:
             changes["next_reminder_at"], changes["reminder_step"] = next_reminder(deadline, now)
         Deadline.objects.filter(pk=deadline.pk).update(**changes)  # locked above: nothing else changed it

@@ -128,6 +128,24 @@ def test_a_recomputation_that_gives_more_time_reopens_an_overdue_clock(agency, i
     assert deadline.due_at == at(2027, 1, 5, 23, 59, 59, 999999)
 
 
+def test_a_recomputation_that_leaves_a_clock_late_moves_its_second_escalation_with_its_due_day(
+    agency, national
+):
+    from deadlines.calendar import calendar_import
+    from deadlines.sweep import sweep
+
+    from .conftest import CALENDAR_2027
+
+    deadline = deadline_start(rule="L3", target=agency, agency=agency, triggered_at=at(2026, 12, 28, 9))
+    sweep(at(2027, 1, 5, 0, 30))  # late since the provisional 4 January: escalated again 3 working days after
+    deadline.refresh_from_db()
+    assert deadline.next_escalation_at == at(2027, 1, 7, 9)
+    calendar_import(calendar=national, text=CALENDAR_2027, source="2027.csv", now=at(2027, 1, 6, 10))
+    deadline.refresh_from_db()
+    assert (deadline.state, deadline.due_at) == ("overdue", at(2027, 1, 5, 23, 59, 59, 999999))
+    assert deadline.next_escalation_at == at(2027, 1, 8, 9)
+
+
 @transactional
 def test_two_simultaneous_meets_record_one(agency):
     deadline = deadline_start(rule="L3", target=agency, agency=agency)
