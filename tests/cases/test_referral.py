@@ -49,6 +49,15 @@ def test_sending_numbers_the_letter_meets_l2_and_starts_the_receivers_clock(
     assert AuditEvent.objects.filter(action="referral_sent", object_id=referral.pk).exists()
 
 
+def test_a_project_name_as_long_as_its_field_still_gives_a_letter(approved, insider, other_agency):
+    approved.project.name = "某" * 200
+    approved.project.save()
+    letter = send(approved, insider, other_agency).letter
+    assert len(letter.title) == Document._meta.get_field("title").max_length
+    assert letter.title.startswith("关于移送某某")
+    assert letter.title.endswith("…")
+
+
 def test_the_receiver_signs_and_the_receipt_lists_the_materials(
     approved, insider, other_agency, receiver_handler
 ):

@@ -33,6 +33,17 @@ def test_notify_writes_each_key_once_per_person(person):
     assert Notification.objects.filter(recipient=person).count() == 1
 
 
+def test_a_title_longer_than_its_field_is_cut_with_an_ellipsis(person):
+    notify(
+        [Message(recipient_ids=(person.pk,), key="long", title="【请指定管辖】" + "某" * 200, body="正文")],
+        now=at(2026, 10, 14, 9),
+    )
+    title = Notification.objects.get(recipient=person).title
+    assert len(title) == Notification._meta.get_field("title").max_length
+    assert title.startswith("【请指定管辖】某")
+    assert title.endswith("…")
+
+
 def test_an_email_is_sent_once(person):
     write(person)
     assert send_due_emails(now=at(2026, 10, 14, 9, 1)) == 1
