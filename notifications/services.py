@@ -137,6 +137,14 @@ def send_due_emails(*, now: datetime, batch: int = 200, max_batches: int = 50) -
     return sent
 
 
+def _full_url(url: str) -> str:
+    """The link as an email needs it: callers store the portal's path (get_absolute_url), which the inbox follows
+    as it is but a mail reader cannot."""
+    if url.startswith("/"):
+        return settings.PORTAL_BASE_URL.rstrip("/") + url
+    return url
+
+
 def _send_one(notification: Notification, *, now: datetime) -> int:
     address = notification.recipient.email
     if not address:
@@ -145,7 +153,7 @@ def _send_one(notification: Notification, *, now: datetime) -> int:
     domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "portal.invalid"
     email = EmailMessage(
         subject=notification.title,
-        body=f"{notification.body}\n\n{notification.url}".strip(),
+        body=f"{notification.body}\n\n{_full_url(notification.url)}".strip(),
         to=[address],
         # A stable Message-ID lets mail servers drop the copy a crashed worker may have sent already.
         headers={"Message-ID": f"<notification-{notification.pk}@{domain}>"},

@@ -54,6 +54,21 @@ def test_an_email_is_sent_once(person):
     assert Notification.objects.get().email_state == "sent"
 
 
+def test_an_emails_link_is_a_full_address_on_the_portal(person, settings):
+    settings.PORTAL_BASE_URL = "https://portal.example.gov.cn/"
+    write(person)
+    send_due_emails(now=at(2026, 10, 14, 9, 1))
+    assert mail.outbox[0].body == "正文\n\nhttps://portal.example.gov.cn/x/"
+
+
+def test_an_email_without_a_link_ends_with_its_text(person):
+    notify(
+        [Message(recipient_ids=(person.pk,), key="k1", title="标题", body="正文")], now=at(2026, 10, 14, 9)
+    )
+    send_due_emails(now=at(2026, 10, 14, 9, 1))
+    assert mail.outbox[0].body == "正文"
+
+
 def test_emails_in_quiet_hours_wait_for_the_morning(person):
     write(person, now=at(2026, 10, 14, 23, 30))
     assert send_due_emails(now=at(2026, 10, 15, 6, 59)) == 0
