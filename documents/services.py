@@ -203,10 +203,12 @@ def document_render(*, document_id: int) -> bool:
 
 def _record_failure(document_id: int, *, attempt: int, error: str) -> None:
     """The trail's event of a render that failed (or was given up), in the transaction that marked it failed."""
+    document = Document.objects.select_related("agency").get(pk=document_id)
     audit_record(
         actor=None,
         action=AuditEvent.Action.DOCUMENT_FAILED,
-        obj=Document.objects.get(pk=document_id),
+        obj=document,
+        agency=document.agency,  # no actor, so nothing else tells whose trail it belongs to
         from_state=Document.State.RENDERING,
         to_state=Document.State.FAILED,
         payload={"attempt": attempt, "error": error},
@@ -251,8 +253,9 @@ def _give_up_abandoned(now) -> None:
 
 
 @transaction.atomic
-def document_retry(*, actor, document: Document) -> bool:
-    """Give a failed document another try now (the retry button). Returns False if it is not failed."""
+def document_retry(*, actor, document: Document, request=None) -> bool:
+    """Give a failed document another try now (the retry button). Returns False if it is not failed.
+    Recorded for the issuing agency, the only one whose people may retry, whichever agency the actor acts for."""
     reset = Document.objects.filter(pk=document.pk, state=Document.State.FAILED).update(
         state=Document.State.PENDING, attempts=0, next_attempt_at=None, error=""
     )
@@ -261,8 +264,10 @@ def document_retry(*, actor, document: Document) -> bool:
             actor=actor,
             action=AuditEvent.Action.DOCUMENT_RETRIED,
             obj=document,
+            agency=document.agency,
             from_state=Document.State.FAILED,
             to_state=Document.State.PENDING,
+            request=request,
         )
         transaction.on_commit(lambda: queue_render(document.pk))
     return bool(reset)

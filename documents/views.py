@@ -64,7 +64,7 @@ def document_retry_view(request, pk):
     document = _visible(request, pk)
     if document.agency_id not in member_agency_ids(request.user):
         raise PermissionDenied
-    document_retry(actor=request.user, document=document)
+    document_retry(actor=request.user, document=document, request=request)
     if request.htmx:
         return TemplateResponse(request, "documents/_status.html", {"document": _visible(request, pk)})
     return redirect(document)

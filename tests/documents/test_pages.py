@@ -90,6 +90,16 @@ def test_retry_queues_the_document_again(client_for, insider, issue):
     assert "生成中" in response.text
 
 
+def test_retry_is_recorded_with_the_issuing_agency_and_the_request(client_for, insider, issue):
+    from audit.models import AuditEvent
+
+    document = failed(issue)
+    response = client_for(insider).post(reverse("documents:retry", args=[document.pk]))
+    event = AuditEvent.objects.get(action=AuditEvent.Action.DOCUMENT_RETRIED)
+    assert (event.actor, event.agency, event.object_id) == (insider, document.agency, document.pk)
+    assert event.request_id == response["X-Request-ID"]
+
+
 def test_only_the_issuing_agency_may_retry(client_for, outsider, issue):
     document = failed(issue)
     assert client_for(outsider).post(reverse("documents:retry", args=[document.pk])).status_code == 403

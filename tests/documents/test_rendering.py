@@ -133,6 +133,7 @@ def test_a_failing_render_is_recorded_and_retried_later_up_to_the_limit(issue, m
     document.refresh_from_db()
     assert (document.state, document.attempts) == (Document.State.FAILED, 1)
     assert "font cache unreadable" in document.error
+    assert AuditEvent.objects.get(action="document_failed").agency == document.agency
     assert render_pending() == 0  # the next attempt is 2 minutes away
     assert Document.objects.get(pk=document.pk).attempts == 1
     moment = timezone.now()
