@@ -1,3 +1,5 @@
+import logging
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -13,6 +15,8 @@ from audit.services import audit_record
 from .models import Document
 from .pdf import verification_url
 from .services import document_retry
+
+logger = logging.getLogger(__name__)
 
 
 def _visible(request, pk) -> Document:
@@ -44,17 +48,31 @@ def document_download(request, pk):
     document = _visible(request, pk)
     if document.state != Document.State.READY:
         raise Http404("The PDF is not ready yet.")
-    handle = document.file.open("rb")
+    handle = _open_file(document)
     # Recorded once the file is open and before it is sent: no download leaves no trace (鄂尔多斯 第八条: 去向可查).
-    with transaction.atomic():
-        audit_record(
-            actor=request.user,
-            action=AuditEvent.Action.DOCUMENT_DOWNLOADED,
-            obj=document,
-            payload={"number": document.number, "sha256": document.sha256},
-            request=request,
-        )
+    try:
+        with transaction.atomic():
+            audit_record(
+                actor=request.user,
+                action=AuditEvent.Action.DOCUMENT_DOWNLOADED,
+                obj=document,
+                payload={"number": document.number, "sha256": document.sha256},
+                request=request,
+            )
+    except BaseException:
+        handle.close()  # the response that would have closed it is never made
+        raise
     return FileResponse(handle, as_attachment=True, filename=f"{document.number}.pdf")
+
+
+def _open_file(document: Document):
+    """The stored PDF, open; a 404 if it has gone from the storage (a lost disk, a restore without the media).
+    Nothing was downloaded, so nothing is recorded; the error log tells the administrator."""
+    try:
+        return document.file.open("rb")
+    except FileNotFoundError:
+        logger.error("Document %s is ready but its file %s is missing", document.pk, document.file.name)
+        raise Http404("The PDF is missing.") from None
 
 
 @require_POST

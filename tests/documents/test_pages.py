@@ -48,6 +48,48 @@ def test_download_before_the_pdf_exists_is_404(client_for, insider, issue):
     assert client_for(insider).get(reverse("documents:download", args=[issue().pk])).status_code == 404
 
 
+def ready(issue):
+    document = issue()
+    document_render(document_id=document.pk)
+    document.refresh_from_db()
+    return document
+
+
+def test_a_ready_document_whose_file_is_missing_is_404_logged_and_not_recorded(
+    client_for, insider, issue, caplog
+):
+    from audit.models import AuditEvent
+
+    document = ready(issue)
+    document.file.storage.delete(document.file.name)
+    response = client_for(insider).get(reverse("documents:download", args=[document.pk]))
+    assert response.status_code == 404
+    assert any(r.levelname == "ERROR" and document.file.name in r.getMessage() for r in caplog.records)
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.DOCUMENT_DOWNLOADED).exists()
+
+
+def test_a_download_that_cannot_be_recorded_closes_the_file(client_for, insider, issue, monkeypatch):
+    from django.db.models.fields.files import FieldFile
+
+    document = ready(issue)
+    opened = []
+    original_open = FieldFile.open
+
+    def spy(self, mode="rb"):
+        opened.append(original_open(self, mode))
+        return opened[-1]
+
+    def audit_down(**kwargs):
+        raise RuntimeError("audit log unavailable")
+
+    monkeypatch.setattr(FieldFile, "open", spy)
+    monkeypatch.setattr("documents.views.audit_record", audit_down)
+    with pytest.raises(RuntimeError, match="audit log unavailable"):
+        client_for(insider).get(reverse("documents:download", args=[document.pk]))
+    assert len(opened) == 1
+    assert opened[0].closed
+
+
 def test_the_addressee_sees_the_document(client_for, outsider, issue):
     # other_agency (the outsider's) is the addressee of the fixture's letter.
     assert client_for(outsider).get(reverse("documents:detail", args=[issue().pk])).status_code == 200
