@@ -103,6 +103,7 @@ TEMPLATES = [
                 "deadlines.context_processors.calendar_warning",
                 "notifications.context_processors.unread_count",
                 "dashboards.context_processors.board_link",
+                "config.context_processors.lockout_rule",
             ],
         },
     },

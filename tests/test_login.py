@@ -44,6 +44,22 @@ def test_five_failures_lock_the_account_and_are_recorded(client, insider):
     assert AccessFailureLog.objects.filter(username="insider").count() >= 5
 
 
+def test_the_locked_out_page_gives_the_lock_in_minutes_and_the_failures_allowed(client, insider):
+    for _ in range(5):
+        log_in(client, "insider", "wrong")
+    text = log_in(client, "insider", TEST_PASSWORD).text
+    assert "连续 5 次登录失败" in text
+    assert "请在 30 分钟后重试" in text
+    assert "PT30M" not in text
+
+
+def test_the_login_page_states_the_configured_lockout(client, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.AXES_COOLOFF_TIME = 0.25  # hours, as config/settings.py gives it
+    text = client.get(reverse("login")).text
+    assert "连续 3 次登录失败后账户将被锁定 15 分钟" in text
+
+
 def test_locking_one_account_leaves_others_alone(client, insider, colleague):
     for _ in range(5):
         log_in(client, "insider", "wrong")

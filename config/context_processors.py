@@ -1,0 +1,16 @@
+from axes.helpers import get_cool_off
+from django.conf import settings
+
+
+def lockout_rule(request):
+    """Give the log-in and locked-out pages the lock-out rule they state: failures allowed, minutes locked.
+
+    A context processor, not a view's context: django-axes renders the locked-out page itself. Two settings read
+    per page, no query.
+    """
+    cool_off = get_cool_off(request)
+    return {
+        "lockout_failures": settings.AXES_FAILURE_LIMIT,
+        # AXES_COOLOFF_TIME is a float of hours (30 / 60): rounded, so that 7 minutes do not read as 7.0000001.
+        "lockout_minutes": round(cool_off.total_seconds() / 60) if cool_off else 0,
+    }
