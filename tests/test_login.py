@@ -28,6 +28,13 @@ def test_wrong_password_says_what_is_wrong(client, insider):
     assert "请输入一个正确的" in response.text
 
 
+def test_an_empty_username_and_password_say_what_is_missing(client, db):
+    response = log_in(client, "", "")
+    assert response.status_code == 200
+    assert response.text.count("这个字段是必填项") == 2
+    assert response.text.count("is-invalid") == 2
+
+
 def test_four_failures_do_not_lock_the_account(client, insider):
     for _ in range(4):
         log_in(client, "insider", "wrong")
