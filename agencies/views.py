@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -30,7 +30,12 @@ def agency_detail(request, pk):
 @login_required
 def agency_switch(request):
     """Act for another of the user's agencies. An agency the user does not belong to is a 404."""
-    agency = get_object_or_404(Agency.objects.of_user(request.user), pk=request.POST.get("agency"))
+    try:
+        agency_id = int(request.POST.get("agency", ""))
+    except ValueError:
+        # Not a number (a hand-made or truncated post): no agency of the user's, like an unknown number.
+        raise Http404("No such agency.") from None
+    agency = get_object_or_404(Agency.objects.of_user(request.user), pk=agency_id)
     request.session[SESSION_KEY] = agency.pk
     target = request.POST.get("next", "")
     # Only a path on this site: redirect() would also take a view name or an absolute URL.

@@ -61,6 +61,13 @@ def test_switch_to_an_agency_one_does_not_belong_to_is_404(client_for, insider, 
     assert SESSION_KEY not in client.session
 
 
+@pytest.mark.parametrize("value", ["abc", "", "1.5", "99999999999999999999"])
+def test_switch_to_something_not_an_agency_number_is_404(client_for, two_agency_user, value):
+    client = client_for(two_agency_user)
+    assert client.post(reverse("agencies:switch"), {"agency": value}).status_code == 404
+    assert SESSION_KEY not in client.session
+
+
 def test_switch_ignores_an_offsite_next(client_for, two_agency_user, other_agency):
     response = client_for(two_agency_user).post(
         reverse("agencies:switch"), {"agency": other_agency.pk, "next": "https://evil.example/"}
