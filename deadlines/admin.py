@@ -3,6 +3,7 @@ from datetime import date
 
 from django import forms
 from django.contrib import admin, messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -19,6 +20,10 @@ from .calendar import (
     check_publishable,
 )
 from .models import CalendarDay, CalendarYear, Deadline, DeadlineEvent, DeadlineRule, WorkCalendar
+
+# The years the year view can show: it counts from the last day of the year before, and its weeks run into the
+# year after, neither of which a date has outside 1-9999.
+FIRST_YEAR, LAST_YEAR = date.min.year + 1, date.max.year - 1
 
 
 @admin.register(WorkCalendar)
@@ -51,8 +56,8 @@ class WorkCalendarAdmin(admin.ModelAdmin):
     def year_view_page(self, request, pk, year):
         """Twelve months of a calendar: holidays red, make-up working days blue, weekends grey."""
         calendar = get_object_or_404(WorkCalendar, pk=pk)
-        if not 1 <= year <= 9999:
-            year = timezone.localdate().year
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise Http404("No calendar for that year.")
         months = []
         for month in range(1, 13):
             weeks = []
@@ -73,6 +78,9 @@ class WorkCalendarAdmin(admin.ModelAdmin):
             "title": f"{calendar} · {year}",
             "calendar": calendar,
             "year": year,
+            # No link to a year the view cannot show.
+            "previous_year": year - 1 if year > FIRST_YEAR else None,
+            "next_year": year + 1 if year < LAST_YEAR else None,
             "months": months,
             "published": CalendarYear.objects.filter(calendar=calendar, year=year).first(),
             "working_days": workdays.working_days_between(

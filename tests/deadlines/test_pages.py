@@ -125,6 +125,23 @@ def test_admin_year_view_marks_holidays_and_make_up_days(client_for, national):
     assert "248" in response.text
 
 
+@pytest.mark.parametrize("year", [0, 1, 9999, 10000])
+def test_admin_year_view_of_a_year_it_cannot_show_is_404(client_for, national, year):
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    url = reverse("admin:deadlines_workcalendar_year", args=[national.pk, year])
+    assert client_for(admin).get(url).status_code == 404
+
+
+@pytest.mark.parametrize(("year", "beyond"), [(2, 1), (9998, 9999)])
+def test_admin_year_view_links_no_year_it_cannot_show(client_for, national, year, beyond):
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    response = client_for(admin).get(reverse("admin:deadlines_workcalendar_year", args=[national.pk, year]))
+    assert response.status_code == 200
+    assert reverse("admin:deadlines_workcalendar_year", args=[national.pk, beyond]) not in response.text
+    other = 2 * year - beyond  # the neighbour on the other side is still linked
+    assert reverse("admin:deadlines_workcalendar_year", args=[national.pk, other]) in response.text
+
+
 def test_admin_pages_for_rules_and_deadlines_render(client_for, agency):
     admin = UserFactory(is_staff=True, is_superuser=True)
     deadline = deadline_start(rule="C3", target=agency, agency=agency)
