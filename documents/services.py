@@ -10,11 +10,11 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from audit.models import AuditEvent
 from audit.services import audit_record
+from config.text import fit
 
 from .models import Document
 from .numbers import allocate, format_number
@@ -76,7 +76,7 @@ def document_issue(
             year=issued_on.year,
             sequence=sequence,
             number=format_number(f"{agency.doc_prefix}{series}", issued_on.year, sequence),
-            title=_fit_title(title),
+            title=fit(title, Document, "title"),
             issued_on=issued_on,
             context=context,
             content_type_id=_content_type_id(target),
@@ -95,13 +95,6 @@ def document_issue(
         )
         transaction.on_commit(lambda: queue_render(document.pk))
     return document
-
-
-def _fit_title(title: str) -> str:
-    """The title cut to its column with "…": workflows name documents after a project, whose name alone may fill
-    the column, and a title too long would fail the whole workflow at the database."""
-    # The ellipsis is given, not left to Django's default, which the Chinese catalogue translates to "...".
-    return Truncator(title).chars(Document._meta.get_field("title").max_length, truncate="…")
 
 
 def _content_type_id(target):

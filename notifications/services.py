@@ -13,7 +13,8 @@ from django.core.mail import EmailMessage
 from django.db import connection
 from django.db.models import F
 from django.utils import timezone
-from django.utils.text import Truncator
+
+from config.text import fit
 
 from .models import Notification
 
@@ -65,7 +66,15 @@ def notify(messages: list[Message], *, now: datetime, batch: int = 500) -> None:
         if not chunk:
             continue
         texts = [
-            (number, m.key, _fit_title(m.title), m.body, m.url, m.content_type_id, m.object_id)
+            (
+                number,
+                m.key,
+                fit(m.title, Notification, "title"),
+                m.body,
+                m.url,
+                m.content_type_id,
+                m.object_id,
+            )
             for number, m in enumerate(chunk)
         ]
         people = [(number, recipient) for number, m in enumerate(chunk) for recipient in set(m.recipient_ids)]
@@ -83,13 +92,6 @@ def notify(messages: list[Message], *, now: datetime, batch: int = 500) -> None:
         params += [adapt(now), adapt(deliver_after), Notification.Email.PENDING, adapt(deliver_after)]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-
-
-def _fit_title(title: str) -> str:
-    """The title cut to its column with "…": callers put a project's or an entity's name in it, which alone may
-    fill the column, and one title too long would fail the caller's whole transaction."""
-    # The ellipsis is given, not left to Django's default, which the Chinese catalogue translates to "...".
-    return Truncator(title).chars(Notification._meta.get_field("title").max_length, truncate="…")
 
 
 def _rows(width: int, count: int) -> str:
