@@ -82,7 +82,7 @@ class WorkCalendarAdmin(admin.ModelAdmin):
             "previous_year": year - 1 if year > FIRST_YEAR else None,
             "next_year": year + 1 if year < LAST_YEAR else None,
             "months": months,
-            "published": CalendarYear.objects.filter(calendar=calendar, year=year).first(),
+            "published": CalendarYear.objects.filter(calendar=calendar.root(), year=year).first(),
             "working_days": workdays.working_days_between(
                 date(year - 1, 12, 31), date(year, 12, 31), calendar=calendar
             ),
@@ -120,6 +120,11 @@ class PublishYearForm(forms.ModelForm):
     class Meta:
         model = CalendarYear
         fields = ["calendar", "year", "source"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the national calendar publishes years (ADR 0006); check_publishable says so to any other.
+        self.fields["calendar"].queryset = WorkCalendar.objects.filter(parent__isnull=True)
 
     def clean(self):
         cleaned = super().clean()

@@ -41,7 +41,15 @@ class CalendarError(Exception):
 
 
 def check_publishable(*, calendar: WorkCalendar, year: int) -> None:
-    """Raise CalendarError when `year` has no holidays or make-up days entered in `calendar`."""
+    """Raise CalendarError when `calendar` is a region's (only the national one publishes years, ADR 0006) or
+    `year` has no holidays or make-up days entered in it."""
+    if calendar.parent_id is not None:
+        raise CalendarError(
+            _(
+                "Only the national calendar publishes a year: %(calendar)s adds its own days to it and follows its published years."
+            )
+            % {"calendar": calendar}
+        )
     if not CalendarDay.objects.filter(calendar=calendar, date__year=year).exists():
         raise CalendarError(
             _(
@@ -149,9 +157,10 @@ def calendar_import(
     now: datetime | None = None,
 ):
     """Replace the calendar's days of the years the CSV text is for (years_of_file) and publish those years; enter
-    its days of other years one by one, leaving those years' other days and their publication as they were.
+    its days of other years one by one, leaving those years' other days and their publication as they were. A
+    region's calendar takes the days but publishes nothing: the national calendar publishes years (ADR 0006).
 
-    All or nothing: a bad line rejects the whole file. Returns the years published and the clocks recomputed.
+    All or nothing: a bad line rejects the whole file. Returns the years imported and the clocks recomputed.
     """
     now = now or timezone.now()
     days = parse_calendar_csv(text)
@@ -169,7 +178,7 @@ def calendar_import(
             CalendarDay.objects.update_or_create(
                 calendar=calendar, date=day, defaults={"kind": kind, "name": name}
             )
-    for year in years:
+    for year in years if calendar.parent_id is None else []:
         CalendarYear.objects.update_or_create(
             calendar=calendar,
             year=year,

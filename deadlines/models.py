@@ -41,6 +41,13 @@ class WorkCalendar(models.Model):
     def __str__(self):
         return self.name
 
+    def root(self) -> "WorkCalendar":
+        """The national calendar this one is layered on (itself if it is one): the one that publishes years."""
+        calendar = self
+        while calendar.parent_id is not None:
+            calendar = calendar.parent
+        return calendar
+
 
 class CalendarDay(models.Model):
     """An exception to the Monday-Friday week: a statutory holiday, or a make-up working day (调休上班)."""

@@ -66,6 +66,7 @@ class Command(BaseCommand):
             ) from None
         self.stdout.write(
             self.style.SUCCESS(
-                f"Imported and published {', '.join(map(str, years))} into {calendar}; {moved} running deadlines moved."
+                f"Imported {'and published ' if calendar.parent_id is None else ''}{', '.join(map(str, years))} "
+                f"into {calendar}; {moved} running deadlines moved."
             )
         )
