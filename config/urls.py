@@ -19,7 +19,14 @@ admin.site.site_title = _("Supervision Portal administration")
 urlpatterns = [
     path("", include("dashboards.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # No password reset by e-mail: an agency's administrator resets a forgotten password (the log-in page says so).
+    path("accounts/password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "accounts/password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("agencies/", include("agencies.urls")),
     path("cases/", include("cases.urls")),
     path("credit/", include("credit.urls")),

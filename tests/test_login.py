@@ -1,3 +1,4 @@
+import pytest
 from axes.models import AccessAttempt, AccessFailureLog
 from django.conf import settings
 from django.urls import reverse
@@ -90,3 +91,12 @@ def test_session_cookie_is_secure_and_http_only(client, insider):
     assert cookie["secure"] is True
     assert cookie["httponly"] is True
     assert cookie["max-age"] == ""  # dies with the browser; the server side expires it after idling
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/accounts/password_reset/", "/accounts/password_reset/done/", "/accounts/reset/MQ/set-password/"],
+)
+def test_there_is_no_password_reset_by_email(client, path):
+    # A forgotten password is reset by the agency's administrator: no public page sends mail to any address typed.
+    assert client.get(path).status_code == 404
