@@ -5,6 +5,7 @@ Each locks its row, checks the transition, saves (django-fsm's ConcurrentTransit
 second transition fail instead of repeating), and records a DeadlineEvent.
 """
 
+import logging
 from datetime import date, datetime, time
 
 from django.conf import settings
@@ -18,6 +19,8 @@ from . import workdays
 from .due import CALENDAR_DAYS, LEGAL_TZ, Pause, compute_due, explain, local_date
 from .models import Deadline, DeadlineEvent, DeadlineRule, WorkCalendar
 from .signals import clocks_changed
+
+logger = logging.getLogger(__name__)
 
 
 def calendar_for(agency: Agency) -> WorkCalendar:
@@ -125,10 +128,11 @@ def deadline_start(
     triggered_at: datetime | None = None,
     confidential: bool = False,
     until: date | None = None,
-) -> Deadline:
+) -> Deadline | None:
     """Start the clock of `rule` (a code or a rule) on `target` for `agency`, counting from `triggered_at`.
 
-    If that clock is already running it is returned unchanged. Records a STARTED event. The rule's duration and unit are copied, so later edits of the rule do not move it.
+    If that clock is already running it is returned unchanged. A rule the administrator switched off starts none
+    (None): the step it belongs to goes on without that clock. Records a STARTED event. The rule's duration and unit are copied, so later edits of the rule do not move it.
     `until` replaces them where a person set the day in a document (a supervision notice's target date, a
     decision's due date in the minutes): the clock ends with that day, counted in days from the trigger, so a
     change of the calendar moves it only if that very day stops being a working day (to the next one).
@@ -136,7 +140,8 @@ def deadline_start(
     if isinstance(rule, str):
         rule = DeadlineRule.objects.get(code=rule)
     if not rule.is_active:
-        raise ValueError(f"Deadline rule {rule.code} is switched off; no clock is started under it.")
+        logger.info("Deadline rule %s is switched off: no clock started on %r.", rule.code, target)
+        return None
     existing = running_for(target, rule.code).filter(agency=agency).first()
     if existing is not None:
         return existing  # a retried or repeated workflow step does not start a second clock

@@ -125,7 +125,11 @@ class DeadlineRule(models.Model):
     )
     acting_side = models.CharField(_("who must act"), max_length=10, choices=Side.choices)
     legal_source = models.TextField(_("legal source"))
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("Switched off, the rule starts no new clock; the steps it belongs to go on without one."),
+    )
 
     class Meta:
         verbose_name = _("deadline rule")

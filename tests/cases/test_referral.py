@@ -250,3 +250,14 @@ def test_the_origin_follows_its_lead_along_a_forwarding_chain(
     onward = referral_receive(actor=MembershipFactory(agency=competent, role="handler").user, referral=onward)
     referral_return(actor=competent_head, referral=onward, reasons="不属本局管辖。")
     assert Notification.objects.filter(recipient=insider, key=f"referral:{onward.pk}:returned").exists()
+
+
+def test_a_referral_goes_out_when_the_administrator_switched_its_receivers_rule_off(
+    approved, insider, other_agency
+):
+    from deadlines.models import DeadlineRule
+
+    DeadlineRule.objects.filter(code="L3").update(is_active=False)
+    referral = send(approved, insider, other_agency)
+    assert referral.letter.number
+    assert not running_for(referral).exists()
