@@ -17,7 +17,7 @@ from audit.models import AuditEvent
 from cases.models import CriminalReferral, Evidence
 from cases.workflows import criminal as steps
 from deadlines.clocks import explanation, running_for
-from deadlines.models import CalendarDay, Deadline, DeadlineRule
+from deadlines.models import CalendarDay, Deadline
 from documents.models import Document
 from notifications.models import Notification
 from tests.deadlines.conftest import SHANGHAI, at
@@ -379,11 +379,12 @@ def test_a_failed_report_leaves_no_file(criminal, team, settings):
     assert not [path for path in settings.MEDIA_ROOT.rglob("*") if path.is_file()]
 
 
-def test_a_report_whose_transaction_fails_leaves_no_file(criminal, team, settings):
-    DeadlineRule.objects.filter(code="C2").update(
-        is_active=False
-    )  # starting C2 fails after the file is written
-    with pytest.raises(ValueError, match="C2"):
+def test_a_report_whose_transaction_fails_leaves_no_file(criminal, team, settings, monkeypatch):
+    def fails(**_arguments):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(steps, "deadline_start", fails)  # starting C2 fails after the file is written
+    with pytest.raises(RuntimeError):
         steps.criminal_submit(actor=team[0], criminal=criminal, report_file=report())
     assert not Evidence.objects.exists()
     assert not [path for path in settings.MEDIA_ROOT.rglob("*") if path.is_file()]
