@@ -55,3 +55,12 @@ def test_a_browser_set_up_in_english_still_gets_chinese_until_english_is_chosen(
 def test_a_language_cookie_the_portal_does_not_speak_falls_back_to_chinese(client):
     client.cookies["django_language"] = "fr"
     assert '<html lang="zh-hans">' in client.get(reverse("login")).text
+
+
+def test_english_field_labels_start_with_a_capital(client_for, insider):
+    # The filters share their labels with the models' field names, which are lower case by Django's convention.
+    client = client_for(insider)
+    client.post(reverse("set_language"), {"language": "en"})
+    page = client.get(reverse("cases:list")).text
+    assert 'for="id_state">State</label>' in page
+    assert 'for="id_source">Source</label>' in page
