@@ -24,6 +24,7 @@ def audit_record(
     to_state: str = "",
     payload: dict | None = None,
     request=None,
+    request_id: str = "",
 ) -> AuditEvent:
     """Append one event to the audit log and return it.
 
@@ -34,7 +35,8 @@ def audit_record(
     `actor` may be None (a system job, an anonymous visitor). `obj` is stored as a generic reference with a short
     description; it needs an integer primary key. The agency defaults to the one the actor acts for in `request`
     (`request.agency`; none without an actor), the role to the actor's roles there. The request also gives the
-    request id (audit.middleware) and the client address, read as django-axes reads it. `payload` is a dict of
+    request id (audit.middleware) and the client address, read as django-axes reads it. Without a request,
+    `request_id` alone is recorded (an event that must not keep the client's address). `payload` is a dict of
     JSON values; dates, decimals and lazy texts become strings.
 
     If the event cannot be written, this raises and the caller's transaction can no longer commit: the change
@@ -70,7 +72,7 @@ def audit_record(
             "from_state": str(from_state),
             "to_state": str(to_state),
             "payload": text,
-            "request_id": getattr(request, "request_id", "") if request is not None else "",
+            "request_id": getattr(request, "request_id", "") if request is not None else request_id,
             "ip": (get_client_ip_address(request) or "")[:45] if request is not None else "",
         }
         digest = chain_hash(head.hash, tuple(fields[name] for name in FIELDS))

@@ -121,7 +121,11 @@ def _complaint_create(
             agency=agency,
             to_state=complaint.state,
             payload={"channel": channel, "kind": kind, "attachments": [check.sha256 for _, check in checked]},
-            request=request,
+            # The trail is hash-chained and kept for ever, an online complainant's address only until
+            # portal.limits.forget_addresses drops it (a tipster may be anonymous): their event keeps the request
+            # id, not the request and its address.
+            request=request if recorder is not None else None,
+            request_id=getattr(request, "request_id", ""),
         )
     return complaint
 

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from agencies.models import Agency, Membership
+from audit.models import AuditEvent
 from cases.models import AssistanceRequest, Complaint, Lead
 from cases.todo import tasks_for
 from tests.concurrency import run_concurrently, transactional
@@ -97,6 +98,14 @@ def test_two_submissions_at_once_cannot_both_take_the_last_place(agency, setting
     outcomes = run_concurrently(lambda: online(Client(), agency).status_code, times=3)
     assert sorted(outcomes) == [302, 429, 429]
     assert Complaint.objects.count() == 1
+
+
+def test_the_trail_keeps_no_address_of_an_online_complainant(client, agency):
+    # The hash-chained log is kept for ever; portal.limits.forget_addresses drops the complaint's address later.
+    online(client, agency, kind="tip_off", anonymous="on", complainant_name="", complainant_phone="")
+    event = AuditEvent.objects.get(action="complaint_received")
+    assert event.ip == ""
+    assert event.request_id  # still shown in the trail as an anonymous visitor's, not a system job's
 
 
 def test_the_public_lookup_shows_the_stage_and_dates_only(client, agency):
