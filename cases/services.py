@@ -74,8 +74,12 @@ def lead_file(
     files: list,
     request=None,
     submission_key=None,
+    to_refer: bool = True,
 ) -> Lead:
     """File a lead with its parties and evidence, start clock L2 from the discovery date, and audit it.
+
+    `to_refer=False` files a lead the agency handles itself (a complaint it accepted as within its duties): no L2
+    starts, since the rule asks only a case that must move to be referred.
 
     Every file is checked (type by content, size) before anything is written: a bad file refuses the whole lead
     and stores nothing (ValidationError). Files are written read-only under evidence/<year>/<lead>/.
@@ -89,14 +93,14 @@ def lead_file(
         lambda: _lead_create(
             actor=actor, agency=agency, source=source, project=project, facts=facts,
             discovered_on=discovered_on, parties=parties, request=request, submission_key=submission_key,
-            checked=[(upload, check_evidence_file(upload)) for upload in files],
+            checked=[(upload, check_evidence_file(upload)) for upload in files], to_refer=to_refer,
         ),
     )  # fmt: skip
 
 
 def _lead_create(
-    *, actor, agency, source, project, facts, discovered_on, parties, checked, request, submission_key
-) -> Lead:
+    *, actor, agency, source, project, facts, discovered_on, parties, checked, request, submission_key, to_refer
+) -> Lead:  # fmt: skip
     with files_removed_on_failure() as stored, transaction.atomic():
         if project.pk is None:
             project.save()
@@ -118,14 +122,15 @@ def _lead_create(
             if check.sha256 not in seen:  # the same file attached twice is kept once
                 seen[check.sha256] = None
                 evidence_store(owner=lead, upload=upload, check=check, actor=actor, stored=stored)
-        # 宣恩 二(四)2: refer within 5 working days of receiving or finding it (rule L2).
-        deadline_start(
-            actor=actor,
-            rule="L2",
-            target=lead,
-            agency=agency,
-            triggered_at=datetime.combine(discovered_on, time(0, 0), tzinfo=LEGAL_TZ),
-        )
+        # 宣恩 二(四)2: a case that must move is referred within 5 working days of receiving or finding it (L2).
+        if to_refer:
+            deadline_start(
+                actor=actor,
+                rule="L2",
+                target=lead,
+                agency=agency,
+                triggered_at=datetime.combine(discovered_on, time(0, 0), tzinfo=LEGAL_TZ),
+            )
         audit_record(
             actor=actor,
             action="lead_filed",

@@ -36,7 +36,8 @@ class TradingProject(models.Model):
 class Lead(ConcurrentTransitionMixin, Revisioned):
     """A lead (线索) on a suspected violation, filed by the agency that found or received it.
 
-    Its clock L2 ("refer within 5 working days") starts on the discovery or receipt date. Verification, approval
+    Its clock L2 ("refer within 5 working days") starts on the discovery or receipt date, except on the lead of a
+    complaint the agency accepted as its own (nothing to refer: cases.services.lead_file). Verification, approval
     and referral are workflows (cases/workflows.py, a later step of the referral issue).
     """
 

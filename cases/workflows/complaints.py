@@ -145,10 +145,11 @@ def _locked(complaint: Complaint, actor, action: str, seen_state) -> Complaint:
     return complaint
 
 
-def _lead_from(complaint: Complaint, actor, request) -> Lead:
-    """A lead of the receiving agency with the complaint's project and respondent. The attachments stay with the
-    complaint: they may show who complained, and the lead is seen by supervisors and by the agency it is referred
-    to. Staff attach to the lead what the case needs (the complaint page links the lead)."""
+def _lead_from(complaint: Complaint, actor, request, *, to_refer: bool) -> Lead:
+    """A lead of the receiving agency with the complaint's project and respondent; with clock L2 if the matter is
+    `to_refer`. The attachments stay with the complaint: they may show who complained, and the lead is seen by
+    supervisors and by the agency it is referred to. Staff attach to the lead what the case needs (the complaint
+    page links the lead)."""
     parties = []
     if complaint.respondent_uscc:
         parties.append(Party(market_entity(complaint.respondent_uscc, complaint.respondent_name), "other"))
@@ -164,16 +165,18 @@ def _lead_from(complaint: Complaint, actor, request) -> Lead:
         parties=parties,
         files=[],
         request=request,
+        to_refer=to_refer,
     )
     return lead
 
 
 @transaction.atomic
 def complaint_accept(*, actor, complaint: Complaint, request=None, seen_state=None) -> Complaint:
-    """The matter is the agency's: it becomes a lead of the agency (verified and handled as any lead). L1 is met."""
+    """The matter is the agency's: it becomes a lead of the agency (verified and handled as any lead). L1 is met.
+    No L2 starts: the agency handles what is within its duties (宣恩 二(四)3), there is nothing to refer."""
     complaint = _locked(complaint, actor, "accept", seen_state)
     now = timezone.now()
-    lead = _lead_from(complaint, actor, request)
+    lead = _lead_from(complaint, actor, request, to_refer=False)
     complaint.accept(lead=lead, at=now)
     complaint.save()
     meet_clocks(complaint, "L1", actor=actor, at=now)
@@ -219,7 +222,7 @@ def complaint_decline(
     )
     lead = None
     if refer:
-        lead = _lead_from(complaint, actor, request)
+        lead = _lead_from(complaint, actor, request, to_refer=True)
         lead.approve_for_forwarding()
         lead.save()
         Approval.objects.create(

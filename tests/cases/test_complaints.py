@@ -107,6 +107,13 @@ def test_accepting_makes_a_lead_and_the_attachments_stay_with_the_complaint(reco
     assert not running_for(complaint, "L1").exists()
 
 
+def test_a_complaint_the_agency_handles_itself_has_no_referral_clock(recorded, insider):
+    # 宣恩 二(四)2: L2 is for a case that must move (案件需要移送的); this one the agency handles (二(四)3).
+    complaint = complaint_accept(actor=insider, complaint=recorded())
+    assert not running_for(complaint.lead, "L2").exists()
+    assert not Deadline.objects.filter(rule__code="L2").exists()  # not started and cancelled: never started
+
+
 def test_declining_sends_the_notice_and_approves_the_referral(recorded, colleague, other_agency):
     complaint = recorded()
     complaint = complaint_decline(actor=colleague, complaint=complaint, competent=other_agency, refer=True)
