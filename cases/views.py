@@ -82,8 +82,8 @@ def acting_agency(request, refusal):
 
 def form_page(request, template: str, context: dict, *, valid: bool, run, done, error_field=None):
     """A page whose form creates something: on a valid POST `run()` does it through its service or workflow and
-    returns where to go next (where `done` is said); a refusal by the rules goes back to the form (400) with the
-    input kept, a case that moved on gets the 409 page."""
+    returns where to go next (where `done` is said); a refusal by the rules, or an agency that cannot issue the
+    document yet, goes back to the form (400) with the input kept, a case that moved on gets the 409 page."""
     if request.method == "POST" and valid:
         try:
             created = run()
@@ -91,6 +91,8 @@ def form_page(request, template: str, context: dict, *, valid: bool, run, done, 
             return conflict_page(request, context["lead"])
         except ValidationError as error:
             context["form"].add_error(error_field, error)
+        except DocumentError as error:  # the agency cannot issue documents yet (no 机关代字), as in run_step
+            context["form"].add_error(None, str(error))
         else:
             messages.success(request, done)
             return redirect(created)

@@ -319,3 +319,24 @@ def test_an_agency_without_a_document_code_is_told_so(client, client_for, agency
     )
     assert response.status_code == 400
     assert "尚未设置发文机关代字" in response.text
+
+
+def test_an_assistance_letter_from_an_agency_without_a_document_code_says_so(
+    client_for, agency, other_agency, insider
+):
+    agency.doc_prefix = ""
+    agency.save()
+    response = client_for(insider).post(
+        reverse("cases:assistance_new"),
+        {
+            "submission_key": str(uuid.uuid4()),
+            "assistant": other_agency.pk,
+            "case_summary": "某道路改造工程涉嫌串通投标。",
+            "matters": "请提供项目经理在建工程信息。",
+            "reasons": "核实。",
+        },
+    )
+    assert response.status_code == 400
+    assert "尚未设置发文机关代字" in response.text
+    assert "请提供项目经理在建工程信息。" in response.text  # the input is kept
+    assert not AssistanceRequest.objects.exists()

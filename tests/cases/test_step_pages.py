@@ -318,6 +318,20 @@ def test_referring_needs_a_material(client_for, approved, insider, transport_bur
     assert not Referral.objects.exists()
 
 
+def test_a_referral_from_an_agency_without_a_document_code_says_so(
+    client_for, approved, agency, insider, transport_bureau
+):
+    agency.doc_prefix = ""
+    agency.save()
+    response = client_for(insider).post(
+        reverse("cases:refer", args=[approved.pk]), refer_data(transport_bureau)
+    )
+    assert response.status_code == 400
+    assert "尚未设置发文机关代字" in response.text
+    assert "《中华人民共和国招标投标法实施条例》第四十条" in response.text  # the input is kept
+    assert not Referral.objects.exists()
+
+
 def test_sending_the_referral_form_twice_refers_once(client_for, approved, insider, transport_bureau):
     client, url = client_for(insider), reverse("cases:refer", args=[approved.pk])
     assert client.post(url, refer_data(transport_bureau)).status_code == 302
