@@ -264,6 +264,16 @@ def test_a_form_sent_twice_creates_one_complaint_and_one_letter(
     assert AssistanceRequest.objects.count() == 1
 
 
+def test_a_form_sent_again_to_another_agency_is_refused(client, agency, other_agency):
+    data = details()
+    assert client.post(reverse("portal:complaint_new"), {"agency": agency.pk, **data}).status_code == 302
+    again = client.post(reverse("portal:complaint_new"), {"agency": other_agency.pk, **data})
+    assert again.status_code == 400
+    assert "此表单已提交过" in again.text
+    assert "中标人项目经理有在建工程。" in again.text  # the input is kept
+    assert Complaint.objects.get().agency == agency
+
+
 @transactional
 def test_two_online_submits_of_one_form_at_once_file_one_complaint(agency):
     from django.test import Client
