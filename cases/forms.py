@@ -284,6 +284,9 @@ class ComplaintDetailsForm(SubmittedOnce):
                     self.add_error(name, _("A complaint needs the complainant's name and telephone."))
         elif not data.get("anonymous") and not data.get("complainant_phone"):
             self.add_error("complainant_phone", _("Give a telephone number, or report anonymously."))
+        # Accepting the complaint creates the market entity of the code with this name (credit.market_entity).
+        if data.get("respondent_uscc") and not data.get("respondent_name"):
+            self.add_error("respondent_name", _("Give the name of the party the credit code belongs to."))
         if data.get("anonymous"):
             data["complainant_name"] = data["complainant_phone"] = data["complainant_address"] = ""
         return data

@@ -70,6 +70,15 @@ def test_the_online_form_says_what_is_wrong_and_keeps_the_input(client, agency):
     assert not Complaint.objects.exists()
 
 
+def test_a_credit_code_needs_the_name_of_its_party(client, agency):
+    # Accepting the complaint creates the market entity of the code: it would have no name.
+    response = online(client, agency, respondent_name="")
+    assert response.status_code == 400
+    assert "请填写该统一社会信用代码所属被投诉（举报）人的名称" in response.text
+    assert not Complaint.objects.exists()
+    assert online(client, agency, respondent_name="", respondent_uscc="").status_code == 302  # neither: fine
+
+
 def test_an_anonymous_complaint_must_be_a_tip_off(client, agency):
     response = online(client, agency, anonymous="on", complainant_name="", complainant_phone="")
     assert response.status_code == 400
