@@ -4,6 +4,7 @@ allow-list)."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -47,7 +48,7 @@ def complaint_list(request):
     complaints = (
         Complaint.objects.visible_to(request.user)
         .select_related("agency", "competent_agency")
-        .order_by("-received_at")
+        .order_by("-received_at", "-pk")  # the pk breaks ties: no row on two pages, none on neither
     )
     state = request.GET.get("state")
     if state in Complaint.State.values:
@@ -55,7 +56,11 @@ def complaint_list(request):
     return TemplateResponse(
         request,
         "cases/complaint_list.html",
-        {"complaints": complaints[:PAGE], "states": Complaint.State.choices, "state": state},
+        {
+            "page": Paginator(complaints, PAGE).get_page(request.GET.get("page")),
+            "states": Complaint.State.choices,
+            "state": state,
+        },
     )
 
 
@@ -144,9 +149,13 @@ def assistance_list(request):
     letters = (
         AssistanceRequest.objects.visible_to(request.user)
         .select_related("requester", "assistant", "letter")
-        .order_by("-sent_at")
+        .order_by("-sent_at", "-pk")
     )
-    return TemplateResponse(request, "cases/assistance_list.html", {"letters": letters[:PAGE]})
+    return TemplateResponse(
+        request,
+        "cases/assistance_list.html",
+        {"page": Paginator(letters, PAGE).get_page(request.GET.get("page"))},
+    )
 
 
 @login_required
@@ -237,6 +246,10 @@ def criminal_list(request):
     criminals = (
         CriminalReferral.objects.visible_to(request.user)
         .select_related("agency", "police", "lead__project")
-        .order_by("-created_at")
+        .order_by("-created_at", "-pk")
     )
-    return TemplateResponse(request, "cases/criminal_list.html", {"criminals": criminals[:PAGE]})
+    return TemplateResponse(
+        request,
+        "cases/criminal_list.html",
+        {"page": Paginator(criminals, PAGE).get_page(request.GET.get("page"))},
+    )

@@ -29,7 +29,7 @@ def test_an_outsider_sees_no_assistance_letter_of_another_agency(
     for user in (stranger, foreign_supervisor):
         page = client_for(user).get(url)
         assert page.status_code == 200
-        assert list(page.context["letters"]) == []
+        assert list(page.context["page"]) == []
         assert letter.letter.number not in page.text
         assert letter.matters not in page.text
     assert letter.letter.number in client_for(insider).get(url).text

@@ -2,15 +2,20 @@
 the public lookup, who sees the complainant, and outsiders."""
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from agencies.models import Agency, Membership
 from audit.models import AuditEvent
+from cases.complaint_views import PAGE
 from cases.models import AssistanceRequest, Complaint, Lead
 from cases.todo import tasks_for
+from documents.models import Document
+from documents.services import document_issue
 from tests.concurrency import run_concurrently, transactional
 from tests.factories import MembershipFactory
 
@@ -359,3 +364,38 @@ def test_an_assistance_letter_from_an_agency_without_a_document_code_says_so(
     assert "尚未设置发文机关代字" in response.text
     assert "请提供项目经理在建工程信息。" in response.text  # the input is kept
     assert not AssistanceRequest.objects.exists()
+
+
+# Lists --------------------------------------------------------------------------------------------------------
+
+
+def test_the_complaint_list_pages_to_the_oldest(client_for, agency, insider):
+    now = timezone.now()
+    Complaint.objects.bulk_create(
+        Complaint(agency=agency, kind="tip_off", channel="phone", received_at=now - timedelta(minutes=n),
+                  project_name=f"第{n}号项目", category="construction", facts="事实。")
+        for n in range(PAGE + 1)
+    )  # fmt: skip
+    client, url = client_for(insider), reverse("cases:complaints")
+    first = client.get(url, {"state": "received"}).text
+    assert f"第{PAGE}号项目" not in first
+    assert 'href="?state=received&amp;page=2"' in first  # the next page keeps the filter
+    second = client.get(url, {"state": "received", "page": 2}).text
+    assert f"第{PAGE}号项目" in second
+    assert "第0号项目" not in second
+
+
+def test_the_assistance_list_pages_to_the_oldest(client_for, agency, other_agency, insider):
+    now = timezone.now()
+    letter = document_issue(actor=insider, agency=agency, addressee=other_agency, kind=Document.Kind.LETTER,
+                            title="协助办理函", context={"recipient": other_agency.name, "body": []})  # fmt: skip
+    AssistanceRequest.objects.bulk_create(
+        AssistanceRequest(requester=agency, assistant=other_agency, case_summary="案情。", matters=f"第{n}号事项",
+                          reasons="核实。", letter=letter, sent_by=insider, sent_at=now - timedelta(minutes=n))
+        for n in range(PAGE + 1)
+    )  # fmt: skip
+    client, url = client_for(insider), reverse("cases:assistance_list")
+    first = client.get(url).text
+    assert f"第{PAGE}号事项" not in first
+    assert 'href="?page=2"' in first
+    assert f"第{PAGE}号事项" in client.get(url, {"page": 2}).text

@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from agencies.models import Membership
 from audit.models import AuditEvent
-from cases.models import CriminalReferral
+from cases.complaint_views import PAGE
+from cases.models import CriminalReferral, Lead
 from cases.todo import tasks_for
 from cases.workflows import criminal as steps
 from documents.models import Document
@@ -398,3 +399,21 @@ def test_a_step_the_role_never_takes_is_refused_before_its_form_is_read(
         response = post_step(client_for(user), criminal, step, reasons="")
         assert response.status_code == 403, (user, step)
     assert state_of(criminal) == State.SUPERVISION
+
+
+def test_the_list_pages_to_the_oldest(client_for, lead, insider, cast):
+    leads = Lead.objects.bulk_create(
+        Lead(agency=lead.agency, source=lead.source, project=lead.project, facts="事实。",
+             discovered_on=lead.discovered_on, created_by=insider)
+        for _ in range(PAGE + 1)
+    )  # fmt: skip
+    CriminalReferral.objects.bulk_create(
+        CriminalReferral(lead=each, agency=lead.agency, police=cast.police, suspected_offence=f"第{n}号罪名",
+                         created_by=insider)
+        for n, each in enumerate(leads)
+    )  # fmt: skip
+    client, url = client_for(insider), reverse("cases:criminal_list")
+    first = client.get(url).text
+    assert "第0号罪名" not in first  # the oldest: newest first, and one too many for a page
+    assert 'href="?page=2"' in first
+    assert "第0号罪名" in client.get(url, {"page": 2}).text
