@@ -68,6 +68,11 @@ def complaint_list(request):
 def complaint_new(request):
     """Record a complaint received by telephone, letter or visit; clock L1 starts from its reception."""
     agency = acting_agency(request, _("Choose the agency you act for first."))
+    if not may_ever(roles_of(request.user).get(agency.pk, set()), COMPLAINT_ALLOWED, "record"):
+        # 403 before the form: a role that never may is not shown one to fill in (the workflow refuses it too)
+        raise PermissionDenied(
+            _("Only the handlers and heads of the receiving agency record its complaints.")
+        )
     form = ComplaintRecordForm(request.POST or None, request.FILES or None)
 
     def record():
@@ -162,6 +167,10 @@ def assistance_list(request):
 def assistance_new(request):
     """Ask another agency for help with a case: the numbered 协助办理函 and clock L6 for the agency asked."""
     agency = acting_agency(request, _("Choose the agency you act for first."))
+    if not may_ever(roles_of(request.user).get(agency.pk, set()), ASSISTANCE_ALLOWED, "send"):
+        raise PermissionDenied(
+            _("Only the handlers and heads of the requesting agency send its assistance letters.")
+        )
     form = AssistanceForm(request.POST or None, request.FILES or None, agency=agency)
 
     def send():

@@ -32,13 +32,20 @@ RECEIVER_ALLOWED = {
 }
 
 # The receiving agency's decision on a complaint: (role, complaint state) → actions. Declining also approves the
-# matter for forwarding elsewhere, so it is the head's.
+# matter for forwarding elsewhere, so it is the head's. The state None is before there is one: recording a
+# complaint received by telephone, letter or visit is casework, not a liaison's or an administrator's (as starting
+# a criminal referral). Online complaints have no recorder.
 COMPLAINT_ALLOWED = {
+    (H, None): {"record"},
+    (HEAD, None): {"record"},
     (H, "received"): {"accept"},
     (HEAD, "received"): {"accept", "decline"},
 }
-# The agency asked in an assistance letter: (role, state) → actions. Returning it is the head's decision.
+# The agency asked in an assistance letter: (role, state) → actions. Returning it is the head's decision. The state
+# None is the requesting agency's, before there is a letter: sending the numbered 协助办理函 is casework too.
 ASSISTANCE_ALLOWED = {
+    (H, None): {"send"},
+    (HEAD, None): {"send"},
     (H, "sent"): {"assist"},
     (HEAD, "sent"): {"assist", "return"},
 }

@@ -18,7 +18,7 @@ from notifications.services import Message, notify
 
 from ..evidence import check_evidence_file
 from ..models import AssistanceRequest
-from ..permissions import ASSISTANCE_ALLOWED, roles_in
+from ..permissions import ASSISTANCE_ALLOWED, may_ever, roles_in
 from ..services import evidence_store, files_removed_on_failure
 from .common import check_step, meet_clocks
 
@@ -58,8 +58,10 @@ def _assistance_create(
 ) -> AssistanceRequest:
     # As lead_submit: a file written by a transaction that then fails, even at commit, is deleted again.
     with files_removed_on_failure() as stored, transaction.atomic():
-        if not roles_in(actor, requester):
-            raise PermissionDenied(_("Only staff of the requesting agency send its assistance letters."))
+        if not may_ever(roles_in(actor, requester), ASSISTANCE_ALLOWED, "send"):
+            raise PermissionDenied(
+                _("Only the handlers and heads of the requesting agency send its assistance letters.")
+            )
         if assistant.pk == requester.pk or not assistant.is_active:
             raise ValidationError(_("Ask another, active agency."), code="assistant")
         if lead is not None and lead.agency_id != requester.pk:

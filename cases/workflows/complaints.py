@@ -22,7 +22,7 @@ from notifications.services import Message, notify
 
 from ..evidence import check_evidence_file
 from ..models import Approval, Complaint, Lead, TradingProject
-from ..permissions import COMPLAINT_ALLOWED, roles_in
+from ..permissions import COMPLAINT_ALLOWED, may_ever, roles_in
 from ..services import Party, evidence_store, files_removed_on_failure, lead_file
 from .common import check_step, meet_clocks
 
@@ -43,8 +43,14 @@ def complaint_record(
     """Record a complaint or tip-off received by `agency` (by staff: `actor`; online: actor None), with its
     attachments checked like evidence, and start clock L1. `details` holds the Complaint fields typed in
     (complainant, project, respondent, facts)."""
-    if actor is not None and actor.is_authenticated and not roles_in(actor, agency):
-        raise PermissionDenied(_("Only the receiving agency's staff record its complaints."))
+    if (
+        actor is not None
+        and actor.is_authenticated
+        and not may_ever(roles_in(actor, agency), COMPLAINT_ALLOWED, "record")
+    ):
+        raise PermissionDenied(
+            _("Only the handlers and heads of the receiving agency record its complaints.")
+        )
     if kind == Complaint.Kind.COMPLAINT and (
         details.get("anonymous")
         or not details.get("complainant_name")

@@ -144,6 +144,15 @@ def test_staff_record_a_complaint_received_by_telephone(client_for, insider):
     assert (complaint.channel, complaint.recorded_by) == ("phone", insider)
 
 
+@pytest.mark.parametrize("role", [Membership.Role.LIAISON, Membership.Role.ADMIN])
+def test_only_handlers_and_heads_record_complaints(client_for, agency, role):
+    member = client_for(MembershipFactory(agency=agency, role=role).user)
+    assert member.get(reverse("cases:complaint_new")).status_code == 403
+    staff = {**details(), "channel": "phone", "received_at": "2026-11-20T09:30"}
+    assert member.post(reverse("cases:complaint_new"), staff).status_code == 403
+    assert not Complaint.objects.exists()
+
+
 def test_the_complainant_is_seen_only_by_the_receiving_agency(
     client_for, client, agency, insider, supervisor
 ):
@@ -253,6 +262,22 @@ def test_an_assistance_letter_through_the_pages(client_for, insider, agency, oth
     letter.refresh_from_db()
     assert letter.state == AssistanceRequest.State.ASSISTED
     assert "已提供。" in client_for(insider).get(letter.get_absolute_url()).text
+
+
+@pytest.mark.parametrize("role", [Membership.Role.LIAISON, Membership.Role.ADMIN])
+def test_only_handlers_and_heads_send_assistance_letters(client_for, agency, other_agency, role):
+    member = client_for(MembershipFactory(agency=agency, role=role).user)
+    assert member.get(reverse("cases:assistance_new")).status_code == 403
+    letter = {
+        "submission_key": str(uuid.uuid4()),
+        "assistant": other_agency.pk,
+        "case_summary": "案情。",
+        "matters": "请提供资料。",
+        "reasons": "核实。",
+    }
+    assert member.post(reverse("cases:assistance_new"), letter).status_code == 403
+    assert not AssistanceRequest.objects.exists()
+    assert not Document.objects.exists()  # no 协助办理函 numbered
 
 
 def test_a_form_sent_twice_creates_one_complaint_and_one_letter(

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_fsm import ConcurrentTransition
 
-from agencies.models import Agency
+from agencies.models import Agency, Membership
 from cases.models import AssistanceRequest, Complaint, Lead
 from cases.workflows import (
     assistance_give,
@@ -20,6 +20,7 @@ from deadlines.models import Deadline
 from deadlines.sweep import sweep
 from documents.models import Document
 from tests.deadlines.conftest import at
+from tests.factories import MembershipFactory
 
 from .files import PDF
 
@@ -147,6 +148,15 @@ def test_someone_of_another_agency_cannot_record_for_it(agency, outsider):
         )
 
 
+def test_a_liaison_of_the_agency_may_not_record_for_it(agency):
+    liaison = MembershipFactory(agency=agency, role=Membership.Role.LIAISON).user
+    with pytest.raises(PermissionDenied):
+        complaint_record(
+            actor=liaison, agency=agency, kind="complaint", channel="phone", details=DETAILS, files=[]
+        )
+    assert not Complaint.objects.exists()
+
+
 # Assistance letters ------------------------------------------------------------------------------------------
 
 
@@ -209,3 +219,10 @@ def test_only_another_active_agency_can_be_asked(insider, agency, asked):
     inactive.save()
     with pytest.raises(ValidationError):
         send(insider, agency, inactive)
+
+
+def test_a_liaison_of_the_agency_may_not_send_its_letters(agency, other_agency, asked):
+    liaison = MembershipFactory(agency=agency, role=Membership.Role.LIAISON).user
+    with pytest.raises(PermissionDenied):
+        send(liaison, agency, other_agency)
+    assert not AssistanceRequest.objects.exists()
