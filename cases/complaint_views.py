@@ -22,6 +22,14 @@ from .views import Step, acting_agency, form_page, run_step
 
 PAGE = 50
 
+
+def may_start(request, table: dict, action: str) -> bool:
+    """Whether the user's roles in the agency they act for allow `action` before there is a case (the list's
+    button to start one is shown only then; the form page refuses the others with 403)."""
+    agency = getattr(request, "agency", None) or None
+    return agency is not None and may_ever(roles_of(request.user).get(agency.pk, set()), table, action)
+
+
 COMPLAINT_STEPS = {
     "accept": Step(None, workflows.complaint_accept),
     "decline": Step(DeclineForm, workflows.complaint_decline, {"competent": "competent", "refer": "refer"}),
@@ -60,6 +68,7 @@ def complaint_list(request):
             "page": Paginator(complaints, PAGE).get_page(request.GET.get("page")),
             "states": Complaint.State.choices,
             "state": state,
+            "may_record": may_start(request, COMPLAINT_ALLOWED, "record"),
         },
     )
 
@@ -159,7 +168,10 @@ def assistance_list(request):
     return TemplateResponse(
         request,
         "cases/assistance_list.html",
-        {"page": Paginator(letters, PAGE).get_page(request.GET.get("page"))},
+        {
+            "page": Paginator(letters, PAGE).get_page(request.GET.get("page")),
+            "may_send": may_start(request, ASSISTANCE_ALLOWED, "send"),
+        },
     )
 
 

@@ -147,6 +147,7 @@ def test_staff_record_a_complaint_received_by_telephone(client_for, insider):
 @pytest.mark.parametrize("role", [Membership.Role.LIAISON, Membership.Role.ADMIN])
 def test_only_handlers_and_heads_record_complaints(client_for, agency, role):
     member = client_for(MembershipFactory(agency=agency, role=role).user)
+    assert reverse("cases:complaint_new") not in member.get(reverse("cases:complaints")).text
     assert member.get(reverse("cases:complaint_new")).status_code == 403
     staff = {**details(), "channel": "phone", "received_at": "2026-11-20T09:30"}
     assert member.post(reverse("cases:complaint_new"), staff).status_code == 403
@@ -267,6 +268,7 @@ def test_an_assistance_letter_through_the_pages(client_for, insider, agency, oth
 @pytest.mark.parametrize("role", [Membership.Role.LIAISON, Membership.Role.ADMIN])
 def test_only_handlers_and_heads_send_assistance_letters(client_for, agency, other_agency, role):
     member = client_for(MembershipFactory(agency=agency, role=role).user)
+    assert reverse("cases:assistance_new") not in member.get(reverse("cases:assistance_list")).text
     assert member.get(reverse("cases:assistance_new")).status_code == 403
     letter = {
         "submission_key": str(uuid.uuid4()),
@@ -392,6 +394,12 @@ def test_an_assistance_letter_from_an_agency_without_a_document_code_says_so(
 
 
 # Lists --------------------------------------------------------------------------------------------------------
+
+
+def test_handlers_are_offered_to_record_a_complaint_and_send_a_letter(client_for, insider):
+    member = client_for(insider)
+    assert reverse("cases:complaint_new") in member.get(reverse("cases:complaints")).text
+    assert reverse("cases:assistance_new") in member.get(reverse("cases:assistance_list")).text
 
 
 def test_the_complaint_list_pages_to_the_oldest(client_for, agency, insider):
