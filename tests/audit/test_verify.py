@@ -267,6 +267,22 @@ def test_a_missing_checkpoint_file_is_an_error_once_events_are_old(events, check
     assert error.value.returncode == 2
 
 
+def test_checkpoints_that_stopped_being_written_are_warned_of(events, checkpoint_dir, capsys):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    events(2)
+    checkpoint_write()
+    events(1)  # the beat task stops here
+    call_command("verify_audit")
+    assert "no longer being written" not in capsys.readouterr().err
+    with time_machine.travel(timezone.now() + timedelta(minutes=30), tick=False):
+        call_command("verify_audit")  # the log is intact: a warning, exit 0
+    assert "checkpoints are no longer being written" in capsys.readouterr().err
+
+
 def test_the_furthest_checkpoint_counts_even_if_written_out_of_order(events, checkpoint_dir):
     from audit.checkpoint import checkpoint_latest, checkpoint_path
 

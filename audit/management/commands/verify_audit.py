@@ -1,8 +1,12 @@
+from datetime import timedelta
+
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.checkpoint import CheckpointError, checkpoint_latest, checkpoint_path
+from audit.models import AuditEvent
 from audit.protection import protection_gaps
 from audit.verify import audit_verify
 
@@ -60,18 +64,32 @@ class Command(BaseCommand):
                 _("It agrees with the checkpoint of %(at)s (event %(sequence)s).")
                 % {"at": checkpoint.at, "sequence": checkpoint.sequence}
             )
+            if _events_after_overdue(checkpoint.sequence):
+                # The beat task that writes them has stopped (a failing worker, a checkpoint directory it cannot
+                # write): the events since are not vouched for, though the log still verifies.
+                self.stderr.write(
+                    self.style.WARNING(
+                        _(
+                            "Warning: events more than %(minutes)d minutes old came after the latest checkpoint: checkpoints are no longer being written. Check the Celery beat and worker logs."
+                        )
+                        % {"minutes": 2 * CHECKPOINT_MINUTES}
+                    )
+                )
 
 
 # Beat writes a checkpoint every 10 minutes (config/celery.py).
 CHECKPOINT_MINUTES = 10
 
 
+def _overdue_since():
+    return timezone.now() - timedelta(minutes=2 * CHECKPOINT_MINUTES)
+
+
 def _checkpoint_overdue() -> bool:
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from audit.models import AuditEvent
-
     first = AuditEvent.objects.order_by("sequence").values_list("at", flat=True).first()
-    return first is not None and first < timezone.now() - timedelta(minutes=2 * CHECKPOINT_MINUTES)
+    return first is not None and first < _overdue_since()
+
+
+def _events_after_overdue(sequence: int) -> bool:
+    """Whether an event after checkpoint `sequence` is older than two checkpoint intervals."""
+    return AuditEvent.objects.filter(sequence__gt=sequence, at__lt=_overdue_since()).exists()
