@@ -300,3 +300,57 @@ def test_only_the_columns_of_figures_are_right_aligned(issue, other_agency):
     html = render_html(issue(context={"recipient": "各成员单位", "body": ["正文。"], "tables": tables}))
     assert '<td>宣恩县财政局</td><td class="figure">3</td><td class="figure">50.0</td>' in html
     assert f"<td>1</td><td>议题一</td><td>{other_agency.name}</td>" in html  # text stays left-aligned
+
+
+# GB/T 9704 page layout, read back from the PDF: pdftotext -layout for the page numbers, pdftoppm for the red lines.
+def page_lines(pdf: bytes, tmp_path, page: int) -> list[str]:
+    path = tmp_path / "pages.pdf"
+    path.write_bytes(pdf)
+    command = ["pdftotext", "-layout", "-f", str(page), "-l", str(page), str(path), "-"]
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout.splitlines()
+
+
+def page_numbers(lines: list[str]) -> list[tuple[str, int, int]]:
+    """Each page-number line ("— 2 —", which pdftotext gives as "—2—") as (number, its column, the page's width)."""
+    width = max(len(line.rstrip()) for line in lines)
+    found = []
+    for line in lines:
+        text = "".join(line.split())
+        if len(text) > 2 and text[0] == text[-1] == "—" and text[1:-1].isdigit():
+            found.append((text[1:-1], len(line) - len(line.lstrip()), width))
+    return found
+
+
+@pytest.mark.parametrize("kind", ["circular", "memo", "notice", "minutes"])
+def test_every_kind_but_a_letter_numbers_its_first_page(issue, tmp_path, kind):
+    """文件格式 and 纪要格式 number page 1 like the others (§7.5); only 信函格式 leaves it out (§10.1)."""
+    pdf = render_pdf(issue(kind=kind))
+    assert [number for number, _, _ in page_numbers(page_lines(pdf, tmp_path, 1))] == ["1"]
+
+
+DPI = 150
+
+
+def red_runs(pdf: bytes, x_mm: float, page: int = 1) -> list[tuple[float, float]]:
+    """The red stretches down the page at `x_mm` from its left edge, as (top, bottom) in mm from its top edge."""
+    command = ["pdftoppm", "-r", str(DPI), "-f", str(page), "-l", str(page)]
+    ppm = subprocess.run(command, input=pdf, capture_output=True, check=True).stdout
+    _, width, height, _, pixels = ppm.split(maxsplit=4)  # binary PPM: P6 width height 255 RGB…
+    width, x = int(width), round(x_mm / 25.4 * DPI)
+    runs: list[list[int]] = []
+    for y in range(int(height)):
+        r, g, b = pixels[(y * width + x) * 3 : (y * width + x) * 3 + 3]
+        if r > 150 and g < 120 and b < 120:
+            if runs and runs[-1][1] == y - 1:
+                runs[-1][1] = y
+            else:
+                runs.append([y, y])
+    return [(round(top * 25.4 / DPI, 1), round(bottom * 25.4 / DPI, 1)) for top, bottom in runs]
+
+
+@pytest.mark.parametrize("kind", ["circular", "memo", "notice", "minutes"])
+def test_only_a_letter_closes_its_first_page_with_a_red_line(issue, kind):
+    """The thin-over-thick double line at the foot of page 1 belongs to 信函格式 (§10.1) alone."""
+    pdf = render_pdf(issue(kind=kind))
+    bottom_margin = [run for run in red_runs(pdf, x_mm=30) if run[0] > 297 - 35]
+    assert bottom_margin == []
