@@ -328,6 +328,39 @@ def test_every_kind_but_a_letter_numbers_its_first_page(issue, tmp_path, kind):
     assert [number for number, _, _ in page_numbers(page_lines(pdf, tmp_path, 1))] == ["1"]
 
 
+TWO_PAGES = [
+    "各成员单位要按照联动监督工作的要求，认真梳理本部门职责范围内的公共资源交易监督事项，明确责任人和办理时限，"
+    "按时报送办理结果；对逾期未办的事项，由牵头单位督促办理并通报。" * 2
+] * 4
+
+
+def page_count(pdf: bytes) -> int:
+    info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    return int(next(line.split()[1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+def test_a_circular_numbers_every_page_odd_on_the_right_even_on_the_left(issue, tmp_path):
+    """文件格式 (GB/T 9704 §7.5): page 1 is numbered too; 单页码居右空一字，双页码居左空一字."""
+    pdf = render_pdf(issue(kind="circular", context={"recipient": "各成员单位", "body": TWO_PAGES}))
+    assert page_count(pdf) == 2
+    [(number, column, width)] = page_numbers(page_lines(pdf, tmp_path, 1))
+    assert number == "1"
+    assert column > width / 2  # at the right
+    [(number, column, width)] = page_numbers(page_lines(pdf, tmp_path, 2))
+    assert number == "2"
+    assert column <= 2  # at the left, where the lines of text start
+
+
+def test_a_letter_has_no_number_on_its_first_page_and_its_second_on_the_left(issue, tmp_path):
+    """信函格式 (GB/T 9704 §10.1): 首页不显示页码; the pages after follow §7.5."""
+    pdf = render_pdf(issue(kind="letter", context={"recipient": "宣恩县交通运输局", "body": TWO_PAGES}))
+    assert page_count(pdf) == 2
+    assert page_numbers(page_lines(pdf, tmp_path, 1)) == []
+    [(number, column, _)] = page_numbers(page_lines(pdf, tmp_path, 2))
+    assert number == "2"
+    assert column <= 2  # at the left
+
+
 DPI = 150
 
 
