@@ -387,3 +387,11 @@ def test_only_a_letter_closes_its_first_page_with_a_red_line(issue, kind):
     pdf = render_pdf(issue(kind=kind))
     bottom_margin = [run for run in red_runs(pdf, x_mm=30) if run[0] > 297 - 35]
     assert bottom_margin == []
+
+
+def test_a_circular_has_one_red_line_as_wide_as_the_type_area_under_its_number(issue):
+    """文件格式 (§7.2.7): 发文字号之下4 mm处居中印一条与版心等宽的红色分隔线 (156 mm, from 28 mm to 184 mm)."""
+    pdf = render_pdf(issue(kind="circular"))
+    assert len(red_runs(pdf, x_mm=29)) == 1  # one line, not a double one
+    assert len(red_runs(pdf, x_mm=183)) == 1
+    assert red_runs(pdf, x_mm=27) == red_runs(pdf, x_mm=185) == []
