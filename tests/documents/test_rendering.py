@@ -395,3 +395,17 @@ def test_a_circular_has_one_red_line_as_wide_as_the_type_area_under_its_number(i
     assert len(red_runs(pdf, x_mm=29)) == 1  # one line, not a double one
     assert len(red_runs(pdf, x_mm=183)) == 1
     assert red_runs(pdf, x_mm=27) == red_runs(pdf, x_mm=185) == []
+
+
+@pytest.mark.parametrize("kind", ["letter", "receipt"])
+def test_a_letters_double_lines_are_170_mm_long(issue, kind):
+    """信函格式 (§10.1): 红色双线（上粗下细 / 上细下粗），线长均为170 mm，以版心为准居中: 7 mm out on each side of the
+    type area (28 to 184 mm), so from 21 to 191 mm; the closing one 20 mm above the page's bottom edge."""
+    pdf = render_pdf(issue(kind=kind))
+    for x_mm in (22, 190):
+        top_thick, top_thin, closing_thin, closing_thick = red_runs(pdf, x_mm=x_mm)
+        assert top_thick[0] < top_thin[0] < 60 < 270 < closing_thin[0] < closing_thick[0]
+        assert top_thick[1] - top_thick[0] > top_thin[1] - top_thin[0]  # 上粗下细
+        assert closing_thick[1] - closing_thick[0] > closing_thin[1] - closing_thin[0]  # 上细下粗
+        assert 297 - 21 <= closing_thick[1] <= 297 - 19  # its foot 20 mm from the bottom edge
+    assert red_runs(pdf, x_mm=20) == red_runs(pdf, x_mm=192) == []
