@@ -24,8 +24,8 @@ PAGE = 50
 
 
 def may_start(request, table: dict, action: str) -> bool:
-    """Whether the user's roles in the agency they act for allow `action` before there is a case (the list's
-    button to start one is shown only then; the form page refuses the others with 403)."""
+    """Whether the user's roles in the agency they act for allow `action` before there is a case: the list shows
+    its button to start one only then, and the form page refuses the others with 403."""
     agency = getattr(request, "agency", None) or None
     return agency is not None and may_ever(roles_of(request.user).get(agency.pk, set()), table, action)
 
@@ -77,7 +77,7 @@ def complaint_list(request):
 def complaint_new(request):
     """Record a complaint received by telephone, letter or visit; clock L1 starts from its reception."""
     agency = acting_agency(request, _("Choose the agency you act for first."))
-    if not may_ever(roles_of(request.user).get(agency.pk, set()), COMPLAINT_ALLOWED, "record"):
+    if not may_start(request, COMPLAINT_ALLOWED, "record"):
         # 403 before the form: a role that never may is not shown one to fill in (the workflow refuses it too)
         raise PermissionDenied(
             _("Only the handlers and heads of the receiving agency record its complaints.")
@@ -179,7 +179,7 @@ def assistance_list(request):
 def assistance_new(request):
     """Ask another agency for help with a case: the numbered 协助办理函 and clock L6 for the agency asked."""
     agency = acting_agency(request, _("Choose the agency you act for first."))
-    if not may_ever(roles_of(request.user).get(agency.pk, set()), ASSISTANCE_ALLOWED, "send"):
+    if not may_start(request, ASSISTANCE_ALLOWED, "send"):
         raise PermissionDenied(
             _("Only the handlers and heads of the requesting agency send its assistance letters.")
         )
