@@ -3,13 +3,18 @@ published adverse records, the honour list (守信激励), and the check "may th
 
 Everything here reads published records within their publication period only (CreditRecord.objects.public), and
 memos in force; a draft, an approved-but-unpublished, a revoked or a repaired record never appears. An expert's
-identity number is masked. The check is limited per address (credit/limits.py)."""
+identity number is masked. The check is limited per address (credit/limits.py).
 
+The register also holds entities that no public decision concerns: the parties of leads, the respondents of
+complaints (under the name a complainant typed), entities with draft records only. The check answers for them
+exactly as for a code it has never seen, so that it cannot be used to learn who is under investigation."""
+
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .identity import mask
@@ -53,8 +58,20 @@ def _find(code: str):
     )
 
 
-def _answer(entity, today) -> dict:
+def _answer(code: str, today) -> dict | None:
+    """What the check may say of `code` today, or None when nothing public concerns it: no record on the public
+    list, and no consequence of a published decision or a memo in force (restriction, points)."""
+    entity = _find(code)
+    if entity is None:
+        return None
     standing = standing_of(entity, today)
+    if not (
+        standing.restrictions
+        or standing.score
+        or standing.bonus
+        or CreditRecord.objects.public(today).filter(entity=entity).exists()
+    ):
+        return None
     return {
         # An organisation's name is public; a person's is not (评标专家 are confidential): whoever asks about an ID
         # number learns whether that person may serve, not who the register says it is.
@@ -91,11 +108,8 @@ def check(request):
         if not take_check_place(_address(request)):
             limited = True
         else:
-            entity = _find(code)
-            if entity is None:
-                unknown = True
-            else:
-                answer = _answer(entity, timezone.localdate())
+            answer = _answer(code, timezone.localdate())
+            unknown = answer is None
     status = 429 if limited else 200
     return TemplateResponse(
         request,
@@ -108,8 +122,14 @@ def check(request):
 def check_json(request):
     """GET ?code=… → {"may_trade": bool, "until": date or null, "reasons": [...]} for today (Asia/Shanghai).
 
-    An entity the register does not know has no records: it may trade, and "known" says so. 400 without a code,
-    429 past the limit."""
+    A code that no public decision concerns has no records: it may trade, and "known": false says so. 400 without a
+    code, 429 past the limit. The answer is in the portal's language (Chinese) whatever the visitor's language
+    cookie, so that a program reading it always reads the same words."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _check_json(request)
+
+
+def _check_json(request):
     code = request.GET.get("code", "").strip()
     if not code:
         return JsonResponse({"error": _("Give a unified social credit code: ?code=…")}, status=400)
@@ -118,16 +138,16 @@ def check_json(request):
             {"error": _("Too many checks from your address; try again in a minute.")}, status=429
         )
     today = timezone.localdate()
-    entity = _find(code)
-    if entity is None:
-        return JsonResponse(
-            {
-                "code": normalize(code),
-                "known": False,
-                "date": today.isoformat(),
-                "may_trade": True,
-                "until": None,
-                "reasons": [],
-            }
-        )
-    return JsonResponse({"known": True, **_answer(entity, today)}, json_dumps_params={"ensure_ascii": False})
+    answer = _answer(code, today)
+    if answer is None:
+        answer = {
+            "code": normalize(code),
+            "known": False,
+            "date": today.isoformat(),
+            "may_trade": True,
+            "until": None,
+            "reasons": [],
+        }
+    else:
+        answer = {"known": True, **answer}
+    return JsonResponse(answer, json_dumps_params={"ensure_ascii": False})

@@ -9,6 +9,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import F
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from deadlines.due import add_months
 
@@ -136,10 +138,20 @@ def _standing(records: list, thresholds: list, memos: list, on: datetime.date) -
         if record.restricted_until and record.decided_on <= on <= record.restricted_until:
             standing.restrictions.append(
                 Restriction(
-                    reason=f"{record.agency.name}于{_day(record.decided_on)}作出的处理（{record.rule.code} "
-                    f"{record.rule.description}，{record.get_penalty_display()}）"
+                    reason=_("%(agency)s's decision of %(day)s (%(rule)s %(description)s, %(penalty)s)")
+                    % {
+                        "agency": record.agency.name,
+                        "day": date_format(record.decided_on),
+                        "rule": record.rule.code,
+                        "description": record.rule.description,
+                        "penalty": record.get_penalty_display(),
+                    }
                     + (
-                        "；信用信息已修复，处理决定的限制期限不因修复解除" if record.state == repaired else ""
+                        _(
+                            "; the credit information was repaired, which does not end the decision's restriction"
+                        )
+                        if record.state == repaired
+                        else ""
                     ),
                     until=record.restricted_until,
                     source="record",
@@ -152,8 +164,16 @@ def _standing(records: list, thresholds: list, memos: list, on: datetime.date) -
             if threshold.restricts_trading:
                 standing.restrictions.append(
                     Restriction(
-                        reason=f"近{threshold.window_months}个月不良行为记分{points}分，达到{threshold.points_min}分"
-                        f"（{threshold.consequence}）",
+                        reason=_(
+                            "%(points)s adverse points in the last %(months)s months, reaching %(minimum)s "
+                            "(%(consequence)s)"
+                        )
+                        % {
+                            "points": points,
+                            "months": threshold.window_months,
+                            "minimum": threshold.points_min,
+                            "consequence": threshold.consequence,
+                        },
                         until=_threshold_end(valid, threshold, on),
                         source="threshold",
                     )
@@ -161,10 +181,10 @@ def _standing(records: list, thresholds: list, memos: list, on: datetime.date) -
     for memo in memos:
         number = memo.document.number if memo.document_id else memo.title
         standing.restrictions.append(
-            Restriction(reason=f"联合惩戒备忘录（{number}）", until=memo.restricted_until, source="memo")
+            Restriction(
+                reason=_("Joint punishment memo (%(number)s)") % {"number": number},
+                until=memo.restricted_until,
+                source="memo",
+            )
         )
     return standing
-
-
-def _day(day: datetime.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"

@@ -260,8 +260,7 @@ def test_unpublished_records_never_appear_publicly(
         assert other_entity.name not in page.content.decode()
     for code in (entity.uscc, other_entity.uscc):
         answer = client.get(reverse("credit:check_json"), {"code": code}).json()
-        assert (answer["may_trade"], answer["reasons"], answer["score"]) == (True, [], 0)
-        assert answer["good_conduct_points"] == 0
+        assert (answer["known"], answer["may_trade"], answer["reasons"]) == (False, True, [])
         assert "alert-danger" not in client.get(reverse("credit:check"), {"code": code}).content.decode()
     # Once published they show: the test would see them.
     published = make_record(entity, act="P1", decided_on=recently)
@@ -290,16 +289,59 @@ def test_the_check_says_why_and_until_when(client, make_record, entity, serious_
     assert answer["until"] in page.content.decode()
 
 
-def test_the_check_of_an_experts_id_number_does_not_name_the_expert(client, db):
+def test_the_check_of_an_experts_id_number_does_not_name_the_expert(client, make_record, serious_rule):
+    from credit.identity import check_character
+
+    number = "42282519800101123" + check_character("42282519800101123")
+    expert = MarketEntity.objects.create(name="李四", kind="person", id_number=number)
+    make_record(expert, rule=serious_rule, act="E1", decided_on=datetime.date.today())
+    answer = client.get(reverse("credit:check_json"), {"code": number}).json()
+    assert (answer["known"], answer["may_trade"], answer["name"]) == (True, False, "")
+    assert answer["code"] != number  # masked
+    page = client.get(reverse("credit:check"), {"code": number}).content.decode()
+    assert "李四" not in page
+    assert "alert-danger" in page
+
+
+def test_the_check_does_not_tell_who_is_on_the_register_without_a_public_decision(
+    client, make_record, entity, other_entity, recently
+):
+    """A lead's party, a complaint's respondent (entities entered by staff or typed by a complainant), an entity
+    with a draft record, an expert looked up by identity number: the check answers as for a code it never saw, so
+    it cannot tell anyone who is under investigation. Published, the same entity is known."""
     from credit.identity import check_character
 
     number = "42282519800101123" + check_character("42282519800101123")
     MarketEntity.objects.create(name="李四", kind="person", id_number=number)
-    answer = client.get(reverse("credit:check_json"), {"code": number}).json()
-    assert answer["may_trade"] is True
-    assert answer["name"] == ""
-    page = client.get(reverse("credit:check"), {"code": number}).content.decode()
-    assert "李四" not in page
+    make_record(other_entity, state="draft", act="D1", decided_on=recently)
+    never_seen = "91110000600037341L"
+    unknown = client.get(reverse("credit:check_json"), {"code": never_seen}).json()
+    for code in (entity.uscc, other_entity.uscc, number):
+        answer = client.get(reverse("credit:check_json"), {"code": code}).json()
+        assert answer == {**unknown, "code": code}
+        page = client.get(reverse("credit:check"), {"code": code}).content.decode()
+        for name in (entity.name, other_entity.name, "李四"):
+            assert name not in page
+        assert "今日可以参与交易" in page
+        assert "alert-danger" not in page
+    make_record(entity, act="P1", decided_on=recently)
+    answer = client.get(reverse("credit:check_json"), {"code": entity.uscc}).json()
+    assert (answer["known"], answer["name"]) == (True, entity.name)
+
+
+def test_the_checks_reasons_are_in_the_pages_language_and_the_json_always_in_chinese(
+    client, make_record, entity, serious_rule
+):
+    make_record(entity, rule=serious_rule, decided_on=datetime.date.today(), act="S1")
+    chinese = client.get(reverse("credit:check_json"), {"code": entity.uscc}).json()["reasons"][0]["reason"]
+    assert "作出的处理" in chinese
+    client.post(reverse("set_language"), {"language": "en"})
+    page = client.get(reverse("credit:check"), {"code": entity.uscc}).content.decode()
+    assert "s decision of" in page
+    assert "作出的处理" not in page
+    answer = client.get(reverse("credit:check_json"), {"code": entity.uscc}).json()
+    assert answer["reasons"][0]["reason"] == chinese
+    assert client.get(reverse("credit:check_json")).json()["error"].startswith("请")
 
 
 def test_the_check_of_an_unknown_code_and_without_a_code(db, client):
