@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "agencies.middleware.CurrentAgencyMiddleware",
+    "config.query_string.RefuseNulInQueryMiddleware",  # after the user and agency, which its 400 page shows
     "audit.middleware.RequestIdMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -1,0 +1,37 @@
+"""A NUL character in an address's query: PostgreSQL refuses it in any text, so every page answers 400 with what
+is wrong instead of failing at the database."""
+
+import pytest
+from django.urls import reverse
+
+PUBLIC = [
+    ("portal:verify", "code"),
+    ("portal:complaint_status", "code"),
+    ("credit:public_records", "q"),
+    ("credit:honour_list", "q"),
+    ("credit:check", "code"),
+    ("credit:check_json", "code"),
+]
+
+
+@pytest.mark.parametrize(("name", "parameter"), PUBLIC)
+def test_a_nul_in_a_public_pages_query_is_a_400_that_says_why(db, client, name, parameter):
+    assert client.get(reverse(name), {parameter: "9111"}).status_code in (200, 404)
+    response = client.get(reverse(name), {parameter: "91\x0011"})
+    assert response.status_code == 400
+    assert "无法识别的字符" in response.content.decode()
+
+
+def test_a_nul_in_a_query_key_or_a_staff_page(client_for, insider):
+    client = client_for(insider)
+    assert client.get(reverse("credit:index"), {"q": "a\x00b"}).status_code == 400
+    assert client.get(reverse("credit:index") + "?q%00=a").status_code == 400
+    response = client.get(reverse("credit:index"), {"q": "某公司"})
+    assert response.status_code == 200
+
+
+def test_djangos_own_400_page_renders_without_a_request(db, client):
+    """Django renders 400.html without the request (a host not allowed): the page still says what is wrong."""
+    response = client.get("/", HTTP_HOST="not-ours.example")
+    assert response.status_code == 400
+    assert "请求有误" in response.content.decode()
