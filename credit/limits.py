@@ -6,13 +6,16 @@ the check shows nothing that the public lists do not."""
 from django.core.cache import cache
 from django.utils import timezone
 
+from config.client_ip import limit_key
+
 CHECKS_PER_MINUTE = 30
 
 
 def take_check_place(address: str, *, now=None) -> bool:
-    """Count one check from `address` in the current minute; False when the minute's places are taken."""
+    """Count one check from `address` (an IPv6 address by its /64) in the current minute; False when the minute's
+    places are taken."""
     now = now or timezone.now()
-    key = f"credit-check:{address}:{now:%Y%m%d%H%M}"
+    key = f"credit-check:{limit_key(address)}:{now:%Y%m%d%H%M}"
     cache.add(key, 0, timeout=120)
     try:
         count = cache.incr(key)

@@ -46,3 +46,8 @@ def test_the_settings_in_env_reach_the_processes_and_the_proxy_in_front_is_trust
     assert {"path": ".env", "required": False} in portal["env_file"]
     for name in ("web", "worker", "beat"):
         assert SERVICES[name]["environment"]["PROXY_COUNT"] == "${PROXY_COUNT:-1}"
+
+
+def test_gunicorn_is_published_to_the_proxy_on_this_host_only():
+    # X-Forwarded-For is trusted as far as PROXY_COUNT says: a client reaching gunicorn directly would write it.
+    assert all(port.startswith("127.0.0.1:") for port in SERVICES["web"]["ports"])

@@ -363,6 +363,15 @@ def test_the_check_is_limited_per_address(db, client):
     assert client.get(reverse("credit:check_json"), {"code": "X"}).status_code == 429
 
 
+def test_the_check_limit_counts_an_ipv6_network_not_each_of_its_addresses(db, client):
+    def check(address):
+        return client.get(reverse("credit:check_json"), {"code": "X"}, REMOTE_ADDR=address).status_code
+
+    assert {check(f"2001:db8:1:2::{n:x}") for n in range(1, 31)} == {200}
+    assert check("2001:db8:1:2:ffff::1") == 429
+    assert check("2001:db8:1:3::1") == 200
+
+
 def test_entering_and_correcting_an_entity(client_for, insider, supervisor, nobody):
 
     client = client_for(insider)
