@@ -360,6 +360,7 @@ class OnlineComplaintForm(ComplaintDetailsForm):
     """The public's form (鄂尔多斯 第九条): the department to complain to, and the details."""
 
     agency = forms.ModelChoiceField(label=_("Department"), queryset=Agency.objects.none())
+    MAX_FILES = 5  # portal.middleware caps the size of a public post by it
     ONLINE_KINDS = [
         Agency.Kind.SUPERVISORY,
         Agency.Kind.FINANCE,
@@ -376,11 +377,15 @@ class OnlineComplaintForm(ComplaintDetailsForm):
             .order_by("region__code", "name")
         )
         self.fields["agency"].label_from_instance = lambda agency: f"{agency.region.name} · {agency.name}"
-        self.fields["files"].help_text = _("Up to 5 files: PDF, scans, photos, Word, Excel, OFD, recordings.")
+        self.fields["files"].help_text = _(
+            "Up to %(count)s files: PDF, scans, photos, Word, Excel, OFD, recordings."
+        ) % {"count": self.MAX_FILES}
         self.order_fields(["agency"])
 
     def clean_files(self):
         files = self.cleaned_data["files"]
-        if len(files) > 5:
-            raise ValidationError(_("Attach at most 5 files."), code="too_many_files")
+        if len(files) > self.MAX_FILES:
+            raise ValidationError(
+                _("Attach at most %(count)s files."), code="too_many_files", params={"count": self.MAX_FILES}
+            )
         return files

@@ -22,6 +22,11 @@ class PortalFormMixin:
             if isinstance(field, forms.ModelChoiceField) and field.empty_label == DJANGO_EMPTY_LABEL:
                 field.empty_label = _("Please choose")  # Django's dashes say nothing to a clerk or a citizen
 
+    @property
+    def field_errors(self) -> bool:
+        """Whether a field is in error, not only the form as a whole (forms/_banner.html)."""
+        return any(name in self.fields for name in self.errors)
+
     def full_clean(self):
         super().full_clean()
         for name in self.errors:

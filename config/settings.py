@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.PublicPostSizeMiddleware",  # refuses too large a post before the CSRF check reads it
     "agencies.middleware.CurrentAgencyMiddleware",
     "config.query_string.RefuseNulInQueryMiddleware",  # after the user and agency, which its 400 page shows
     "audit.middleware.RequestIdMiddleware",

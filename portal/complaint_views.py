@@ -30,7 +30,12 @@ def complaint_online(request):
                     "Too many submissions from your network in this hour. Please try again later, or telephone the department."
                 ),
             )
-            return TemplateResponse(request, "portal/complaint_form.html", {"form": form}, status=429)
+            return TemplateResponse(
+                request,
+                "portal/complaint_form.html",
+                {"form": form, "files_dropped": bool(request.FILES)},
+                status=429,
+            )
         data = form.cleaned_data
         try:
             complaint = complaint_record(

@@ -104,6 +104,69 @@ def test_the_online_channel_takes_a_limited_number_per_address_and_hour(client, 
     assert other.status_code == 302
 
 
+def test_the_online_limit_counts_an_ipv6_network_not_each_of_its_addresses(client, agency, settings):
+    settings.ONLINE_COMPLAINTS_PER_HOUR = 2
+    statuses = [
+        client.post(
+            reverse("portal:complaint_new"),
+            {"agency": agency.pk, **details()},
+            REMOTE_ADDR=f"2001:db8:1:2::{n}",
+        ).status_code
+        for n in range(1, 4)
+    ]
+    assert statuses == [302, 302, 429]
+    other = client.post(
+        reverse("portal:complaint_new"), {"agency": agency.pk, **details()}, REMOTE_ADDR="2001:db8:1:3::1"
+    )
+    assert other.status_code == 302
+
+
+def test_behind_a_proxy_that_adds_the_port_the_address_is_kept_without_it(client, agency, settings):
+    settings.PROXY_COUNT = 1
+    for forwarded in ("203.0.113.9:5678", "not-an-ip"):
+        response = client.post(
+            reverse("portal:complaint_new"),
+            {"agency": agency.pk, **details()},
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=forwarded,
+        )
+        assert response.status_code == 302
+    assert sorted(Complaint.objects.values_list("submitted_from", flat=True)) == ["10.0.0.2", "203.0.113.9"]
+
+
+def test_past_the_limit_the_form_asks_for_the_files_again_and_marks_no_field(client, agency, settings):
+    settings.ONLINE_COMPLAINTS_PER_HOUR = 1
+    online(client, agency)
+    response = client.post(
+        reverse("portal:complaint_new"),
+        {"agency": agency.pk, **details(), "files": [SimpleUploadedFile("照片.pdf", PDF)]},
+    )
+    assert response.status_code == 429
+    assert "请重新选择附件" in response.text
+    assert "请修改下面标出的内容" not in response.text  # no field is marked: the limit says what is wrong
+    assert "中标人项目经理有在建工程。" in response.text
+    field_error = online(client, agency, complainant_phone="")
+    assert "请修改下面标出的内容" in field_error.text
+
+
+def test_a_public_post_larger_than_the_form_can_take_is_refused_unread(agency, settings, client_for, insider):
+    from django.test import Client
+
+    settings.EVIDENCE_MAX_BYTES = 1024 * 1024  # the cap: 5 files of 1 MB, and 1 MB for the typed fields
+    big = {
+        "agency": agency.pk,
+        **details(),
+        "files": [SimpleUploadedFile("录音.pdf", PDF + b"0" * 7 * 1024 * 1024)],
+    }
+    # Without a CSRF token: the refusal comes before the CSRF check, which would read the whole post.
+    response = Client(enforce_csrf_checks=True).post(reverse("portal:complaint_new"), big)
+    assert response.status_code == 413
+    assert "最多可附 5 个文件，每个不超过 1 MB" in response.text
+    assert not Complaint.objects.exists()
+    # Staff are bound by the limit per file only.
+    assert client_for(insider).post(reverse("portal:complaint_new"), big).status_code == 400
+
+
 @transactional
 def test_two_submissions_at_once_cannot_both_take_the_last_place(agency, settings):
     from django.test import Client
