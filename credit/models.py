@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from deadlines.due import add_months
+from deadlines.due import add_months, local_date
 
 from .identity import mask, validate_id_number
 from .querysets import (
@@ -321,7 +321,8 @@ class CreditRecord(ConcurrentTransitionMixin, models.Model):
         return reverse("credit:record_detail", args=[self.pk])
 
     def fill_dates(self) -> None:
-        """Validity, publication and restriction from the rule, counted from the decision date."""
+        """Validity and restriction from the rule, counted from the decision date; the publication as it would end
+        if the record were published on that day (publish() counts it again from the day it is)."""
         rule = self.rule
         self.points = rule.points
         self.valid_until = add_months(self.decided_on, rule.validity_months) - datetime.timedelta(days=1)
@@ -330,8 +331,15 @@ class CreditRecord(ConcurrentTransitionMixin, models.Model):
             if rule.restriction_months
             else None
         )
-        publication = add_months(self.decided_on, rule.publication_months) - datetime.timedelta(days=1)
-        self.publication_until = max(publication, self.restricted_until or publication)
+        self.publication_until = self._publication_end(self.decided_on)
+
+    def _publication_end(self, published_on: datetime.date) -> datetime.date:
+        """发改法规〔2008〕1531号: the record is published for six months (the rule's publication_months), or until the
+        restriction the decision imposed ends when that is later. The months run from the publication: a record
+        published late is still shown for its full period, not for what is left of it counted from the decision
+        (which could be nothing)."""
+        publication = add_months(published_on, self.rule.publication_months) - datetime.timedelta(days=1)
+        return max(publication, self.restricted_until or publication)
 
     @transition(field=state, source=State.DRAFT, target=State.APPROVED)
     def approve(self, *, by, at):
@@ -340,6 +348,7 @@ class CreditRecord(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=State.APPROVED, target=State.PUBLISHED)
     def publish(self, *, at):
         self.published_at = at
+        self.publication_until = self._publication_end(max(self.decided_on, local_date(at)))
 
     @transition(field=state, source=[State.DRAFT, State.APPROVED, State.PUBLISHED], target=State.REVOKED)
     def revoke(self, *, at, reason):

@@ -1,12 +1,15 @@
 """Credit fixtures over the shared personas (tests/conftest.py): rules, thresholds, entities and records."""
 
+import contextlib
 import datetime
 
 import pytest
+import time_machine
 
 from agencies.models import Membership
 from credit.models import CreditRecord, CreditRule, CreditThreshold, EntityRole, MarketEntity
 from credit.workflows import record_approve, record_create, record_publish
+from deadlines.due import LEGAL_TZ
 from tests.factories import MembershipFactory
 
 BIDDER_USCC = "91110000600037341L"
@@ -90,7 +93,17 @@ def recently():
 
 @pytest.fixture
 def make_record(insider, colleague, agency, rule):
-    def make(entity, *, state="published", decided_on=None, rule=rule, act="宣住建罚〔2026〕1号", **extra):
+    def make(
+        entity,
+        *,
+        state="published",
+        decided_on=None,
+        published_on=None,
+        rule=rule,
+        act="宣住建罚〔2026〕1号",
+        **extra,
+    ):
+        """A record of `entity`, taken to `state`; published today, or at ten in the morning of `published_on`."""
         record = record_create(
             actor=insider,
             agency=agency,
@@ -106,7 +119,15 @@ def make_record(insider, colleague, agency, rule):
         if state in ("approved", "published"):
             record = record_approve(actor=colleague, record=record)
         if state == "published":
-            record = record_publish(actor=insider, record=record)
+            day = (
+                time_machine.travel(
+                    datetime.datetime.combine(published_on, datetime.time(10), LEGAL_TZ), tick=False
+                )
+                if published_on
+                else contextlib.nullcontext()
+            )
+            with day:
+                record = record_publish(actor=insider, record=record)
         return record
 
     return make

@@ -241,7 +241,7 @@ def test_a_rule_with_a_restriction_stops_trading_until_its_end(make_record, enti
 
 
 def test_records_expire_when_validity_and_publication_have_ended(make_record, entity):
-    record = make_record(entity, decided_on=D(2025, 1, 10), act="A1")
+    record = make_record(entity, decided_on=D(2025, 1, 10), published_on=D(2025, 1, 10), act="A1")
     with time_machine.travel(datetime.datetime(2026, 1, 9, 12), tick=False):
         assert records_expire() == 0
     with time_machine.travel(datetime.datetime(2026, 1, 11, 12), tick=False):
@@ -256,7 +256,7 @@ def test_beat_expires_records_every_hour(make_record, entity):
 
     entry = app.conf.beat_schedule["expire-credit-records"]
     assert (entry["task"], entry["schedule"]) == (records_expire_task.name, 3600.0)
-    record = make_record(entity, decided_on=D(2025, 1, 10), act="A1")
+    record = make_record(entity, decided_on=D(2025, 1, 10), published_on=D(2025, 1, 10), act="A1")
     with time_machine.travel(datetime.datetime(2026, 1, 11, 12), tick=False):
         assert records_expire_task.apply().get() == 1
     assert CreditRecord.objects.get(pk=record.pk).state == "expired"

@@ -90,7 +90,9 @@ def test_an_application_open_when_its_record_ends_is_closed_with_it(
 
     revoked = repair_apply(actor=insider, record=record, applicant="某建设集团有限公司", reasons="已整改")
     record_revoke(actor=colleague, record=record, reason="原处罚决定被复议撤销")
-    old = make_record(entity, decided_on=datetime.date(2020, 1, 1), act="OLD")
+    old = make_record(
+        entity, decided_on=datetime.date(2020, 1, 1), published_on=datetime.date(2020, 1, 1), act="OLD"
+    )
     expired = repair_apply(actor=insider, record=old, applicant="某建设集团有限公司", reasons="已整改")
     assert records_expire() == 1
     for application, why in ((revoked, "撤销"), (expired, "期满")):

@@ -272,8 +272,30 @@ def test_unpublished_records_never_appear_publicly(
 
 
 def test_a_record_past_its_publication_leaves_the_public_list(client, make_record, entity):
-    make_record(entity, decided_on=datetime.date(2025, 1, 1), act="OLD")  # published until 2025-06-30
+    make_record(
+        entity, decided_on=datetime.date(2025, 1, 1), published_on=datetime.date(2025, 1, 2), act="OLD"
+    )
     assert entity.name not in client.get(reverse("credit:public_records")).content.decode()
+
+
+def test_a_record_published_late_is_listed_for_its_whole_period_from_its_publication(
+    client, make_record, entity
+):
+    """Decided on 1 January, published on 1 August: six months of publication run from 1 August (发改法规〔2008〕1531号),
+    where counting from the decision would have ended them before the record was ever shown."""
+    import time_machine
+
+    record = make_record(entity, decided_on=datetime.date(2025, 1, 1), published_on=datetime.date(2025, 8, 1))
+    assert record.publication_until == datetime.date(2026, 1, 31)
+    for day, listed in (
+        (datetime.date(2025, 8, 1), True),
+        (datetime.date(2026, 1, 31), True),
+        (datetime.date(2026, 2, 1), False),
+    ):
+        with time_machine.travel(datetime.datetime(day.year, day.month, day.day, 12), tick=False):
+            assert (entity.name in client.get(reverse("credit:public_records")).content.decode()) is listed, (
+                day
+            )
 
 
 def test_the_check_says_why_and_until_when(client, make_record, entity, serious_rule):
