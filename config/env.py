@@ -156,6 +156,24 @@ def env_broker(name: str, default: str) -> str:
     return value
 
 
+def env_cache(name: str, default: str) -> dict:
+    """Django's CACHES from a URL: locmem:// (each process its own), or a Redis server as redis://host:6379/1,
+    rediss:// or unix:///path/redis.sock (shared by every process, so that a limit kept in the cache holds across
+    gunicorn workers)."""
+    value = os.environ.get(name) or default
+    scheme = urlsplit(value).scheme
+    if scheme == "locmem":
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    if scheme in {"redis", "rediss", "unix"}:
+        return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": value}}
+    raise _bad(
+        name,
+        value,
+        f"unsupported cache {scheme!r}; use locmem:// or redis://",
+        f"{name}=redis://redis:6379/1",
+    )
+
+
 def _clock(text: str) -> time:
     hours, minutes = text.strip().split(":")
     return time(int(hours), int(minutes))

@@ -12,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from .env import (
     env_bool,
     env_broker,
+    env_cache,
     env_database,
     env_email,
     env_int,
@@ -214,6 +215,11 @@ FILE_UPLOAD_PERMISSIONS = 0o440
 # Email -------------------------------------------------------------------------------------------------------
 
 globals().update(env_email("EMAIL_URL", "console://"))
+
+# Cache ---------------------------------------------------------------------------------------------------------
+
+# Holds the public credit check's limit (credit/limits.py): per process by default, shared with Redis.
+CACHES = env_cache("CACHE_URL", "locmem://")
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@portal.invalid")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -4,9 +4,9 @@
 set -euo pipefail
 
 # Runtime packages (see run.sh), PostgreSQL for the suite, Debian's chromium for the browser tests, poppler-utils
-# (pdftotext, pdffonts) to read the PDFs back.
+# (pdftotext, pdffonts) to read the PDFs back, Redis for the tests of the shared cache (each starts its own).
 . "$(dirname "$0")/bootstrap.sh" libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext \
-    postgresql chromium poppler-utils
+    postgresql chromium poppler-utils redis-server
 
 WORK=$(mktemp -d /tmp/portal-test.XXXXXX)
 . "$ROOT/scripts/postgres.sh"
