@@ -35,3 +35,13 @@ def test_djangos_own_400_page_renders_without_a_request(db, client):
     response = client.get("/", HTTP_HOST="not-ours.example")
     assert response.status_code == 400
     assert "请求有误" in response.content.decode()
+
+
+def test_a_refused_csrf_token_gets_the_portals_page_that_says_what_to_do(db):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(reverse("portal:complaint_new"), {})
+    assert response.status_code == 403
+    text = response.content.decode()
+    assert "请返回并刷新页面，然后重新提交" in text
+    assert "表单未能提交" in text
