@@ -1,5 +1,5 @@
-"""A NUL character in an address's query: PostgreSQL refuses it in any text, so every page answers 400 with what
-is wrong instead of failing at the database."""
+"""The error pages say what is wrong and what to do. A NUL character in an address's query: PostgreSQL refuses it in
+any text, so every page answers 400 instead of failing at the database. A refused CSRF token: the portal's page."""
 
 import pytest
 from django.urls import reverse
