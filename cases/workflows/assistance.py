@@ -42,9 +42,10 @@ def assistance_send(
     submission_key=None,
 ) -> AssistanceRequest:
     """Ask `assistant` for help with a case of `requester`: the numbered letter, the evidence, clock L6 for the
-    agency asked, a message to its handlers. Sent once per `submission_key`."""
+    agency asked, a message to its handlers. Sent once per `submission_key`; the same form sent again to another
+    agency is refused, not answered with the letter to the first."""
     return created_once(
-        AssistanceRequest.objects.filter(requester=requester, sent_by=actor),
+        AssistanceRequest.objects.filter(requester=requester, sent_by=actor, assistant=assistant),
         submission_key,
         lambda: _assistance_create(
             actor=actor, requester=requester, assistant=assistant, case_summary=case_summary, matters=matters,

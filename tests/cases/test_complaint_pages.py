@@ -378,6 +378,25 @@ def test_a_form_sent_again_to_another_agency_is_refused(client, agency, other_ag
     assert Complaint.objects.get().agency == agency
 
 
+def test_an_assistance_letter_sent_again_to_another_agency_is_refused(
+    client_for, insider, other_agency, foreign_agency
+):
+    """The back button, then another agency asked: not the first letter shown as if sent to the second."""
+    client = client_for(insider)
+    letter = {
+        "submission_key": str(uuid.uuid4()),
+        "assistant": other_agency.pk,
+        "case_summary": "案情。",
+        "matters": "请提供资料。",
+        "reasons": "核实。",
+    }
+    assert client.post(reverse("cases:assistance_new"), letter).status_code == 302
+    again = client.post(reverse("cases:assistance_new"), {**letter, "assistant": foreign_agency.pk})
+    assert again.status_code == 400
+    assert "此表单已提交过" in again.text
+    assert AssistanceRequest.objects.get().assistant == other_agency
+
+
 @transactional
 def test_two_online_submits_of_one_form_at_once_file_one_complaint(agency):
     from django.test import Client
