@@ -18,6 +18,7 @@ from agencies.people import roles_of
 from agencies.querysets import supervised_region_ids
 from audit.services import audit_record
 from config.exports import FORMATS, export
+from config.submissions import SENT_BEFORE
 from credit.services import market_entity
 from documents.services import DocumentError
 
@@ -90,7 +91,11 @@ def form_page(request, template: str, context: dict, *, valid: bool, run, done, 
         except (ConcurrentTransition, TransitionNotAllowed):
             return conflict_page(request, context["lead"])
         except ValidationError as error:
-            context["form"].add_error(error_field, error)
+            # `error_field` is where the workflow's own refusals belong (a lead's files); a form sent before is
+            # refused as a whole.
+            context["form"].add_error(
+                None if getattr(error, "code", None) == SENT_BEFORE else error_field, error
+            )
         except DocumentError as error:  # the agency cannot issue documents yet (no 机关代字), as in run_step
             context["form"].add_error(None, str(error))
         else:

@@ -100,6 +100,25 @@ def test_submitting_the_same_form_twice_files_one_lead(client_for, insider):
     assert first.url == second.url
 
 
+def test_the_same_form_sent_again_for_another_agency_says_so_above_the_form(
+    client_for, insider, other_agency
+):
+    from agencies.models import Membership
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(user=insider, agency=other_agency, role=Membership.Role.HANDLER)
+    client, data = client_for(insider), lead_data()
+    assert client.post(reverse("cases:lead_new"), data).status_code == 302
+    client.post(reverse("agencies:switch"), {"agency": other_agency.pk, "next": "/"})
+    again = client.post(reverse("cases:lead_new"), data)
+    assert again.status_code == 400
+    assert again.context["form"].non_field_errors() == [
+        "此表单已提交过，不能改后再次提交：如需另行提交，请重新打开表单。"
+    ]
+    assert not again.context["form"].errors.get("files")
+    assert Lead.objects.count() == 1
+
+
 @transactional
 def test_two_submits_of_one_form_at_once_file_one_lead(client_for, insider):
     from django.test import Client
