@@ -257,11 +257,14 @@ def memo_acknowledge(*, actor, part: MemoExecution, request=None, seen_state=Non
 @transaction.atomic
 def memo_execute(*, actor, part: MemoExecution, note: str, request=None, seen_state=None) -> MemoExecution:
     """A member agency records how it executed its measure (a handler or head): its clock M1 is met."""
-    # Lock order as everywhere: clocks before the items they time (dashboards/notices.py).
-    clock_ids = list(
-        Deadline.objects.select_for_update().filter(credit_memo_part__pk=part.pk).values_list("pk", flat=True)
-    )
+    # Lock order as everywhere: the item a clock times, then its clocks (dashboards/notices.py). A notice on the
+    # part's clock locks the part first too (deadlines.clocks.lock_target): the other order deadlocked with it.
     part = _locked_part(part)
+    clock_ids = list(
+        Deadline.objects.select_for_update(of=("self",))
+        .filter(credit_memo_part__pk=part.pk)
+        .values_list("pk", flat=True)
+    )
     require_role(
         actor, part.agency, {HANDLER, HEAD}, _("Only the agency the memo was sent to records its execution.")
     )
