@@ -30,8 +30,10 @@ from .common import (
 
 
 def _locked_assignment(assignment: Assignment, actor, seen_state) -> Assignment:
-    # Lock order: the clock, then the assignment (as the deadline engine and its receivers do).
-    clock_id = Assignment.objects.values_list("clock_id", flat=True).get(pk=assignment.pk)
+    # Lock order: the decision its clock runs on, then the clock, then the assignment. A supervision notice on the
+    # clock locks the decision first too (deadlines.clocks.lock_target): the clock first deadlocked with it.
+    decision_id, clock_id = Assignment.objects.values_list("decision_id", "clock_id").get(pk=assignment.pk)
+    list(Decision.objects.select_for_update().filter(pk=decision_id).values_list("pk", flat=True))
     if clock_id is not None:
         from deadlines.models import Deadline
 

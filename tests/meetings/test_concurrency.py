@@ -53,3 +53,37 @@ def test_one_progress_report_sent_twice_at_once_is_kept_once(body, cast, agency,
     first, second = run_concurrently(report)
     assert first == second
     assert Progress.objects.count() == 1
+
+
+@transactional
+def test_completing_a_share_while_a_notice_on_its_clock_is_half_way_waits_for_the_notice(
+    body, cast, agency, member_agency
+):
+    """A supervision notice on a share's clock J1 locks the decision the clock runs on first
+    (deadlines.clocks.lock_target), then the clock: completing the share must take them in the same order, or
+    the two deadlock (PostgreSQL aborts one)."""
+    from datetime import date
+
+    from deadlines.clocks import lock_target
+    from deadlines.models import Deadline
+    from tests.concurrency import in_another_transaction, someone_waits_for_a_lock
+
+    meeting = held(body, cast, [agency, member_agency])
+    workflows.meeting_record_minutes(
+        actor=cast["office_clerk"],
+        meeting=meeting,
+        summary="纪要",
+        decisions=[{"text": "整改", "agencies": [agency], "due_date": date(2027, 1, 8)}],
+    )
+    assignment = Assignment.objects.get()
+    clock = Deadline.objects.get(pk=assignment.clock_id)
+
+    def then_the_clock():
+        if not someone_waits_for_a_lock():
+            return False
+        Deadline.objects.select_for_update().get(pk=clock.pk)
+        return True
+
+    with in_another_transaction(lambda: lock_target(clock), commit_when=then_the_clock):
+        workflows.assignment_complete(actor=cast["insider"], assignment=assignment, text="已整改")
+    assert Deadline.objects.get(pk=clock.pk).state == Deadline.State.MET
