@@ -1,7 +1,8 @@
-"""Query strings the database cannot take. PostgreSQL refuses a NUL character in any text it is given, so a search
-or a code typed with %00 in the address would reach it and fail as a 500. No page of the portal has a use for a NUL
-in its address: such a request is answered here, once for every view, with a 400 that says what is wrong. (Posted
-forms need no such guard: Django's form fields refuse NUL characters with a field error.)"""
+"""Addresses the database cannot take. PostgreSQL refuses a NUL character in any text it is given, so a search or a
+code typed with %00 in the address, in its query or in its path (a document's verification code, /public/verify/<code>/)
+would reach it and fail as a 500. No page of the portal has a use for a NUL in its address: such a request is
+answered here, once for every view, with a 400 that says what is wrong. (Posted forms need no such guard: Django's
+form fields refuse NUL characters with a field error.)"""
 
 from django.template.response import TemplateResponse
 
@@ -11,7 +12,7 @@ class RefuseNulInQueryMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if any(
+        if "\x00" in request.path_info or any(
             "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
         ):
             return TemplateResponse(request, "400.html", status=400).render()

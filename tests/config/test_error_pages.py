@@ -22,6 +22,14 @@ def test_a_nul_in_a_public_pages_query_is_a_400_that_says_why(db, client, name, 
     assert "无法识别的字符" in response.content.decode()
 
 
+def test_a_nul_in_a_public_pages_path_is_a_400_too(db, client):
+    """The verification code printed under a document's QR code is part of the path: a NUL there is refused alike."""
+    assert client.get(reverse("portal:verify_code", args=["ABCD"])).status_code == 200
+    response = client.get("/public/verify/AB%00CD/")
+    assert response.status_code == 400
+    assert "无法识别的字符" in response.content.decode()
+
+
 def test_a_nul_in_a_query_key_or_a_staff_page(client_for, insider):
     client = client_for(insider)
     assert client.get(reverse("credit:index"), {"q": "a\x00b"}).status_code == 400
