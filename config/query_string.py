@@ -15,5 +15,5 @@ class RefuseNulInQueryMiddleware:
         if "\x00" in request.path_info or any(
             "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
         ):
-            return TemplateResponse(request, "400.html", status=400).render()
+            return TemplateResponse(request, "400.html", {"nul": True}, status=400).render()
         return self.get_response(request)

@@ -39,10 +39,14 @@ def test_a_nul_in_a_query_key_or_a_staff_page(client_for, insider):
 
 
 def test_djangos_own_400_page_renders_without_a_request(db, client):
-    """Django renders 400.html without the request (a host not allowed): the page still says what is wrong."""
+    """Django renders 400.html without the request (a host not allowed, too many fields or files in a post): the page
+    says the request could not be read, and nothing of a NUL character it did not have."""
     response = client.get("/", HTTP_HOST="not-ours.example")
     assert response.status_code == 400
-    assert "请求有误" in response.content.decode()
+    text = response.content.decode()
+    assert "请求有误" in text
+    assert "平台无法处理该请求" in text
+    assert "NUL" not in text
 
 
 def test_a_refused_csrf_token_gets_the_portals_page_that_says_what_to_do(db):
