@@ -50,27 +50,26 @@ def honour_list(request):
 
 
 def _find(code: str):
+    """The entity of a credit code, else of an expert's identity number: one query, found or not."""
     code = normalize(code)
     if not code:
         return None
-    return (
-        MarketEntity.objects.filter(uscc=code).first() or MarketEntity.objects.filter(id_number=code).first()
+    found = sorted(
+        MarketEntity.objects.filter(Q(uscc=code) | Q(id_number=code))[:2], key=lambda e: e.uscc != code
     )
+    return found[0] if found else None
 
 
 def _answer(code: str, today) -> dict | None:
     """What the check may say of `code` today, or None when nothing public concerns it: no record on the public
-    list, and no consequence of a published decision or a memo in force (restriction, points)."""
+    list, and no consequence of a published decision or a memo in force (restriction, points). A code the register
+    does not hold runs the same queries, for an entity that cannot exist: the time the check takes does not tell
+    whether the register holds the code."""
     entity = _find(code)
-    if entity is None:
-        return None
-    standing = standing_of(entity, today)
-    if not (
-        standing.restrictions
-        or standing.score
-        or standing.bonus
-        or CreditRecord.objects.public(today).filter(entity=entity).exists()
-    ):
+    subject = entity or MarketEntity(pk=0)
+    standing = standing_of(subject, today)
+    public = CreditRecord.objects.public(today).filter(entity_id=subject.pk).exists()
+    if entity is None or not (standing.restrictions or standing.score or standing.bonus or public):
         return None
     return {
         # An organisation's name is public; a person's is not (评标专家 are confidential): whoever asks about an ID

@@ -351,6 +351,29 @@ def test_the_check_does_not_tell_who_is_on_the_register_without_a_public_decisio
     assert (answer["known"], answer["name"]) == (True, entity.name)
 
 
+def test_the_check_takes_as_long_for_an_entity_no_public_decision_concerns_as_for_an_unknown_code(
+    client, make_record, entity, other_entity, recently
+):
+    """Not only the same answer: the same queries, so that the time the check takes does not tell that the register
+    holds the entity (a lead's party, a complaint's respondent, an entity with a draft record)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from credit.identity import check_character
+
+    number = "42282519800101123" + check_character("42282519800101123")
+    MarketEntity.objects.create(name="李四", kind="person", id_number=number)
+    make_record(other_entity, state="draft", act="D1", decided_on=recently)
+
+    def queries(code):
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(reverse("credit:check_json"), {"code": code}).json()["known"] is False
+        return len(context.captured_queries)
+
+    never_seen = queries("91110000600037341X")
+    assert [queries(code) for code in (entity.uscc, other_entity.uscc, number)] == [never_seen] * 3
+
+
 def test_the_checks_reasons_are_in_the_pages_language_and_the_json_always_in_chinese(
     client, make_record, entity, serious_rule
 ):
