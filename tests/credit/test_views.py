@@ -69,6 +69,20 @@ def test_an_unpublished_record_is_its_agencys_and_supervisors_only(
     assert client_for(foreign_supervisor).get(draft.get_absolute_url()).status_code == 404
 
 
+def test_an_unpublished_record_gives_its_publication_from_the_day_it_is_published(
+    client_for, insider, make_record, entity
+):
+    """Decided on 1 January and not yet published: its publication is counted from the day it will be
+    (CreditRecord.publish), so the page gives no end counted from the decision, which would already have passed."""
+    approved = make_record(entity, state="approved", decided_on=datetime.date(2025, 1, 1), act="A1")
+    page = client_for(insider).get(approved.get_absolute_url()).content.decode()
+    assert "2025-06-30" not in page
+    assert "自发布之日起 6 个月" in page
+    published = make_record(entity, decided_on=datetime.date(2025, 1, 1), act="A2")
+    page = client_for(insider).get(published.get_absolute_url()).content.decode()
+    assert published.publication_until.isoformat() in page
+
+
 def test_the_outsider_sees_a_published_record_but_cannot_act_on_it(client_for, outsider, make_record, entity):
     record = make_record(entity, act="P1")
     client = client_for(outsider)
