@@ -125,7 +125,9 @@ def check_json(request):
     code, 429 past the limit. The answer is in the portal's language (Chinese) whatever the visitor's language
     cookie, so that a program reading it always reads the same words."""
     with translation.override(settings.LANGUAGE_CODE):
-        return _check_json(request)
+        response = _check_json(request)
+    response.headers["Content-Language"] = settings.LANGUAGE_CODE  # the answer's, not the visitor's
+    return response
 
 
 def _check_json(request):

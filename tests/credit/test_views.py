@@ -398,8 +398,9 @@ def test_the_checks_reasons_are_in_the_pages_language_and_the_json_always_in_chi
     page = client.get(reverse("credit:check"), {"code": entity.uscc}).content.decode()
     assert "s decision of" in page
     assert "作出的处理" not in page
-    answer = client.get(reverse("credit:check_json"), {"code": entity.uscc}).json()
-    assert answer["reasons"][0]["reason"] == chinese
+    response = client.get(reverse("credit:check_json"), {"code": entity.uscc})
+    assert response.json()["reasons"][0]["reason"] == chinese
+    assert response.headers["Content-Language"] == "zh-hans"
     assert client.get(reverse("credit:check_json")).json()["error"].startswith("请")
 
 
