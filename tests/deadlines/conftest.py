@@ -29,7 +29,7 @@ def national(db):
 
 @pytest.fixture
 def import_2027(national):
-    def run():
-        return calendar_import(calendar=national, text=CALENDAR_2027, source="2027.csv")
+    def run(now=None):
+        return calendar_import(calendar=national, text=CALENDAR_2027, source="2027.csv", now=now)
 
     return run

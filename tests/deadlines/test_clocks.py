@@ -122,7 +122,7 @@ def test_a_recomputation_that_gives_more_time_reopens_an_overdue_clock(agency, i
     sweep(at(2027, 1, 5, 0, 30))  # past the provisional 4 January
     deadline.refresh_from_db()
     assert deadline.state == "overdue"
-    import_2027()  # with the real New Year holiday the clock runs until 5 January
+    import_2027(now=at(2027, 1, 5, 1))  # with the real New Year holiday the clock runs until 5 January
     deadline.refresh_from_db()
     assert deadline.state == "open"
     assert deadline.due_at == at(2027, 1, 5, 23, 59, 59, 999999)
@@ -183,9 +183,11 @@ def test_reopening_is_recorded_and_told_to_those_who_heard_it_was_late(
 
     deadline = deadline_start(rule="L3", target=agency, agency=agency, triggered_at=at(2026, 12, 28, 9))
     sweep(at(2027, 1, 5, 0, 30))
-    import_2027()
+    import_2027(now=at(2027, 1, 5, 1))  # while 5 January, the due day it gets, is still to come
     assert deadline.events.filter(kind="reopened").count() == 1
-    titles = list(Notification.objects.filter(recipient=supervisor).values_list("title", flat=True))
+    titles = list(
+        Notification.objects.filter(recipient=supervisor).order_by("pk").values_list("title", flat=True)
+    )
     assert titles == [
         "【逾期督办】L3 不属本部门职责的，退回案件材料并书面说明理由",
         "【恢复计时】L3 不属本部门职责的，退回案件材料并书面说明理由",
