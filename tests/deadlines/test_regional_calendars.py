@@ -52,3 +52,16 @@ def test_a_regions_year_view_shows_the_national_publication(local, admin):
     page = admin.get(reverse("admin:deadlines_workcalendar_year", args=[local.pk, 2026]))
     assert "已发布" in page.text or "Published" in page.text
     assert "未发布" not in page.text
+
+
+def test_a_regions_years_are_listed_as_the_national_calendar_publishes_them(
+    tmp_path, national, local, capsys
+):
+    path = tmp_path / "2027.csv"
+    path.write_text(CALENDAR_2027, encoding="utf-8")
+    call_command("workcalendar", "import", str(path))
+    capsys.readouterr()
+    call_command("workcalendar", "--calendar", "xuanen", "years")
+    out = capsys.readouterr().out
+    assert f"Years published by {national}" in out
+    assert "2027\t" in out

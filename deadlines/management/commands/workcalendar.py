@@ -50,7 +50,11 @@ class Command(BaseCommand):
                 self.style.SUCCESS(f"Published {options['year']}; {moved} running deadlines moved.")
             )
         else:
-            for year in CalendarYear.objects.filter(calendar=calendar).order_by("year"):
+            # A regional calendar publishes no year of its own: its years are the national calendar's.
+            national = calendar.root()
+            if national != calendar:
+                self.stdout.write(f"Years published by {national}:")
+            for year in CalendarYear.objects.filter(calendar=national).order_by("year"):
                 self.stdout.write(f"{year.year}\t{year.published_at:%Y-%m-%d}\t{year.source}")
 
     def import_file(self, calendar, path: Path, years: list[int] | None):
