@@ -278,3 +278,21 @@ def test_a_serious_record_marks_the_entity_seriously_dishonest(make_record, enti
     make_record(entity, rule=serious_rule, decided_on=D(2026, 3, 1), act="S1")
     assert standing_of(entity, D(2026, 6, 1)).serious
     assert not standing_of(entity, D(2028, 3, 1)).serious  # valid for 24 months
+
+
+def test_the_migration_counts_published_records_publication_again_from_their_publication(make_record, entity):
+    """Records published before publish() counted from the publication kept an end counted from the decision."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("credit.migrations.0009_publication_from_publication")
+    late = make_record(entity, decided_on=D(2026, 1, 1), published_on=D(2026, 8, 1), act="L1")
+    on_time = make_record(entity, decided_on=D(2026, 8, 1), published_on=D(2026, 8, 1), act="L2")
+    expired = make_record(entity, decided_on=D(2025, 1, 1), published_on=D(2025, 8, 1), act="L3")
+    CreditRecord.objects.filter(pk=late.pk).update(publication_until=D(2026, 6, 30))  # as counted before
+    CreditRecord.objects.filter(pk=expired.pk).update(state="expired", publication_until=D(2025, 6, 30))
+    migration.count_from_publication(apps, None)
+    assert CreditRecord.objects.get(pk=late.pk).publication_until == D(2027, 1, 31)
+    assert CreditRecord.objects.get(pk=on_time.pk).publication_until == D(2027, 1, 31)
+    assert CreditRecord.objects.get(pk=expired.pk).publication_until == D(2025, 6, 30)
