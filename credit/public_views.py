@@ -10,6 +10,7 @@ complaints (under the name a complainant typed), entities with draft records onl
 exactly as for a code it has never seen, so that it cannot be used to learn who is under investigation."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import JsonResponse
@@ -17,11 +18,11 @@ from django.template.response import TemplateResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .identity import mask
+from .identity import mask, validate_id_number
 from .limits import take_check_place
 from .models import CreditRecord, CreditRule, MarketEntity
 from .standing import standing_of
-from .uscc import normalize
+from .uscc import normalize, validate_uscc
 
 PUBLIC_FIELDS = ("entity", "rule", "agency")
 
@@ -93,6 +94,24 @@ def _answer(code: str, today) -> dict | None:
     }
 
 
+def _mistakes(code: str) -> list[str]:
+    """Why `code` is neither a unified social credit code nor an identity number (an expert's), or nothing when it
+    is one. A code mistyped must not be answered "no record, may trade": the person checking a bidder would read
+    that as a clean record of the bidder. The messages name the expected check character."""
+    try:
+        validate_uscc(code)
+        return []
+    except ValidationError as error:
+        mistakes = error.messages
+    if normalize(code)[:17].isdigit():  # it may be meant as an identity number
+        try:
+            validate_id_number(code)
+            return []
+        except ValidationError as error:
+            mistakes += error.messages
+    return mistakes
+
+
 def _address(request) -> str:
     from axes.helpers import get_client_ip_address
 
@@ -103,7 +122,8 @@ def check(request):
     """The check page: type a credit code (or an expert's ID number), read whether the entity may trade today."""
     code = request.GET.get("code", "").strip()
     answer, limited, unknown = None, False, False
-    if code:
+    mistakes = _mistakes(code) if code else []
+    if code and not mistakes:
         if not take_check_place(_address(request)):
             limited = True
         else:
@@ -113,7 +133,7 @@ def check(request):
     return TemplateResponse(
         request,
         "credit/check.html",
-        {"code": code, "answer": answer, "limited": limited, "unknown": unknown},
+        {"code": code, "answer": answer, "limited": limited, "unknown": unknown, "mistakes": mistakes},
         status=status,
     )
 
@@ -122,7 +142,8 @@ def check_json(request):
     """GET ?code=… → {"may_trade": bool, "until": date or null, "reasons": [...]} for today (Asia/Shanghai).
 
     A code that no public decision concerns has no records: it may trade, and "known": false says so. 400 without a
-    code, 429 past the limit. The answer is in the portal's language (Chinese) whatever the visitor's language
+    code or with one that is neither a credit code nor an identity number (the error says what is wrong), 429 past
+    the limit. The answer is in the portal's language (Chinese) whatever the visitor's language
     cookie, so that a program reading it always reads the same words."""
     with translation.override(settings.LANGUAGE_CODE):
         response = _check_json(request)
@@ -134,6 +155,10 @@ def _check_json(request):
     code = request.GET.get("code", "").strip()
     if not code:
         return JsonResponse({"error": _("Give a unified social credit code: ?code=…")}, status=400)
+    if mistakes := _mistakes(code):
+        return JsonResponse(
+            {"error": "；".join(mistakes)}, status=400, json_dumps_params={"ensure_ascii": False}
+        )
     if not take_check_place(_address(request)):
         return JsonResponse(
             {"error": _("Too many checks from your address; try again in a minute.")}, status=429

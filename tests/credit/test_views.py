@@ -15,6 +15,8 @@ from credit.workflows import memo_issue
 from tests.concurrency import run_concurrently, transactional
 from tests.factories import UserFactory
 
+NEVER_SEEN = "91420000MA4K000154"  # a valid credit code no test's register holds
+
 
 @pytest.fixture
 def nobody(db):
@@ -384,7 +386,7 @@ def test_the_check_takes_as_long_for_an_entity_no_public_decision_concerns_as_fo
             assert client.get(reverse("credit:check_json"), {"code": code}).json()["known"] is False
         return len(context.captured_queries)
 
-    never_seen = queries("91110000600037341X")
+    never_seen = queries(NEVER_SEEN)
     assert [queries(code) for code in (entity.uscc, other_entity.uscc, number)] == [never_seen] * 3
 
 
@@ -404,6 +406,21 @@ def test_the_checks_reasons_are_in_the_pages_language_and_the_json_always_in_chi
     assert client.get(reverse("credit:check_json")).json()["error"].startswith("请")
 
 
+def test_a_mistyped_code_is_not_answered_as_a_clean_record(client, make_record, entity, serious_rule):
+    """One character wrong in a restricted bidder's code: not "no record, may trade", but what is wrong."""
+    make_record(entity, rule=serious_rule, decided_on=datetime.date.today(), act="S1")
+    mistyped = entity.uscc[:-1] + ("A" if entity.uscc[-1] != "A" else "B")
+    answer = client.get(reverse("credit:check_json"), {"code": mistyped})
+    assert answer.status_code == 400
+    assert "校验码应为" in answer.json()["error"]
+    page = client.get(reverse("credit:check"), {"code": mistyped}).content.decode()
+    assert "这不是有效的统一社会信用代码" in page
+    assert "校验码应为" in page
+    assert "今日可以参与交易" not in page
+    id_like = client.get(reverse("credit:check_json"), {"code": "422825198001011230"}).json()["error"]
+    assert "身份证号码" in id_like  # 17 digits first: it may be meant as an identity number
+
+
 def test_the_check_of_an_unknown_code_and_without_a_code(db, client):
     assert client.get(reverse("credit:check_json")).status_code == 400
     answer = client.get(reverse("credit:check_json"), {"code": "91110000600037341L"}).json()
@@ -419,13 +436,13 @@ def test_the_check_of_an_unknown_code_and_without_a_code(db, client):
 
 def test_the_check_is_limited_per_address(db, client):
     for _ in range(30):
-        assert client.get(reverse("credit:check_json"), {"code": "X"}).status_code == 200
-    assert client.get(reverse("credit:check_json"), {"code": "X"}).status_code == 429
+        assert client.get(reverse("credit:check_json"), {"code": NEVER_SEEN}).status_code == 200
+    assert client.get(reverse("credit:check_json"), {"code": NEVER_SEEN}).status_code == 429
 
 
 def test_the_check_limit_counts_an_ipv6_network_not_each_of_its_addresses(db, client):
     def check(address):
-        return client.get(reverse("credit:check_json"), {"code": "X"}, REMOTE_ADDR=address).status_code
+        return client.get(reverse("credit:check_json"), {"code": NEVER_SEEN}, REMOTE_ADDR=address).status_code
 
     assert {check(f"2001:db8:1:2::{n:x}") for n in range(1, 31)} == {200}
     assert check("2001:db8:1:2:ffff::1") == 429
