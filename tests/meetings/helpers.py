@@ -1,6 +1,9 @@
 """Shortcuts to bring a meeting to a given point through the workflows (the tests' own setup)."""
 
 import uuid
+from datetime import timedelta
+
+from django.utils import timezone
 
 from meetings import services, workflows
 
@@ -27,8 +30,8 @@ def plan(body, by, *, kind="plenary", title="2026年下半年联席会议全体�
 
 
 def held(body, cast, agencies):
-    """A planned, notified and held meeting (no agenda items)."""
-    meeting = plan(body, cast["office_clerk"])
+    """A planned, notified and held meeting (no agenda items), planned for tomorrow whatever day the test runs on."""
+    meeting = plan(body, cast["office_clerk"], when=timezone.now() + timedelta(days=1))
     workflows.meeting_notify(actor=cast["office_clerk"], meeting=meeting)
     return workflows.meeting_hold(
         actor=cast["office_clerk"], meeting=meeting, attendance=[(agency, True, "") for agency in agencies]

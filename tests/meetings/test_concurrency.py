@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-import time_machine
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
@@ -11,7 +10,6 @@ from meetings import workflows
 from meetings.models import Assignment, Meeting, Progress
 from tests.concurrency import run_concurrently, transactional
 
-from .conftest import at
 from .helpers import held, plan
 
 
@@ -31,18 +29,16 @@ def test_two_offices_sending_the_notice_at_once_give_one_notice(body, cast):
 @transactional
 def test_one_progress_report_sent_twice_at_once_is_kept_once(body, cast, agency, member_agency):
     import uuid
-    from datetime import date
 
-    with time_machine.travel(
-        at(2026, 11, 23, 10)
-    ):  # before the helpers' meeting day, whenever the suite runs
-        meeting = held(body, cast, [agency, member_agency])
-        workflows.meeting_record_minutes(
-            actor=cast["office_clerk"],
-            meeting=meeting,
-            summary="纪要",
-            decisions=[{"text": "整改", "agencies": [agency], "due_date": date(2027, 1, 8)}],
-        )
+    meeting = held(body, cast, [agency, member_agency])
+    workflows.meeting_record_minutes(
+        actor=cast["office_clerk"],
+        meeting=meeting,
+        summary="纪要",
+        decisions=[
+            {"text": "整改", "agencies": [agency], "due_date": timezone.localdate() + timedelta(days=30)}
+        ],
+    )
     assignment, key = Assignment.objects.get(), uuid.uuid4()
 
     def report():
@@ -62,7 +58,6 @@ def test_completing_a_share_while_a_notice_on_its_clock_is_half_way_waits_for_th
     """A supervision notice on a share's clock J1 locks the decision the clock runs on first
     (deadlines.clocks.lock_target), then the clock: completing the share must take them in the same order, or
     the two deadlock (PostgreSQL aborts one)."""
-    from datetime import date
 
     from deadlines.clocks import lock_target
     from deadlines.models import Deadline
@@ -73,7 +68,9 @@ def test_completing_a_share_while_a_notice_on_its_clock_is_half_way_waits_for_th
         actor=cast["office_clerk"],
         meeting=meeting,
         summary="纪要",
-        decisions=[{"text": "整改", "agencies": [agency], "due_date": date(2027, 1, 8)}],
+        decisions=[
+            {"text": "整改", "agencies": [agency], "due_date": timezone.localdate() + timedelta(days=30)}
+        ],
     )
     assignment = Assignment.objects.get()
     clock = Deadline.objects.get(pk=assignment.clock_id)
