@@ -103,11 +103,13 @@ def _mistakes(code: str) -> list[str]:
         return []
     except ValidationError as error:
         mistakes = error.messages
-    if normalize(code)[:17].isdigit():  # it may be meant as an identity number
-        try:
-            validate_id_number(code)
-            return []
-        except ValidationError as error:
+    try:
+        validate_id_number(code)
+        return []
+    except ValidationError as error:
+        # Only a number shaped as an identity number (17 digits, a birth date) is told its wrong check character;
+        # a credit code of digits is not told it has no birth date.
+        if error.code == "id_check":
             mistakes += error.messages
     return mistakes
 

@@ -416,9 +416,10 @@ def test_a_mistyped_code_is_not_answered_as_a_clean_record(client, make_record, 
     page = client.get(reverse("credit:check"), {"code": mistyped}).content.decode()
     assert "这不是有效的统一社会信用代码" in page
     assert "校验码应为" in page
+    assert "出生日期" not in page  # a credit code of digits is not read as an identity number
     assert "今日可以参与交易" not in page
     id_like = client.get(reverse("credit:check_json"), {"code": "422825198001011230"}).json()["error"]
-    assert "身份证号码" in id_like  # 17 digits first: it may be meant as an identity number
+    assert "该身份证号码的校验码不正确" in id_like  # shaped as one: its check character is wrong
 
 
 def test_the_check_of_an_unknown_code_and_without_a_code(db, client):
