@@ -48,6 +48,17 @@ def details(**changes):
     return data
 
 
+def letter_data(assistant):
+    """An assistance letter form to `assistant`, as the page posts it."""
+    return {
+        "submission_key": str(uuid.uuid4()),
+        "assistant": assistant.pk,
+        "case_summary": "案情。",
+        "matters": "请提供资料。",
+        "reasons": "核实。",
+    }
+
+
 def online(client, agency, **changes):
     return client.post(reverse("portal:complaint_new"), {"agency": agency.pk, **details(**changes)})
 
@@ -333,13 +344,7 @@ def test_only_handlers_and_heads_send_assistance_letters(client_for, agency, oth
     member = client_for(MembershipFactory(agency=agency, role=role).user)
     assert reverse("cases:assistance_new") not in member.get(reverse("cases:assistance_list")).text
     assert member.get(reverse("cases:assistance_new")).status_code == 403
-    letter = {
-        "submission_key": str(uuid.uuid4()),
-        "assistant": other_agency.pk,
-        "case_summary": "案情。",
-        "matters": "请提供资料。",
-        "reasons": "核实。",
-    }
+    letter = letter_data(other_agency)
     assert member.post(reverse("cases:assistance_new"), letter).status_code == 403
     assert not AssistanceRequest.objects.exists()
     assert not Document.objects.exists()  # no 协助办理函 numbered
@@ -356,13 +361,7 @@ def test_a_form_sent_twice_creates_one_complaint_and_one_letter(
     assert client_for(insider).post(reverse("cases:complaint_new"), staff).status_code == 302
     assert client_for(insider).post(reverse("cases:complaint_new"), staff).status_code == 302
     assert Complaint.objects.count() == 2
-    letter = {
-        "submission_key": str(uuid.uuid4()),
-        "assistant": other_agency.pk,
-        "case_summary": "案情。",
-        "matters": "请提供资料。",
-        "reasons": "核实。",
-    }
+    letter = letter_data(other_agency)
     for _ in range(2):
         client_for(insider).post(reverse("cases:assistance_new"), letter)
     assert AssistanceRequest.objects.count() == 1
@@ -383,13 +382,7 @@ def test_an_assistance_letter_sent_again_to_another_agency_is_refused(
 ):
     """The back button, then another agency asked: not the first letter shown as if sent to the second."""
     client = client_for(insider)
-    letter = {
-        "submission_key": str(uuid.uuid4()),
-        "assistant": other_agency.pk,
-        "case_summary": "案情。",
-        "matters": "请提供资料。",
-        "reasons": "核实。",
-    }
+    letter = letter_data(other_agency)
     assert client.post(reverse("cases:assistance_new"), letter).status_code == 302
     again = client.post(reverse("cases:assistance_new"), {**letter, "assistant": foreign_agency.pk})
     assert again.status_code == 400

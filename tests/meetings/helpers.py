@@ -36,3 +36,17 @@ def held(body, cast, agencies):
     return workflows.meeting_hold(
         actor=cast["office_clerk"], meeting=meeting, attendance=[(agency, True, "") for agency in agencies]
     )
+
+
+def minuted(body, cast, agencies, *, assigned):
+    """A meeting held with `agencies` present, its minutes issued with one decision for `assigned`, due in 30
+    days whatever day the test runs on."""
+    meeting = held(body, cast, agencies)
+    return workflows.meeting_record_minutes(
+        actor=cast["office_clerk"],
+        meeting=meeting,
+        summary="纪要",
+        decisions=[
+            {"text": "整改", "agencies": assigned, "due_date": timezone.localdate() + timedelta(days=30)}
+        ],
+    )

@@ -10,7 +10,7 @@ from meetings import workflows
 from meetings.models import Assignment, Meeting, Progress
 from tests.concurrency import run_concurrently, transactional
 
-from .helpers import held, plan
+from .helpers import minuted, plan
 
 
 @transactional
@@ -30,15 +30,7 @@ def test_two_offices_sending_the_notice_at_once_give_one_notice(body, cast):
 def test_one_progress_report_sent_twice_at_once_is_kept_once(body, cast, agency, member_agency):
     import uuid
 
-    meeting = held(body, cast, [agency, member_agency])
-    workflows.meeting_record_minutes(
-        actor=cast["office_clerk"],
-        meeting=meeting,
-        summary="纪要",
-        decisions=[
-            {"text": "整改", "agencies": [agency], "due_date": timezone.localdate() + timedelta(days=30)}
-        ],
-    )
+    minuted(body, cast, [agency, member_agency], assigned=[agency])
     assignment, key = Assignment.objects.get(), uuid.uuid4()
 
     def report():
@@ -63,15 +55,7 @@ def test_completing_a_share_while_a_notice_on_its_clock_is_half_way_waits_for_th
     from deadlines.models import Deadline
     from tests.concurrency import in_another_transaction, someone_waits_for_a_lock
 
-    meeting = held(body, cast, [agency, member_agency])
-    workflows.meeting_record_minutes(
-        actor=cast["office_clerk"],
-        meeting=meeting,
-        summary="纪要",
-        decisions=[
-            {"text": "整改", "agencies": [agency], "due_date": timezone.localdate() + timedelta(days=30)}
-        ],
-    )
+    minuted(body, cast, [agency, member_agency], assigned=[agency])
     assignment = Assignment.objects.get()
     clock = Deadline.objects.get(pk=assignment.clock_id)
 
