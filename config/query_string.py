@@ -1,10 +1,35 @@
-"""Addresses the database cannot take. PostgreSQL refuses a NUL character in any text it is given, so a search or a
+"""Requests the database cannot take. PostgreSQL refuses a NUL character in any text it is given, so a search or a
 code typed with %00 in the address, in its query or in its path (a document's verification code, /public/verify/<code>/)
 would reach it and fail as a 500. No page of the portal has a use for a NUL in its address: such a request is
 answered here, once for every view, with a 400 that says what is wrong. (Posted forms need no such guard: Django's
 form fields refuse NUL characters with a field error.)"""
 
+from django.conf import settings
+from django.http import JsonResponse
 from django.template.response import TemplateResponse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+
+def _has_nul(request) -> bool:
+    return "\x00" in request.path_info or any(
+        "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
+    )
+
+
+class DropNulCookiesMiddleware:
+    """A cookie holding a NUL (a quoted cookie may spell one as \\000) never came from the portal. The session key
+    would reach the database and fail as a 500 on every page until the browser forgot it; dropped here, before the
+    session is read, the visitor is treated as having no session (signed out, as when a session has ended) and the
+    cookie is replaced when they sign in again."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for name in [name for name, value in request.COOKIES.items() if "\x00" in name or "\x00" in value]:
+            del request.COOKIES[name]
+        return self.get_response(request)
 
 
 class RefuseNulInQueryMiddleware:
@@ -12,8 +37,12 @@ class RefuseNulInQueryMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if "\x00" in request.path_info or any(
-            "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
-        ):
-            return TemplateResponse(request, "400.html", {"nul": True}, status=400).render()
-        return self.get_response(request)
+        if not _has_nul(request):
+            return self.get_response(request)
+        if request.path_info.endswith(
+            ".json"
+        ):  # a program reads the answer: an error it can parse, in Chinese
+            with translation.override(settings.LANGUAGE_CODE):
+                error = _("The address contains a NUL character, which no code or search may hold.")
+            return JsonResponse({"error": error}, status=400, json_dumps_params={"ensure_ascii": False})
+        return TemplateResponse(request, "400.html", {"nul": True}, status=400).render()

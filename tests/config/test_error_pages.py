@@ -10,7 +10,6 @@ PUBLIC = [
     ("credit:public_records", "q"),
     ("credit:honour_list", "q"),
     ("credit:check", "code"),
-    ("credit:check_json", "code"),
 ]
 
 
@@ -28,6 +27,27 @@ def test_a_nul_in_a_public_pages_path_is_a_400_too(db, client):
     response = client.get("/public/verify/AB%00CD/")
     assert response.status_code == 400
     assert "无法识别的字符" in response.content.decode()
+
+
+def test_a_nul_in_the_credit_checks_json_query_is_a_json_400(db, client):
+    """A program reads check.json: the refusal is JSON it can parse, in Chinese whatever the visitor's language."""
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("credit:check_json"), {"code": "91\x0011"})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert "NUL" in response.json()["error"]
+    assert "代码" in response.json()["error"]
+
+
+def test_a_session_cookie_holding_a_nul_starts_a_new_session_instead_of_failing(client_for, insider):
+    """A quoted cookie may spell a NUL as \\000; the session key never reaches the database with it."""
+    client = client_for(insider)
+    assert client.get(reverse("credit:index")).status_code == 200
+    client.cookies["sessionid"] = "abc\x00defghijk"
+    response = client.get(reverse("credit:index"))
+    assert response.status_code == 302  # signed out, sent to the login page, as when a session has ended
+    response = client.get(reverse("portal:complaint_new"))
+    assert response.status_code == 200
 
 
 def test_a_nul_in_a_query_key_or_a_staff_page(client_for, insider):
