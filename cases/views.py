@@ -89,7 +89,9 @@ def form_page(request, template: str, context: dict, *, valid: bool, run, done, 
         try:
             created = run()
         except (ConcurrentTransition, TransitionNotAllowed):
-            return conflict_page(request, context["lead"])
+            return conflict_page(
+                request, context.get("lead")
+            )  # the forms that create a case have no lead yet
         except ValidationError as error:
             # `error_field` is where the workflow's own refusals belong (a lead's files); a form sent before is
             # refused as a whole.
@@ -280,7 +282,7 @@ def run_step(request, lead, target: dict, name: str, step: Step, *, form_kwargs,
     return TemplateResponse(request, template, context, status=400)
 
 
-def conflict_page(request, lead):
+def conflict_page(request, lead=None):
     """409: the case moved on since the page was shown; nothing was changed."""
     return TemplateResponse(request, "cases/conflict.html", {"lead": lead}, status=409)
 
