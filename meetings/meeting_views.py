@@ -19,6 +19,7 @@ from audit.services import audit_record
 from audit.timeline import timeline_for
 from cases.models import Lead
 from deadlines.board import clock_view
+from deadlines.due import local_date
 from documents.models import Document
 
 from . import services, workflows
@@ -91,7 +92,11 @@ def _meeting_page(request, meeting, *, forms=None, errors=(), status=200):
         items = [item for item in items if item.state == AgendaItem.State.APPROVED]
     forms = dict(forms or {})
     S = Meeting.State
-    if office and meeting.state == S.NOTIFIED:
+    # A meeting still to come is recorded as held from its day on (meeting_hold refuses it before).
+    hold_from = (
+        meeting.day() if office and meeting.state == S.NOTIFIED and local_date(now) < meeting.day() else None
+    )
+    if office and meeting.state == S.NOTIFIED and hold_from is None:
         forms.setdefault("hold", AttendanceForm(agencies=_audience_agencies(meeting)))
     if office and meeting.state in (S.PLANNED, S.NOTIFIED):
         forms.setdefault("cancel", ReasonForm())
@@ -141,6 +146,7 @@ def _meeting_page(request, meeting, *, forms=None, errors=(), status=200):
         "forms": forms,
         "errors": errors,
         "may_notify": office and meeting.state == S.PLANNED,
+        "hold_from": hold_from,
         # Every agency the meeting concerns sees its whole trail (the office's steps, each agency's reports).
         "timeline": timeline_for(
             meeting, user, labels=[MeetingAction, Meeting.State], parties=list(workflows.audience(meeting))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from cases.models.revision import Revisioned
+from deadlines.due import local_date
 
 from .querysets import AgendaItemQuerySet, BodyQuerySet, DecisionQuerySet, MeetingQuerySet
 
@@ -176,6 +177,10 @@ class Meeting(ConcurrentTransitionMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("meetings:detail", args=[self.pk])
+
+    def day(self):
+        """The meeting's day where it is held (the legal time zone): it can be recorded as held from that day on."""
+        return local_date(self.starts_at)
 
     @transition(field=state, source=State.PLANNED, target=State.NOTIFIED)
     def send_notice(self):

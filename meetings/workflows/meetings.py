@@ -179,12 +179,21 @@ def meeting_hold(
     meeting = _locked_meeting(meeting, actor, seen_state)
     if meeting.state != Meeting.State.NOTIFIED:
         raise ConcurrentTransition(_(CONFLICT))
+    now = timezone.now()
+    if local_date(now) < meeting.day():  # a meeting still to come, its notice out: held by a wrong click
+        raise ValidationError(
+            _(
+                "The meeting is set for %(day)s: it can be recorded as held from that day on. If it met on "
+                "another day, cancel it and plan it again for the day it met."
+            )
+            % {"day": day_words(meeting.day())},
+            code="early",
+        )
     allowed = audience(meeting)
     if any(agency.pk not in allowed for agency, _present, _who in attendance):
         raise ValidationError(_("Record attendance for the body's and the invited agencies only."))
     if not any(present for _agency, present, _who in attendance):
         raise ValidationError(_("Record at least one agency present."), code="nobody")
-    now = timezone.now()
     Attendance.objects.bulk_create(
         [
             Attendance(meeting=meeting, agency=agency, present=present, attendee=who.strip())

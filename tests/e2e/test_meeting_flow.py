@@ -43,7 +43,9 @@ def body(region, coordinator, agency, insider, colleague, supervisor, settings):
     return body
 
 
-def test_a_meeting_from_item_to_completed_decision(new_page, live_server, body, agency, coordinator):
+def test_a_meeting_from_item_to_completed_decision(
+    new_page, live_server, body, agency, coordinator, time_machine
+):
     member = as_user(new_page, live_server, "insider")
     member.goto(f"{live_server.url}/meetings/")
     member.get_by_role("link", name="起草议题").click()
@@ -68,7 +70,7 @@ def test_a_meeting_from_item_to_completed_decision(new_page, live_server, body, 
     office.get_by_role("link", name="筹备会议").click()
     office.get_by_label("会议类型").select_option(value="plenary")
     office.get_by_label("会议名称").fill("下半年联席会议全体会议")
-    starts = timezone.localtime() + timedelta(days=14)
+    starts = timezone.localtime() + timedelta(days=1)
     office.get_by_label("时间").fill(starts.strftime("%Y-%m-%dT09:00"))
     office.get_by_label("地点").fill("县政务服务中心三楼会议室")
     office.get_by_role("button", name="筹备会议").click()
@@ -89,6 +91,13 @@ def test_a_meeting_from_item_to_completed_decision(new_page, live_server, body, 
     office.goto(meeting_url)
     office.get_by_role("button", name="印发会议通知").click()
     office.get_by_text("会议通知已编号").wait_for()
+    office.get_by_text("自当日起可在此登记会议召开及出席情况").wait_for()  # the meeting is tomorrow
+    assert office.get_by_role("button", name="登记会议召开").count() == 0
+
+    # The next day, after the meeting (the server runs in this process, so it moves too): signed in again.
+    time_machine.move_to(starts.replace(hour=11, minute=0), tick=True)
+    office = as_user(new_page, live_server, "office_clerk")
+    office.goto(meeting_url)
     office.get_by_role("button", name="登记会议召开").click()
     office.get_by_text("已登记会议召开及出席情况。").wait_for()
     office.get_by_label("会议研究情况").fill("会议研究了评标专家重复抽取问题。")

@@ -3,6 +3,7 @@
 import uuid
 from datetime import timedelta
 
+import time_machine
 from django.utils import timezone
 
 from meetings import services, workflows
@@ -30,9 +31,11 @@ def plan(body, by, *, kind="plenary", title="2026年下半年联席会议全体�
 
 
 def held(body, cast, agencies):
-    """A planned, notified and held meeting (no agenda items), planned for tomorrow whatever day the test runs on."""
-    meeting = plan(body, cast["office_clerk"], when=timezone.now() + timedelta(days=1))
-    workflows.meeting_notify(actor=cast["office_clerk"], meeting=meeting)
+    """A meeting (no agenda items) planned and notified two days ago for yesterday, and recorded as held now,
+    whatever day the test runs on: a meeting is recorded as held from its day on."""
+    with time_machine.travel(timezone.now() - timedelta(days=2)):
+        meeting = plan(body, cast["office_clerk"], when=timezone.now() + timedelta(days=1))
+        workflows.meeting_notify(actor=cast["office_clerk"], meeting=meeting)
     return workflows.meeting_hold(
         actor=cast["office_clerk"], meeting=meeting, attendance=[(agency, True, "") for agency in agencies]
     )

@@ -21,12 +21,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _now():
-    with time_machine.travel(at(2026, 11, 23, 10), tick=False):
-        yield
+def today():
+    with time_machine.travel(at(2026, 11, 23, 10), tick=False) as moment:
+        yield moment
 
 
-def test_the_flow_through_the_pages(body, cast, agency, member_agency, client_for, settings, tmp_path):
+def test_the_flow_through_the_pages(body, cast, agency, member_agency, client_for, settings, tmp_path, today):
     settings.MEDIA_ROOT = tmp_path
     office = cast["office_clerk"]
     meeting = plan(body, office)
@@ -52,8 +52,23 @@ def test_the_flow_through_the_pages(body, cast, agency, member_agency, client_fo
     assert document_render(document_id=meeting.notice_id)  # the 通知 with its agenda table renders
     page = client.get(meeting.get_absolute_url())
     assert page.status_code == 200
+    # The notice is out for 10 December: before that day the meeting cannot be recorded as held.
+    assert "自当日起可在此登记会议召开及出席情况" in page.content.decode()
+    assert reverse("meetings:step", args=[meeting.pk, "hold"]) not in page.content.decode()
     attendance = {f"present_{agency.pk}": "on", f"attendee_{agency.pk}": "赵局长"}
+    early = client.post(reverse("meetings:step", args=[meeting.pk, "hold"]), attendance)
+    assert early.status_code == 400
+    assert "自当日起方可登记会议召开情况" in early.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.state == Meeting.State.NOTIFIED
+    assert not meeting.attendance.exists()
+
+    today.move_to(at(2026, 12, 10, 11))  # the meeting has met
+    client = client_for(office)  # signed in again: the session of 23 November has lapsed
+    page = client.get(meeting.get_absolute_url())
+    assert reverse("meetings:step", args=[meeting.pk, "hold"]) in page.content.decode()
     assert client.post(reverse("meetings:step", args=[meeting.pk, "hold"]), attendance).status_code == 302
+    assert Meeting.objects.get().state == Meeting.State.HELD
     page = client.get(meeting.get_absolute_url())
     assert page.status_code == 200
     assert "decision-0-text" in page.content.decode()
