@@ -11,12 +11,22 @@ One jurisdiction with a coordinator and two agencies, and a second jurisdiction:
 """
 
 import pytest
-from django.utils import translation
+import time_machine
+from django.utils import timezone, translation
 
 from agencies.models import Agency, Membership
 from deadlines import workdays
 
 from .factories import AgencyFactory, MembershipFactory, RegionFactory
+
+
+@pytest.fixture
+def start_of_an_hour():
+    """The rate limits count per clock minute (the credit check) or hour (online complaints): a test that takes a
+    limit's places runs from the start of the hour, time moving on, so that its requests never straddle two
+    windows (31 checks spread over two minutes are all allowed)."""
+    with time_machine.travel(timezone.now().replace(minute=0, second=0, microsecond=0), tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

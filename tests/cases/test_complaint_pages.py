@@ -105,6 +105,7 @@ def test_an_anonymous_complaint_must_be_a_tip_off(client, agency):
     assert Complaint.objects.get().anonymous
 
 
+@pytest.mark.usefixtures("start_of_an_hour")
 def test_the_online_channel_takes_a_limited_number_per_address_and_hour(client, agency, settings):
     settings.ONLINE_COMPLAINTS_PER_HOUR = 2
     assert [online(client, agency).status_code for _ in range(3)] == [302, 302, 429]
@@ -115,6 +116,7 @@ def test_the_online_channel_takes_a_limited_number_per_address_and_hour(client, 
     assert other.status_code == 302
 
 
+@pytest.mark.usefixtures("start_of_an_hour")
 def test_the_online_limit_counts_an_ipv6_network_not_each_of_its_addresses(client, agency, settings):
     settings.ONLINE_COMPLAINTS_PER_HOUR = 2
     statuses = [
@@ -145,6 +147,7 @@ def test_behind_a_proxy_that_adds_the_port_the_address_is_kept_without_it(client
     assert sorted(Complaint.objects.values_list("submitted_from", flat=True)) == ["10.0.0.2", "203.0.113.9"]
 
 
+@pytest.mark.usefixtures("start_of_an_hour")
 def test_past_the_limit_the_form_asks_for_the_files_again_and_marks_no_field(client, agency, settings):
     settings.ONLINE_COMPLAINTS_PER_HOUR = 1
     online(client, agency)
@@ -179,6 +182,7 @@ def test_a_public_post_larger_than_the_form_can_take_is_refused_unread(agency, s
 
 
 @transactional
+@pytest.mark.usefixtures("start_of_an_hour")
 def test_two_submissions_at_once_cannot_both_take_the_last_place(agency, settings):
     from django.test import Client
 

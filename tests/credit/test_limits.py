@@ -38,6 +38,7 @@ def web_process(monkeypatch, url):
     return CacheHandler(env_cache("CACHE_URL", "locmem://"))["default"]
 
 
+@pytest.mark.usefixtures("start_of_an_hour")
 def test_the_limit_is_shared_by_every_web_process(monkeypatch, redis_url):
     first, second = web_process(monkeypatch, redis_url), web_process(monkeypatch, redis_url)
     monkeypatch.setattr(limits, "cache", first)

@@ -435,12 +435,14 @@ def test_the_check_of_an_unknown_code_and_without_a_code(db, client):
     }
 
 
+@pytest.mark.usefixtures("start_of_an_hour")
 def test_the_check_is_limited_per_address(db, client):
     for _ in range(30):
         assert client.get(reverse("credit:check_json"), {"code": NEVER_SEEN}).status_code == 200
     assert client.get(reverse("credit:check_json"), {"code": NEVER_SEEN}).status_code == 429
 
 
+@pytest.mark.usefixtures("start_of_an_hour")
 def test_the_check_limit_counts_an_ipv6_network_not_each_of_its_addresses(db, client):
     def check(address):
         return client.get(reverse("credit:check_json"), {"code": NEVER_SEEN}, REMOTE_ADDR=address).status_code
