@@ -77,3 +77,22 @@ def someone_waits_for_a_lock() -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
         return cursor.fetchone()[0] > 0
+
+
+@contextmanager
+def a_notice_half_way_on(clock):
+    """Keep a supervision notice on `clock` half way through while the block runs: another transaction holds the
+    clock's target (deadlines.clocks.lock_target, as the notice does first); once the block waits for a lock, it
+    takes the clock too and commits. A block that locks the clock before its target deadlocks with it, and
+    PostgreSQL aborts one of the two."""
+    from deadlines.clocks import lock_target
+    from deadlines.models import Deadline
+
+    def then_the_clock():
+        if not someone_waits_for_a_lock():
+            return False
+        Deadline.objects.select_for_update().get(pk=clock.pk)
+        return True
+
+    with in_another_transaction(lambda: lock_target(clock), commit_when=then_the_clock):
+        yield

@@ -257,18 +257,11 @@ def test_every_member_agency_reads_the_numbered_memo_and_others_do_not(
 def test_executing_a_part_while_a_notice_on_its_clock_is_half_way_waits_for_the_notice(memo, agency, insider):
     """A supervision notice on the part's clock locks the part first (deadlines.clocks.lock_target), then the
     clock: executing the part must take them in the same order, or the two deadlock (PostgreSQL aborts one)."""
-    from deadlines.clocks import lock_target
-    from tests.concurrency import in_another_transaction, someone_waits_for_a_lock
+    from tests.concurrency import a_notice_half_way_on
 
     part = memo.executions.get(agency=agency)
     clock = Deadline.objects.get(pk=part.clock_id)
 
-    def then_the_clock():
-        if not someone_waits_for_a_lock():
-            return False
-        Deadline.objects.select_for_update().get(pk=clock.pk)
-        return True
-
-    with in_another_transaction(lambda: lock_target(clock), commit_when=then_the_clock):
+    with a_notice_half_way_on(clock):
         memo_execute(actor=insider, part=part, note="已执行")
     assert Deadline.objects.get(pk=clock.pk).state == Deadline.State.MET

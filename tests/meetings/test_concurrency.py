@@ -51,20 +51,13 @@ def test_completing_a_share_while_a_notice_on_its_clock_is_half_way_waits_for_th
     (deadlines.clocks.lock_target), then the clock: completing the share must take them in the same order, or
     the two deadlock (PostgreSQL aborts one)."""
 
-    from deadlines.clocks import lock_target
     from deadlines.models import Deadline
-    from tests.concurrency import in_another_transaction, someone_waits_for_a_lock
+    from tests.concurrency import a_notice_half_way_on
 
     minuted(body, cast, [agency, member_agency], assigned=[agency])
     assignment = Assignment.objects.get()
     clock = Deadline.objects.get(pk=assignment.clock_id)
 
-    def then_the_clock():
-        if not someone_waits_for_a_lock():
-            return False
-        Deadline.objects.select_for_update().get(pk=clock.pk)
-        return True
-
-    with in_another_transaction(lambda: lock_target(clock), commit_when=then_the_clock):
+    with a_notice_half_way_on(clock):
         workflows.assignment_complete(actor=cast["insider"], assignment=assignment, text="已整改")
     assert Deadline.objects.get(pk=clock.pk).state == Deadline.State.MET
