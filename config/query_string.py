@@ -1,14 +1,22 @@
-"""Requests the database cannot take. PostgreSQL refuses a NUL character in any text it is given, so a search or a
+"""Query-string values the database cannot take. PostgreSQL refuses a NUL character in any text it is given, so a search or a
 code typed with %00 in the address, in its query or in its path (a document's verification code, /public/verify/<code>/)
 would reach it and fail as a 500. No page of the portal has a use for a NUL in its address: such a request is
 answered here, once for every view, with a 400 that says what is wrong. (Posted forms need no such guard: Django's
 form fields refuse NUL characters with a field error.)"""
+
+import re
 
 from django.conf import settings
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+
+def query_id(value: str | None) -> int | None:
+    """The id in a query string's value, None unless it is ASCII digits: str.isdigit() also takes "²", which int()
+    refuses (a 500), and other scripts' digits, which no link of the portal carries. At most 18 digits: a bigint."""
+    return int(value) if value and re.fullmatch(r"[0-9]{1,18}", value) else None
 
 
 def _has_nul(request) -> bool:

@@ -5,6 +5,7 @@
 """
 
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -22,7 +23,8 @@ def check_character(first17: str) -> str:
 def validate_id_number(value: str) -> None:
     """Raise ValidationError, in Chinese by default, when the number is not a valid 18-character ID number."""
     number = normalize(value)
-    if len(number) != 18 or not number[:17].isdigit():
+    # ASCII digits: str.isdigit() also takes other scripts' digits (፩, ²), which NFKC keeps and int() refuses.
+    if not re.fullmatch(r"[0-9]{17}.", number):
         raise ValidationError(
             _("An identity card number has 17 digits and a check character; %(number)s does not.")
             % {"number": mask(number)},

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from agencies.people import roles_of
 from audit.timeline import timeline_for
+from config.query_string import query_id
 from deadlines.due import local_date
 from documents.models import Document
 from documents.services import DocumentError
@@ -52,10 +53,10 @@ def memo_new(request):
     if not workflows.may_issue_memos(request.user, agency):
         raise PermissionDenied(_("Joint punishment memos are issued by the comprehensive supervisor."))
     entity = None
-    if request.GET.get(
-        "entity", ""
-    ).isdigit():  # opened from an entity's page (the form posts to the same URL)
-        entity = MarketEntity.objects.visible_to(request.user).filter(pk=request.GET["entity"]).first()
+    if entity_id := query_id(
+        request.GET.get("entity")
+    ):  # opened from an entity's page (it posts to the same URL)
+        entity = MarketEntity.objects.visible_to(request.user).filter(pk=entity_id).first()
     form = MemoForm(
         request.POST or None,
         initial={"entities": [entity.pk]} if entity else {},

@@ -1,7 +1,5 @@
 """The supervisors' board (督办看板) and the lists behind its figures, with their downloads."""
 
-import re
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +16,7 @@ from agencies.models import Agency
 from agencies.querysets import member_agency_ids, supervised_region_ids
 from cases.models import Referral
 from config.exports import FORMATS, export
+from config.query_string import query_id
 from deadlines.board import AMBER, RED, clock_view
 from deadlines.due import local_date
 from deadlines.models import Deadline
@@ -255,7 +254,7 @@ def clock_list(request):
             filename=_("clocks"),
             format=request.GET["format"],
         )
-    if after := _id(request.GET.get("after")):
+    if after := query_id(request.GET.get("after")):
         last = clocks.filter(pk=after).values_list("due_at", flat=True).first()
         if last is not None:
             clocks = clocks.filter(due_at__gte=last).exclude(due_at=last, pk__lte=after)
@@ -368,16 +367,10 @@ def _agency_in(scope, value):
     """The agency of the scope named in the query string, None for all; 404 for one outside the scope."""
     if not value:
         return None
-    agency_id = _id(value)
+    agency_id = query_id(value)
     if agency_id is None or agency_id not in scope:
         raise Http404
     return get_object_or_404(Agency, pk=agency_id)
-
-
-def _id(value: str | None) -> int | None:
-    """The id in a query string's value, None unless it is ASCII digits: str.isdigit() also takes "²", which int()
-    refuses (a 500), and other scripts' digits, which no link of the portal carries. At most 18 digits: a bigint."""
-    return int(value) if value and re.fullmatch(r"[0-9]{1,18}", value) else None
 
 
 @login_required

@@ -51,3 +51,30 @@ def test_entities_are_unique_by_code():
 
 def test_check_character_of_the_sample():
     assert check_character("91110000600037341") == "L"
+
+
+# Ethiopic one (፩), which str.isdigit() takes and int() refuses (it was a 500), and Arabic-Indic three (٣), which
+# int() reads (such a number was stored): NFKC keeps both.
+OTHER_DIGITS = ["፩10101199001011234", "4228٣5198001011230"]
+
+
+@pytest.mark.parametrize("number", OTHER_DIGITS)
+def test_an_identity_number_of_other_scripts_digits_is_refused_as_a_wrong_format(number):
+    from credit.identity import validate_id_number
+
+    with pytest.raises(ValidationError) as error:
+        validate_id_number(number)
+    assert error.value.code == "id_format"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("number", OTHER_DIGITS)
+def test_the_public_check_answers_other_scripts_digits_with_what_is_wrong(client, number):
+    from django.urls import reverse
+
+    answer = client.get(reverse("credit:check_json"), {"code": number})
+    assert answer.status_code == 400
+    assert "统一社会信用代码" in answer.json()["error"]
+    page = client.get(reverse("credit:check"), {"code": number})
+    assert page.status_code == 200
+    assert "这不是有效的统一社会信用代码" in page.content.decode()

@@ -232,6 +232,10 @@ def test_only_the_coordinator_reaches_the_memo_form(
     assert form.status_code == 200
     assert list(form.context["form"].fields["entities"].queryset) == [entity]  # no records, but its page
     assert not client.get(reverse("credit:memo_new")).context["form"].fields["entities"].queryset.exists()
+    for odd in ("²", "abc", "9" * 30):  # not an id a link of the portal carries: the form without an entity
+        page = client.get(reverse("credit:memo_new"), {"entity": odd})
+        assert page.status_code == 200
+        assert not page.context["form"].fields["entities"].queryset.exists()
     response = client.post(
         f"{reverse('credit:memo_new')}?entity={entity.pk}",
         {
@@ -450,6 +454,21 @@ def test_the_check_limit_counts_an_ipv6_network_not_each_of_its_addresses(db, cl
     assert {check(f"2001:db8:1:2::{n:x}") for n in range(1, 31)} == {200}
     assert check("2001:db8:1:2:ffff::1") == 429
     assert check("2001:db8:1:3::1") == 200
+
+
+def test_an_experts_identity_number_in_another_scripts_digits_is_a_field_error(client_for, insider):
+    response = client_for(insider).post(
+        reverse("credit:entity_new"),
+        {
+            "kind": "person",
+            "name": "某专家",
+            "id_number": "፩10101199001011234",
+            "submission_key": uuid.uuid4(),
+        },
+    )
+    assert response.status_code == 400
+    assert "17 位数字" in response.content.decode()
+    assert not MarketEntity.objects.exists()
 
 
 def test_entering_and_correcting_an_entity(client_for, insider, supervisor, nobody):
