@@ -129,7 +129,8 @@ def _xlsx_rows(data: bytes, name: str) -> list[list[str]]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
-    # A damaged workbook fails when opened or only on the row it breaks in (read-only mode parses as it goes).
+    # A damaged workbook fails when opened or only on the row it breaks in (read-only mode parses as it goes);
+    # openpyxl meets parts it did not expect with AttributeError or TypeError (a chart sheet without a chart).
     damaged = (
         zipfile.BadZipFile,
         KeyError,
@@ -137,6 +138,8 @@ def _xlsx_rows(data: bytes, name: str) -> list[list[str]]:
         OSError,
         ElementTree.ParseError,
         InvalidFileException,
+        AttributeError,
+        TypeError,
     )
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -145,6 +148,11 @@ def _xlsx_rows(data: bytes, name: str) -> list[list[str]]:
             _("%(name)s is not a CSV or XLSX file (%(found)s).") % {"name": name, "found": "zip"}
         ) from None
     try:
+        if not book.worksheets:
+            raise ValidationError(
+                _("%(name)s has no worksheet (only charts): put the entities on its first sheet.")
+                % {"name": name}
+            )
         sheet = book.worksheets[0]
         rows, filled = [], 0
         # Read-only mode gives a row for every row up to the last one used, blank or not, as wide as the widest:

@@ -203,6 +203,30 @@ def test_a_damaged_workbook_is_reported_not_a_500(insider, agency):
     assert "XLSX" in " ".join(report.errors)
 
 
+def test_a_workbook_of_chart_sheets_only_is_reported_not_a_500(insider, agency):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.create_chartsheet()
+    book.remove(book.worksheets[0])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    report = entities_import(
+        actor=insider, upload=SimpleUploadedFile("图表.xlsx", buffer.getvalue()), agency=agency
+    )
+    assert not report.ok
+    assert "图表.xlsx" in " ".join(report.errors)
+
+
+def test_an_experts_identity_number_in_another_scripts_digits_is_a_bad_line(insider, agency):
+    report = entities_import(
+        actor=insider, upload=csv_upload(GOOD + "赵六,,፩10101199001011234,评标专家,,\n"), agency=agency
+    )
+    assert [line.number for line in report.bad_lines] == [5]
+    assert "身份证号码" in report.bad_lines[0].errors[0]
+    assert not MarketEntity.objects.exists()
+
+
 def test_blank_rows_do_not_let_a_workbook_past_the_line_limit(insider, agency, monkeypatch):
     from credit import imports
     from credit.uscc import check_character as uscc_check
