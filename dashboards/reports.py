@@ -17,7 +17,7 @@ from cases.permissions import roles_in
 from documents.models import Document
 from documents.services import document_issue
 
-from .periods import month_of
+from .periods import FIRST_YEAR, month_of
 from .scope import agency_scope_of
 from .statistics import statistics
 
@@ -36,11 +36,16 @@ def monthly_report_issue(*, actor, agency: Agency, month: date) -> Document:
         raise PermissionDenied(
             _("Monthly reports are issued by a supervisor (督办) or the head of the agency.")
         )
-    period = month_of(month)
-    if period.end >= timezone.localdate():
+    if month.replace(day=1) >= timezone.localdate().replace(day=1):  # this month, or one to come
         raise ValidationError(
             _("The month has not ended yet: its report can be issued from the first of next month.")
         )
+    if month.year < FIRST_YEAR:
+        raise ValidationError(
+            _("The portal holds no figures before %(first)s: choose a month from then on.")
+            % {"first": FIRST_YEAR}
+        )
+    period = month_of(month)
     Agency.objects.select_for_update().get(
         pk=agency.pk
     )  # two clicks at once: the second finds the first's report

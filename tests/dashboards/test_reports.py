@@ -84,6 +84,19 @@ def test_a_month_not_yet_ended_is_refused(db, october, supervisor, coordinator):
         monthly_report_issue(actor=supervisor, agency=coordinator, month=date(2026, 11, 1))
 
 
+@pytest.mark.parametrize(("month", "message"), [("9999-12", "尚未结束"), ("1999-12", "2000年以前")])
+def test_a_month_out_of_range_is_refused_with_what_to_choose(
+    db, october, supervisor, client_for, month, message
+):
+    with time_machine.travel(NOVEMBER_DAY, tick=False):
+        response = client_for(supervisor).post(
+            reverse("dashboards:monthly_report"), {"month": month}, follow=True
+        )
+    assert response.redirect_chain[-1][0] == reverse("dashboards:statistics")
+    assert message in response.text
+    assert not Document.objects.filter(kind=Document.Kind.CIRCULAR).exists()
+
+
 def test_a_handler_issues_no_report(db, october, insider, agency, client_for):
     with time_machine.travel(NOVEMBER_DAY, tick=False):
         with pytest.raises(PermissionDenied):
