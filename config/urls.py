@@ -5,6 +5,8 @@ from django.http import HttpResponse
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from config.login import AdminLoginForm, LoginForm
+
 
 def healthz(request):
     """Liveness and database check for container health probes."""
@@ -15,10 +17,15 @@ def healthz(request):
 
 admin.site.site_header = _("Public Resource Trading Supervision Portal")
 admin.site.site_title = _("Supervision Portal administration")
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", include("dashboards.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # No password reset by e-mail: an agency's administrator resets a forgotten password (the log-in page says so).
     path("accounts/password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),

@@ -36,6 +36,14 @@ def test_an_empty_username_and_password_say_what_is_missing(client, db):
     assert response.text.count("is-invalid") == 2
 
 
+@pytest.mark.parametrize("url", ["login", "admin:login"])
+def test_a_username_longer_than_any_accounts_is_a_wrong_login_not_a_500(client, db, url):
+    response = client.post(reverse(url), {"username": "x" * 256, "password": "whatever"})
+    assert response.status_code == 200
+    assert "请输入一个正确的" in response.text
+    assert not AccessAttempt.objects.exists()  # nothing to count: no account has such a name
+
+
 def test_four_failures_do_not_lock_the_account(client, insider):
     for _ in range(4):
         log_in(client, "insider", "wrong")
