@@ -123,8 +123,10 @@ class PublishYearForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Only the national calendar publishes years (ADR 0006); check_publishable says so to any other.
-        self.fields["calendar"].queryset = WorkCalendar.objects.filter(parent__isnull=True)
+        # Only the national calendar publishes years (ADR 0006); check_publishable says so to any other. A
+        # published year's page is read-only: the admin builds this form without its fields then.
+        if "calendar" in self.fields:
+            self.fields["calendar"].queryset = WorkCalendar.objects.filter(parent__isnull=True)
 
     def clean(self):
         cleaned = super().clean()

@@ -116,6 +116,16 @@ def test_the_banner_goes_once_the_year_is_published(client_for, supervisor, impo
     assert "尚未公布" not in client_for(supervisor).get("/").text
 
 
+def test_a_published_years_admin_page_is_shown_read_only(client_for, national):
+    from deadlines.models import CalendarYear
+
+    year = CalendarYear.objects.filter(calendar=national).first()
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    response = client_for(admin).get(reverse("admin:deadlines_calendaryear_change", args=[year.pk]))
+    assert response.status_code == 200
+    assert 'name="calendar"' not in response.text  # nothing to change: a publication is not edited
+
+
 def test_admin_year_view_marks_holidays_and_make_up_days(client_for, national):
     admin = UserFactory(is_staff=True, is_superuser=True)
     response = client_for(admin).get(reverse("admin:deadlines_workcalendar_year", args=[national.pk, 2026]))
