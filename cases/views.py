@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from agencies.models import Membership
 from agencies.people import roles_of
 from agencies.querysets import supervised_region_ids
 from audit.services import audit_record
+from config.downloads import recorded_download
 from config.exports import FORMATS, export
 from config.submissions import SENT_BEFORE
 from credit.services import market_entity
@@ -349,18 +349,16 @@ def evidence_download(request, pk):
     evidence = get_object_or_404(
         Evidence.objects.visible_to(user).select_related("lead", "complaint", "assistance"), pk=pk
     )
-    with transaction.atomic():
-        audit_record(
+    # The type sniffed at upload, never one guessed from the name (an upload called x.html is not served as HTML).
+    return recorded_download(
+        evidence.file,
+        filename=evidence.original_name,
+        content_type=evidence.mime_type,
+        record=lambda: audit_record(
             actor=user,
             action=CaseAction.EVIDENCE_DOWNLOADED,
             obj=evidence.lead or evidence.complaint or evidence.assistance,
             payload={"file": evidence.original_name, "sha256": evidence.sha256},
             request=request,
-        )
-    # The type sniffed at upload, never one guessed from the name (an upload called x.html is not served as HTML).
-    return FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.mime_type,
+        ),
     )

@@ -1,9 +1,6 @@
-import logging
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
@@ -11,12 +8,11 @@ from django.views.decorators.http import require_POST
 from agencies.querysets import member_agency_ids
 from audit.models import AuditEvent
 from audit.services import audit_record
+from config.downloads import recorded_download
 
 from .models import Document
 from .pdf import verification_url
 from .services import document_retry
-
-logger = logging.getLogger(__name__)
 
 
 def _visible(request, pk) -> Document:
@@ -48,31 +44,17 @@ def document_download(request, pk):
     document = _visible(request, pk)
     if document.state != Document.State.READY:
         raise Http404("The PDF is not ready yet.")
-    handle = _open_file(document)
-    # Recorded once the file is open and before it is sent: no download leaves no trace (鄂尔多斯 第八条: 去向可查).
-    try:
-        with transaction.atomic():
-            audit_record(
-                actor=request.user,
-                action=AuditEvent.Action.DOCUMENT_DOWNLOADED,
-                obj=document,
-                payload={"number": document.number, "sha256": document.sha256},
-                request=request,
-            )
-    except BaseException:
-        handle.close()  # the response that would have closed it is never made
-        raise
-    return FileResponse(handle, as_attachment=True, filename=f"{document.number}.pdf")
-
-
-def _open_file(document: Document):
-    """The stored PDF, open; a 404 if it has gone from the storage (a lost disk, a restore without the media).
-    Nothing was downloaded, so nothing is recorded; the error log tells the administrator."""
-    try:
-        return document.file.open("rb")
-    except FileNotFoundError:
-        logger.error("Document %s is ready but its file %s is missing", document.pk, document.file.name)
-        raise Http404("The PDF is missing.") from None
+    return recorded_download(
+        document.file,
+        filename=f"{document.number}.pdf",
+        record=lambda: audit_record(
+            actor=request.user,
+            action=AuditEvent.Action.DOCUMENT_DOWNLOADED,
+            obj=document,
+            payload={"number": document.number, "sha256": document.sha256},
+            request=request,
+        ),
+    )
 
 
 @require_POST

@@ -5,8 +5,7 @@ visible_to first (404), 403 for a step one may not take, 409 for a page out of d
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -18,6 +17,7 @@ from audit.models import AuditEvent
 from audit.services import audit_record
 from audit.timeline import timeline_for
 from cases.models import Lead
+from config.downloads import recorded_download
 from deadlines.board import clock_view
 from deadlines.due import local_date
 from documents.models import Document
@@ -271,13 +271,14 @@ def meeting_document(request, pk, which):
     document = {"notice": meeting.notice, "minutes": meeting.minutes}.get(which)
     if document is None or document.state != Document.State.READY:
         raise Http404("The PDF is not ready yet.")
-    handle = document.file.open("rb")
-    with transaction.atomic():
-        audit_record(
+    return recorded_download(
+        document.file,
+        filename=f"{document.number}.pdf",
+        record=lambda: audit_record(
             actor=request.user,
             action=AuditEvent.Action.DOCUMENT_DOWNLOADED,
             obj=document,
             payload={"number": document.number, "sha256": document.sha256, "meeting": meeting.pk},
             request=request,
-        )
-    return FileResponse(handle, as_attachment=True, filename=f"{document.number}.pdf")
+        ),
+    )

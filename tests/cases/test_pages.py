@@ -76,6 +76,15 @@ def test_evidence_downloads_are_recorded(client_for, insider, lead):
     assert AuditEvent.objects.filter(action="evidence_downloaded", object_id=lead.pk).exists()
 
 
+def test_evidence_gone_from_the_storage_is_404_logged_and_not_recorded(client_for, insider, lead, caplog):
+    evidence = lead.evidence.get()
+    evidence.file.storage.delete(evidence.file.name)
+    response = client_for(insider).get(reverse("cases:evidence", args=[evidence.pk]))
+    assert response.status_code == 404
+    assert any(r.levelname == "ERROR" and evidence.file.name in r.getMessage() for r in caplog.records)
+    assert not AuditEvent.objects.filter(action="evidence_downloaded").exists()
+
+
 def test_anonymous_is_sent_to_login(client, lead):
     assert client.get(reverse("cases:lead", args=[lead.pk])).status_code == 302
 

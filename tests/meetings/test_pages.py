@@ -9,6 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from audit.models import AuditEvent
+from documents.models import Document
 from documents.services import document_render
 from meetings import workflows
 from meetings.models import AgendaItem, Assignment, Decision, Meeting
@@ -93,6 +95,12 @@ def test_the_flow_through_the_pages(body, cast, agency, member_agency, client_fo
     download = client.get(reverse("meetings:document", args=[meeting.pk, "minutes"]))
     assert download.status_code == 200
     assert b"".join(download.streaming_content).startswith(b"%PDF")
+    downloads = AuditEvent.objects.filter(action=AuditEvent.Action.DOCUMENT_DOWNLOADED).count()
+    minutes_file = Document.objects.get(pk=meeting.minutes_id).file
+    assert minutes_file.name
+    minutes_file.storage.delete(minutes_file.name)  # a restore without the media
+    assert client.get(reverse("meetings:document", args=[meeting.pk, "minutes"])).status_code == 404
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.DOCUMENT_DOWNLOADED).count() == downloads
 
     for user, assignment in ((cast["insider"], agency), (cast["member_head"], member_agency)):
         client = client_for(user)
