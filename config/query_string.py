@@ -1,8 +1,10 @@
-"""Query-string values the database cannot take. PostgreSQL refuses a NUL character in any text it is given, so a search or a
-code typed with %00 in the address, in its query or in its path (a document's verification code, /public/verify/<code>/)
-would reach it and fail as a 500. No page of the portal has a use for a NUL in its address: such a request is
-answered here, once for every view, with a 400 that says what is wrong. (Posted forms need no such guard: Django's
-form fields refuse NUL characters with a field error.)"""
+"""What a request carries that the database cannot take, or that no link of the portal sends.
+
+PostgreSQL refuses a NUL character in any text it is given, so a search or a code typed with %00 in the address,
+in its query or in its path (a document's verification code, /public/verify/<code>/) would reach it and fail as a
+500. No page of the portal has a use for a NUL in its address: such a request is answered here, once for every
+view, with a 400 that says what is wrong; a cookie holding one is dropped. (Posted forms need no such guard:
+Django's form fields refuse NUL characters with a field error.)"""
 
 import re
 
@@ -47,9 +49,8 @@ class RefuseNulInQueryMiddleware:
     def __call__(self, request):
         if not _has_nul(request):
             return self.get_response(request)
-        if request.path_info.endswith(
-            ".json"
-        ):  # a program reads the answer: an error it can parse, in Chinese
+        # A program reads check.json's answer: an error it can parse, in Chinese as its other errors are.
+        if request.path_info.endswith(".json"):
             with translation.override(settings.LANGUAGE_CODE):
                 error = _("The address contains a NUL character, which no code or search may hold.")
             return JsonResponse({"error": error}, status=400, json_dumps_params={"ensure_ascii": False})

@@ -23,7 +23,8 @@ def check_character(first17: str) -> str:
 def validate_id_number(value: str) -> None:
     """Raise ValidationError, in Chinese by default, when the number is not a valid 18-character ID number."""
     number = normalize(value)
-    # ASCII digits: str.isdigit() also takes other scripts' digits (፩, ²), which NFKC keeps and int() refuses.
+    # ASCII digits only: str.isdigit() also takes other scripts' digits, which NFKC keeps (Ethiopic ፩, which int()
+    # refuses; Arabic-Indic ٣, which it reads).
     if not re.fullmatch(r"[0-9]{17}.", number):
         raise ValidationError(
             _("An identity card number has 17 digits and a check character; %(number)s does not.")
