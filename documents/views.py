@@ -41,7 +41,12 @@ def document_status(request, pk):
 @login_required
 def document_download(request, pk):
     """The stored PDF, unchanged since it was made (its SHA-256 is on the document's page)."""
-    document = _visible(request, pk)
+    return pdf_download(request, _visible(request, pk))
+
+
+def pdf_download(request, document: Document, **payload):
+    """A ready document's PDF to a user who may read it, the download on its trail (with `payload`, where the
+    reader found it: a meeting's notice or minutes)."""
     if document.state != Document.State.READY:
         raise Http404("The PDF is not ready yet.")
     return recorded_download(
@@ -51,7 +56,7 @@ def document_download(request, pk):
             actor=request.user,
             action=AuditEvent.Action.DOCUMENT_DOWNLOADED,
             obj=document,
-            payload={"number": document.number, "sha256": document.sha256},
+            payload={"number": document.number, "sha256": document.sha256, **payload},
             request=request,
         ),
     )

@@ -13,14 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencies.models import Agency
-from audit.models import AuditEvent
-from audit.services import audit_record
 from audit.timeline import timeline_for
 from cases.models import Lead
-from config.downloads import recorded_download
 from deadlines.board import clock_view
 from deadlines.due import local_date
-from documents.models import Document
+from documents.views import pdf_download
 
 from . import services, workflows
 from .forms import (
@@ -269,16 +266,6 @@ def meeting_document(request, pk, which):
     its members and invited agencies read it here). Recorded in the document's trail."""
     meeting = _visible_meeting(request, pk)
     document = {"notice": meeting.notice, "minutes": meeting.minutes}.get(which)
-    if document is None or document.state != Document.State.READY:
-        raise Http404("The PDF is not ready yet.")
-    return recorded_download(
-        document.file,
-        filename=f"{document.number}.pdf",
-        record=lambda: audit_record(
-            actor=request.user,
-            action=AuditEvent.Action.DOCUMENT_DOWNLOADED,
-            obj=document,
-            payload={"number": document.number, "sha256": document.sha256, "meeting": meeting.pk},
-            request=request,
-        ),
-    )
+    if document is None:
+        raise Http404("The meeting has no such document yet.")
+    return pdf_download(request, document, meeting=meeting.pk)
