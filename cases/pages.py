@@ -140,7 +140,7 @@ def lead_page_context(request, lead: Lead, *, failed=None) -> dict:
                 "source": f"cases.lead:{lead.pk}",
             }
         ),
-        "evidence": lead.evidence.visible_to(user),
+        "evidence": lead.evidence.of_a_visible_lead(user),
         "verifications": verifications,
         "approvals": lead.approvals.select_related("approver"),
         "lead_documents": lead_docs,

@@ -79,16 +79,32 @@ class EvidenceQuerySet(models.QuerySet):
             return self.all()
         from agencies.querysets import member_agency_ids
 
-        from .models import AssistanceRequest, CriminalReferral, Lead
+        from .models import AssistanceRequest, Lead
 
         mine = member_agency_ids(user)
-        # report not null: NOT IN over a set holding a NULL would keep nothing at all.
-        others_reports = CriminalReferral.objects.filter(report__isnull=False).exclude(agency_id__in=mine)
         return self.filter(
             models.Q(lead__in=Lead.objects.visible_to(user))
             | models.Q(complaint__agency_id__in=mine)
             | models.Q(assistance__in=AssistanceRequest.objects.visible_to(user))
-        ).exclude(pk__in=others_reports.values("report_id"))
+        )._without_others_reports(mine)
+
+    def of_a_visible_lead(self, user):
+        """The files of one lead the user sees (its page, reached through Lead.visible_to): of visible_to's
+        conditions only the last is left to test, since a lead's files are visible with it. Tested whole, the lead
+        condition had PostgreSQL walk every lead the user may see for one lead's files (27 ms at 100,000 leads);
+        a test compares the two for every persona."""
+        if user.is_superuser:
+            return self.all()
+        from agencies.querysets import member_agency_ids
+
+        return self._without_others_reports(member_agency_ids(user))
+
+    def _without_others_reports(self, mine):
+        from .models import CriminalReferral
+
+        # report not null: NOT IN over a set holding a NULL would keep nothing at all.
+        others_reports = CriminalReferral.objects.filter(report__isnull=False).exclude(agency_id__in=mine)
+        return self.exclude(pk__in=others_reports.values("report_id"))
 
 
 class CriminalReferralQuerySet(models.QuerySet):

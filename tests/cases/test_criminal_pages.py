@@ -386,6 +386,29 @@ def test_the_team_report_stays_with_the_agency_although_filed_among_the_leads_ev
         assert client.get(reverse("cases:evidence", args=[approved.report.pk])).status_code == 200
 
 
+@pytest.mark.parametrize("persona", ["insider", "supervisor", "receiver_handler", "admin_user"])
+def test_a_leads_files_read_for_its_page_are_the_visible_ones(
+    request, approved, insider, team, colleague, cast, other_agency, persona
+):
+    from cases.models import Evidence
+
+    from .test_referral import send
+
+    send(approved, insider, other_agency)
+    advance(
+        start(approved, insider, team, cast.police),
+        State.AWAITING_DECISION,
+        team=team,
+        head=colleague,
+        cast=cast,
+    )
+    user = request.getfixturevalue(persona)
+    assert approved.evidence.count() == 2  # the lead's written report, and the team's report filed beside it
+    expected = set(Evidence.objects.visible_to(user).filter(lead=approved))
+    assert set(approved.evidence.of_a_visible_lead(user)) == expected
+    assert len(expected) == (2 if persona in ("insider", "admin_user") else 1)
+
+
 def test_a_step_the_role_never_takes_is_refused_before_its_form_is_read(
     client_for, criminal, team, colleague, cast
 ):
