@@ -111,6 +111,20 @@ def test_supervisors_and_administrators_see_the_provisional_banner(client_for, s
 
 
 @time_machine.travel(at(2026, 11, 23, 10), tick=False)
+def test_the_banner_reads_no_permissions_for_a_supervisor(client_for, supervisor):
+    """Only staff reach the admin: the banner asks no one else's permissions (two queries on every page)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(supervisor)
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/").text
+    assert "2027 年的节假日安排尚未公布" in page
+    assert not [query for query in queries if "auth_permission" in query["sql"]]
+
+
+@time_machine.travel(at(2026, 11, 23, 10), tick=False)
 def test_the_banner_goes_once_the_year_is_published(client_for, supervisor, import_2027):
     import_2027()
     assert "尚未公布" not in client_for(supervisor).get("/").text
