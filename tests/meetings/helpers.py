@@ -6,6 +6,8 @@ from datetime import timedelta
 import time_machine
 from django.utils import timezone
 
+from deadlines import workdays
+from deadlines.clocks import calendar_for
 from meetings import services, workflows
 
 from .conftest import at
@@ -41,15 +43,19 @@ def held(body, cast, agencies):
     )
 
 
+def in_twenty_working_days(agency):
+    """A due date a decision may have whatever day the test runs on: a working day (30 calendar days from a
+    Wednesday fall on a weekend), and after today."""
+    return workdays.add_working_days(timezone.localdate(), 20, calendar=calendar_for(agency).pk)
+
+
 def minuted(body, cast, agencies, *, assigned):
-    """A meeting held with `agencies` present, its minutes issued with one decision for `assigned`, due in 30
-    days whatever day the test runs on."""
+    """A meeting held with `agencies` present, its minutes issued with one decision for `assigned`, due in twenty
+    working days whatever day the test runs on."""
     meeting = held(body, cast, agencies)
     return workflows.meeting_record_minutes(
         actor=cast["office_clerk"],
         meeting=meeting,
         summary="纪要",
-        decisions=[
-            {"text": "整改", "agencies": assigned, "due_date": timezone.localdate() + timedelta(days=30)}
-        ],
+        decisions=[{"text": "整改", "agencies": assigned, "due_date": in_twenty_working_days(assigned[0])}],
     )
