@@ -11,16 +11,11 @@ class PortalFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = css
-            if isinstance(field, forms.ModelChoiceField) and field.empty_label == DJANGO_EMPTY_LABEL:
-                field.empty_label = _("Please choose")  # Django's dashes say nothing to a clerk or a citizen
+            _style(field)
+
+    def add_field(self, name: str, field: forms.Field) -> None:
+        """A field known only once the form is made (one per agency, say), styled as the declared ones."""
+        self.fields[name] = _style(field)
 
     @property
     def field_errors(self) -> bool:
@@ -34,6 +29,20 @@ class PortalFormMixin:
                 widget = self.fields[name].widget
                 widget.attrs["class"] += " is-invalid"
                 widget.attrs["aria-invalid"] = "true"
+
+
+def _style(field: forms.Field) -> forms.Field:
+    widget = field.widget
+    if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
+        css = "form-check-input"
+    elif isinstance(widget, forms.Select):
+        css = "form-select"
+    else:
+        css = "form-control"
+    widget.attrs["class"] = css
+    if isinstance(field, forms.ModelChoiceField) and field.empty_label == DJANGO_EMPTY_LABEL:
+        field.empty_label = _("Please choose")  # Django's dashes say nothing to a clerk or a citizen
+    return field
 
 
 class PortalForm(PortalFormMixin, forms.Form):

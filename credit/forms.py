@@ -92,11 +92,14 @@ class MemoForm(SubmittedOnce):
         # empty, the agency applies the common measures.
         self.members = list(members)
         for agency in self.members:
-            self.fields[f"measure_{agency.pk}"] = forms.CharField(
-                label=agency.name,
-                required=False,
-                max_length=500,
-                widget=forms.TextInput(attrs={"class": "form-control", "placeholder": _("As in the memo")}),
+            self.add_field(
+                f"measure_{agency.pk}",
+                forms.CharField(
+                    label=agency.name,
+                    required=False,
+                    max_length=500,
+                    widget=forms.TextInput(attrs={"placeholder": _("As in the memo")}),
+                ),
             )
 
     def agency_measures(self) -> dict:
