@@ -104,15 +104,28 @@ class ReportForm(SubmittedOnce):
 class AttendanceForm(PortalForm):
     """Present or not, and who came, for each agency of the meeting (fields present_<id>, attendee_<id>)."""
 
-    def __init__(self, *args, agencies, **kwargs):
+    def __init__(self, *args, agencies, early=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.agencies = list(agencies)
         for agency in self.agencies:
-            self.fields[f"present_{agency.pk}"] = forms.BooleanField(
-                label=agency.name, required=False, initial=True
+            self.add_field(
+                f"present_{agency.pk}", forms.BooleanField(label=agency.name, required=False, initial=True)
             )
-            self.fields[f"attendee_{agency.pk}"] = forms.CharField(
-                label=_("attended by"), required=False, max_length=100
+            self.add_field(
+                f"attendee_{agency.pk}",
+                forms.CharField(label=_("attended by"), required=False, max_length=100),
+            )
+        if early:  # before the meeting's day: held only if the office says it met earlier than noticed
+            self.add_field(
+                "met_early",
+                forms.BooleanField(
+                    label=_("The meeting has met already, earlier than its notice said"),
+                    error_messages={
+                        "required": _(
+                            "Tick this if the meeting has met already; otherwise record it on its day."
+                        )
+                    },
+                ),
             )
 
     def rows(self):
@@ -120,6 +133,14 @@ class AttendanceForm(PortalForm):
         return [
             (agency, self[f"present_{agency.pk}"], self[f"attendee_{agency.pk}"]) for agency in self.agencies
         ]
+
+    @property
+    def met_early_field(self):
+        return self["met_early"] if "met_early" in self.fields else None
+
+    @property
+    def met_early(self) -> bool:
+        return self.cleaned_data.get("met_early", False)
 
     def attendance(self):
         data = self.cleaned_data

@@ -16,7 +16,6 @@ from agencies.models import Agency
 from audit.timeline import timeline_for
 from cases.models import Lead
 from deadlines.board import clock_view
-from deadlines.due import local_date
 from documents.views import pdf_download
 
 from . import services, workflows
@@ -79,6 +78,11 @@ def _audience_agencies(meeting):
     return Agency.objects.filter(pk__in=workflows.audience(meeting)).order_by("name")
 
 
+def _attendance_form(meeting, now, data=None):
+    """Before the meeting's day the form asks the office to confirm that it met earlier (meeting_hold)."""
+    return AttendanceForm(data, agencies=_audience_agencies(meeting), early=meeting.is_before_its_day(now))
+
+
 def _meeting_page(request, meeting, *, forms=None, errors=(), status=200):
     user = request.user
     now = timezone.now()
@@ -89,12 +93,8 @@ def _meeting_page(request, meeting, *, forms=None, errors=(), status=200):
         items = [item for item in items if item.state == AgendaItem.State.APPROVED]
     forms = dict(forms or {})
     S = Meeting.State
-    # A meeting still to come is recorded as held from its day on (meeting_hold refuses it before).
-    hold_from = (
-        meeting.day() if office and meeting.state == S.NOTIFIED and local_date(now) < meeting.day() else None
-    )
-    if office and meeting.state == S.NOTIFIED and hold_from is None:
-        forms.setdefault("hold", AttendanceForm(agencies=_audience_agencies(meeting)))
+    if office and meeting.state == S.NOTIFIED:
+        forms.setdefault("hold", _attendance_form(meeting, now))
     if office and meeting.state in (S.PLANNED, S.NOTIFIED):
         forms.setdefault("cancel", ReasonForm())
     if office and meeting.state == S.HELD:
@@ -143,7 +143,7 @@ def _meeting_page(request, meeting, *, forms=None, errors=(), status=200):
         "forms": forms,
         "errors": errors,
         "may_notify": office and meeting.state == S.PLANNED,
-        "hold_from": hold_from,
+        "early": meeting.state == S.NOTIFIED and meeting.is_before_its_day(now),
         # Every agency the meeting concerns sees its whole trail (the office's steps, each agency's reports).
         "timeline": timeline_for(
             meeting, user, labels=[MeetingAction, Meeting.State], parties=list(workflows.audience(meeting))
@@ -172,10 +172,10 @@ def meeting_step(request, pk, step):
         return conflict_page(request, meeting.get_absolute_url())
     forms, arguments = {}, {}
     if step == "hold":
-        form = forms["hold"] = AttendanceForm(request.POST, agencies=_audience_agencies(meeting))
+        form = forms["hold"] = _attendance_form(meeting, timezone.now(), request.POST)
         if not form.is_valid():
             return _meeting_page(request, meeting, forms=forms, status=400)
-        arguments["attendance"] = form.attendance()
+        arguments["attendance"], arguments["met_early"] = form.attendance(), form.met_early
     if step == "cancel":
         form = forms["cancel"] = ReasonForm(request.POST)
         if not form.is_valid():

@@ -179,8 +179,13 @@ class Meeting(ConcurrentTransitionMixin, models.Model):
         return reverse("meetings:detail", args=[self.pk])
 
     def day(self):
-        """The meeting's day where it is held (the legal time zone): it can be recorded as held from that day on."""
+        """The meeting's day where it is held (the legal time zone)."""
         return local_date(self.starts_at)
+
+    def is_before_its_day(self, now) -> bool:
+        """Whether `now` comes before the meeting's day: recorded as held then only if the office confirms that
+        it met earlier than its notice said (meetings.workflows.meeting_hold)."""
+        return local_date(now) < self.day()
 
     @transition(field=state, source=State.PLANNED, target=State.NOTIFIED)
     def send_notice(self):

@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
@@ -173,20 +174,27 @@ def meeting_cancel(*, actor, meeting: Meeting, reason: str, request=None, seen_s
 
 @transaction.atomic
 def meeting_hold(
-    *, actor, meeting: Meeting, attendance: list[tuple[Agency, bool, str]], request=None, seen_state=None
+    *,
+    actor,
+    meeting: Meeting,
+    attendance: list[tuple[Agency, bool, str]],
+    met_early: bool = False,
+    request=None,
+    seen_state=None,
 ) -> Meeting:
-    """Record that the meeting was held and who attended for each agency (出席)."""
+    """Record that the meeting was held and who attended for each agency (出席). Before the meeting's day only with
+    `met_early`, the office's word that it met earlier than its notice said (on the trail)."""
     meeting = _locked_meeting(meeting, actor, seen_state)
     if meeting.state != Meeting.State.NOTIFIED:
         raise ConcurrentTransition(_(CONFLICT))
     now = timezone.now()
-    if local_date(now) < meeting.day():  # a meeting still to come, its notice out: held by a wrong click
+    if meeting.is_before_its_day(now) and not met_early:  # a meeting still to come, held by a wrong click
         raise ValidationError(
             _(
-                "The meeting is set for %(day)s: it can be recorded as held from that day on. If it met on "
-                "another day, cancel it and plan it again for the day it met."
+                "The meeting is set for %(day)s: record it as held from that day on, or confirm that it has "
+                "met already, earlier than its notice said."
             )
-            % {"day": day_words(meeting.day())},
+            % {"day": date_format(meeting.day())},
             code="early",
         )
     allowed = audience(meeting)
@@ -209,7 +217,10 @@ def meeting_hold(
         agency=meeting.body.office,
         from_state="notified",
         to_state=meeting.state,
-        payload={"present": sum(1 for _a, present, _w in attendance if present)},
+        payload={
+            "present": sum(1 for _a, present, _w in attendance if present),
+            **({"met_early": True} if meeting.is_before_its_day(now) else {}),
+        },
         request=request,
     )
     return meeting

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -54,13 +55,14 @@ def test_the_flow_through_the_pages(body, cast, agency, member_agency, client_fo
     assert document_render(document_id=meeting.notice_id)  # the 通知 with its agenda table renders
     page = client.get(meeting.get_absolute_url())
     assert page.status_code == 200
-    # The notice is out for 10 December: before that day the meeting cannot be recorded as held.
-    assert "自当日起可在此登记会议召开及出席情况" in page.content.decode()
-    assert reverse("meetings:step", args=[meeting.pk, "hold"]) not in page.content.decode()
+    # The notice is out for 10 December: before that day the meeting is recorded as held only if the office
+    # confirms that it met earlier than noticed.
+    assert "如会议已提前召开，请勾选下方确认项" in page.content.decode()
+    assert 'name="met_early"' in page.content.decode()
     attendance = {f"present_{agency.pk}": "on", f"attendee_{agency.pk}": "赵局长"}
     early = client.post(reverse("meetings:step", args=[meeting.pk, "hold"]), attendance)
     assert early.status_code == 400
-    assert "自当日起方可登记会议召开情况" in early.content.decode()
+    assert "会议如已提前召开，请勾选此项" in early.content.decode()
     meeting.refresh_from_db()
     assert meeting.state == Meeting.State.NOTIFIED
     assert not meeting.attendance.exists()
@@ -68,7 +70,7 @@ def test_the_flow_through_the_pages(body, cast, agency, member_agency, client_fo
     today.move_to(at(2026, 12, 10, 11))  # the meeting has met
     client = client_for(office)  # signed in again: the session of 23 November has lapsed
     page = client.get(meeting.get_absolute_url())
-    assert reverse("meetings:step", args=[meeting.pk, "hold"]) in page.content.decode()
+    assert 'name="met_early"' not in page.content.decode()
     assert client.post(reverse("meetings:step", args=[meeting.pk, "hold"]), attendance).status_code == 302
     assert Meeting.objects.get().state == Meeting.State.HELD
     page = client.get(meeting.get_absolute_url())
@@ -109,6 +111,21 @@ def test_the_flow_through_the_pages(body, cast, agency, member_agency, client_fo
         data = {"text": "已完成", "seen_state": "open", "submission_key": uuid.uuid4()}
         assert client.post(url, data).status_code == 302
     assert Decision.objects.get().state == Decision.State.COMPLETED
+
+
+def test_a_meeting_that_met_before_its_day_is_recorded_with_the_offices_word(body, cast, agency, client_for):
+    meeting = plan(body, cast["office_clerk"])  # for 10 December; today is 23 November
+    workflows.meeting_notify(actor=cast["office_clerk"], meeting=meeting)
+    with pytest.raises(ValidationError) as refused:
+        workflows.meeting_hold(actor=cast["office_clerk"], meeting=meeting, attendance=[(agency, True, "")])
+    assert refused.value.code == "early"
+    client = client_for(cast["office_clerk"])
+    attendance = {f"present_{agency.pk}": "on", "met_early": "on"}
+    assert client.post(reverse("meetings:step", args=[meeting.pk, "hold"]), attendance).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.state == Meeting.State.HELD
+    event = AuditEvent.objects.get(action="meeting_held")
+    assert event.payload["met_early"] is True
 
 
 def test_the_minutes_form_says_what_is_wrong(body, cast, agency, client_for):
