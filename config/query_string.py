@@ -11,6 +11,7 @@ import re
 from django.conf import settings
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -49,9 +50,13 @@ class RefuseNulInQueryMiddleware:
     def __call__(self, request):
         if not _has_nul(request):
             return self.get_response(request)
-        # A program reads check.json's answer: an error it can parse, in Chinese as its other errors are.
-        if request.path_info.endswith(".json"):
+        # A program reads the credit check's answer: an error it can parse, in Chinese as its other errors are.
+        if request.path_info == reverse("credit:check_json"):
             with translation.override(settings.LANGUAGE_CODE):
-                error = _("The address contains a NUL character, which no code or search may hold.")
-            return JsonResponse({"error": error}, status=400, json_dumps_params={"ensure_ascii": False})
+                error = _(
+                    "The address contains a character the portal cannot read (a NUL character): check the code."
+                )
+            response = JsonResponse({"error": error}, status=400, json_dumps_params={"ensure_ascii": False})
+            response.headers["Content-Language"] = settings.LANGUAGE_CODE
+            return response
         return TemplateResponse(request, "400.html", {"nul": True}, status=400).render()

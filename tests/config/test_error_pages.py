@@ -35,8 +35,9 @@ def test_a_nul_in_the_credit_checks_json_query_is_a_json_400(db, client):
     response = client.get(reverse("credit:check_json"), {"code": "91\x0011"})
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
-    assert "NUL" in response.json()["error"]
-    assert "代码" in response.json()["error"]
+    assert response["Content-Language"] == "zh-hans"
+    assert "无法识别的字符" in response.json()["error"]
+    assert "请检查代码" in response.json()["error"]
 
 
 def test_a_session_cookie_holding_a_nul_starts_a_new_session_instead_of_failing(client_for, insider):
