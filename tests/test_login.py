@@ -3,6 +3,7 @@ from axes.models import AccessAttempt, AccessFailureLog
 from django.conf import settings
 from django.urls import reverse
 
+from audit.models import AuditEvent
 from tests.factories import TEST_PASSWORD
 
 
@@ -41,7 +42,9 @@ def test_a_username_longer_than_any_accounts_is_a_wrong_login_not_a_500(client, 
     response = client.post(reverse(url), {"username": "x" * 256, "password": "whatever"})
     assert response.status_code == 200
     assert "请输入一个正确的" in response.text
-    assert not AccessAttempt.objects.exists()  # nothing to count: no account has such a name
+    # Recorded as any failed log-in, under the name cut to the longest an account may have.
+    assert AccessAttempt.objects.get().username == "x" * 150
+    assert AuditEvent.objects.get(action=AuditEvent.Action.LOGIN_FAILED).payload == {"username": "x" * 150}
 
 
 def test_four_failures_do_not_lock_the_account(client, insider):
