@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.services import audit_record
 
@@ -125,12 +126,16 @@ def read_rows(upload) -> list[list[str]]:
         ) from None
 
 
+_DAMAGED = gettext_lazy(
+    "%(name)s is a damaged XLSX file: open it in Excel or WPS, save it again, and import that."
+)
+
+
 def _xlsx_rows(data: bytes, name: str) -> list[list[str]]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
-    # A damaged workbook fails when opened or only on the row it breaks in (read-only mode parses as it goes);
-    # openpyxl meets parts it did not expect with AttributeError or TypeError (a chart sheet without a chart).
+    # A damaged workbook fails when opened or only on the row it breaks in (read-only mode parses as it goes).
     damaged = (
         zipfile.BadZipFile,
         KeyError,
@@ -138,8 +143,6 @@ def _xlsx_rows(data: bytes, name: str) -> list[list[str]]:
         OSError,
         ElementTree.ParseError,
         InvalidFileException,
-        AttributeError,
-        TypeError,
     )
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -147,6 +150,8 @@ def _xlsx_rows(data: bytes, name: str) -> list[list[str]]:
         raise ValidationError(
             _("%(name)s is not a CSV or XLSX file (%(found)s).") % {"name": name, "found": "zip"}
         ) from None
+    except (AttributeError, TypeError):  # openpyxl on parts it did not expect (a chart sheet without a chart)
+        raise ValidationError(_DAMAGED % {"name": name}) from None
     try:
         if not book.worksheets:
             raise ValidationError(
@@ -170,10 +175,7 @@ def _xlsx_rows(data: bytes, name: str) -> list[list[str]]:
                 break
         return rows
     except damaged:
-        raise ValidationError(
-            _("%(name)s is a damaged XLSX file: open it in Excel or WPS, save it again, and import that.")
-            % {"name": name}
-        ) from None
+        raise ValidationError(_DAMAGED % {"name": name}) from None
     finally:
         book.close()
 

@@ -205,17 +205,28 @@ def test_a_damaged_workbook_is_reported_not_a_500(insider, agency):
 
 def test_a_workbook_of_chart_sheets_only_is_reported_not_a_500(insider, agency):
     from openpyxl import Workbook
+    from openpyxl.chart import BarChart
 
-    book = Workbook()
-    book.create_chartsheet()
-    book.remove(book.worksheets[0])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    report = entities_import(
-        actor=insider, upload=SimpleUploadedFile("图表.xlsx", buffer.getvalue()), agency=agency
-    )
-    assert not report.ok
-    assert "图表.xlsx" in " ".join(report.errors)
+    def chart_sheets_only(*, with_chart):
+        book = Workbook()
+        sheet = book.create_chartsheet()
+        if with_chart:
+            sheet.add_chart(BarChart())
+        book.remove(book.worksheets[0])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        upload = SimpleUploadedFile("图表.xlsx", buffer.getvalue())
+        report = entities_import(actor=insider, upload=upload, agency=agency)
+        assert not report.ok
+        return report.errors
+
+    # A chart sheet without a chart is read by no openpyxl: a damaged workbook, to save again.
+    assert chart_sheets_only(with_chart=False) == [
+        "图表.xlsx 是损坏的 XLSX 文件：请用 Excel 或 WPS 打开后重新保存，再导入。"
+    ]
+    assert chart_sheets_only(with_chart=True) == [
+        "图表.xlsx 中没有工作表（只有图表）：请将市场主体信息填入第一个工作表。"
+    ]
 
 
 def test_an_experts_identity_number_in_another_scripts_digits_is_a_bad_line(insider, agency):
