@@ -93,9 +93,11 @@ class EvidenceQuerySet(models.QuerySet):
         )._without_others_reports(mine)
 
     def of_a_visible_lead(self, user):
-        """The files of one lead the user sees (its page, reached through Lead.visible_to): of visible_to's
-        conditions only the last is left to test, since a lead's files are visible with it (0.6 ms instead of 2 at
-        100,000 leads); a test compares the two for every persona."""
+        """The files of one lead the caller has found visible to the user: of visible_to's conditions only the last
+        is left to test, since a lead's files are visible with it (0.6 ms instead of 2 at 100,000 leads). For the
+        lead's page only (cases.pages.lead_page_context), whose callers reach the lead through Lead.visible_to or
+        through a referral of it the user sees (its sender or receiver, who see the lead); a test compares the two
+        for every persona."""
         if user.is_superuser:
             return self.all()
         from agencies.querysets import member_agency_ids
