@@ -89,9 +89,8 @@ def form_page(request, template: str, context: dict, *, valid: bool, run, done, 
         try:
             created = run()
         except (ConcurrentTransition, TransitionNotAllowed):
-            return conflict_page(
-                request, context.get("lead")
-            )  # the forms that create a case have no lead yet
+            # The forms that create a case have no lead yet.
+            return conflict_page(request, context.get("lead"))
         except ValidationError as error:
             # `error_field` is where the workflow's own refusals belong (a lead's files); a form sent before is
             # refused as a whole.

@@ -53,9 +53,8 @@ def memo_new(request):
     if not workflows.may_issue_memos(request.user, agency):
         raise PermissionDenied(_("Joint punishment memos are issued by the comprehensive supervisor."))
     entity = None
-    if entity_id := query_id(
-        request.GET.get("entity")
-    ):  # opened from an entity's page (it posts to the same URL)
+    # Opened from an entity's page (the form posts to the same URL).
+    if entity_id := query_id(request.GET.get("entity")):
         entity = MarketEntity.objects.visible_to(request.user).filter(pk=entity_id).first()
     form = MemoForm(
         request.POST or None,

@@ -143,7 +143,6 @@ def _meeting_page(request, meeting, *, forms=None, errors=(), status=200):
         "forms": forms,
         "errors": errors,
         "may_notify": office and meeting.state == S.PLANNED,
-        "early": meeting.state == S.NOTIFIED and meeting.is_before_its_day(now),
         # Every agency the meeting concerns sees its whole trail (the office's steps, each agency's reports).
         "timeline": timeline_for(
             meeting, user, labels=[MeetingAction, Meeting.State], parties=list(workflows.audience(meeting))

@@ -4,13 +4,10 @@ whole period. An end is only ever lengthened. Records the hourly task already ex
 has ended too, and bringing them back is an agency's decision, not a migration's."""
 
 import datetime
-from zoneinfo import ZoneInfo
 
 from django.db import migrations
 
-from deadlines.due import add_months
-
-LEGAL_TZ = ZoneInfo("Asia/Shanghai")
+from deadlines.due import add_months, local_date
 
 
 def count_from_publication(apps, schema_editor):
@@ -19,7 +16,7 @@ def count_from_publication(apps, schema_editor):
         "rule"
     )
     for record in published.iterator():
-        start = max(record.decided_on, record.published_at.astimezone(LEGAL_TZ).date())
+        start = max(record.decided_on, local_date(record.published_at))
         end = add_months(start, record.rule.publication_months) - datetime.timedelta(days=1)
         end = max(end, record.restricted_until or end)
         if end > record.publication_until:
