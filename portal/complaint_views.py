@@ -17,25 +17,21 @@ from .limits import take_submission_place
 FILED = "filed_complaints"  # session key: the query codes this browser filed
 
 
+class _NoPlaceLeft(Exception):
+    """The hour's places of the address are taken (raised in the complaint's transaction, which it undoes)."""
+
+
 def complaint_online(request):
     form = OnlineComplaintForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         address = get_client_ip_address(request) or "127.0.0.1"  # unknown addresses share one window
-        key = form.cleaned_data["submission_key"]
-        resent = Complaint.objects.filter(submission_key=key).exists()
-        if not resent and not take_submission_place(address):
-            form.add_error(
-                None,
-                _(
-                    "Too many submissions from your network in this hour. Please try again later, or telephone the department."
-                ),
-            )
-            return TemplateResponse(
-                request,
-                "portal/complaint_form.html",
-                {"form": form, "files_dropped": bool(request.FILES)},
-                status=429,
-            )
+
+        def admit():
+            # Taken once the complaint's row is written: the same form sent again, at once or later, gets that
+            # complaint and takes no second place (taken before, a double click on the last place answered 429).
+            if not take_submission_place(address):
+                raise _NoPlaceLeft
+
         data = form.cleaned_data
         try:
             complaint = complaint_record(
@@ -47,7 +43,21 @@ def complaint_online(request):
                 files=data["files"],
                 submitted_from=address,
                 request=request,
-                submission_key=key,
+                submission_key=data["submission_key"],
+                admit=admit,
+            )
+        except _NoPlaceLeft:
+            form.add_error(
+                None,
+                _(
+                    "Too many submissions from your network in this hour. Please try again later, or telephone the department."
+                ),
+            )
+            return TemplateResponse(
+                request,
+                "portal/complaint_form.html",
+                {"form": form, "files_dropped": bool(request.FILES)},
+                status=429,
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -39,10 +39,15 @@ def complaint_record(
     submitted_from: str | None = None,
     request=None,
     submission_key=None,
+    admit=None,
 ) -> Complaint:
     """Record a complaint or tip-off received by `agency` (by staff: `actor`; online: actor None), with its
     attachments checked like evidence, and start clock L1. `details` holds the Complaint fields typed in
-    (complainant, project, respondent, facts)."""
+    (complainant, project, respondent, facts).
+
+    `admit()`, if given, runs in the complaint's transaction once its row is written (the online channel takes its
+    place in the hour's limit there): the same form sent again, even at the same moment, waits for that row and
+    gets the complaint without being admitted again. What `admit` raises undoes the complaint."""
     if (
         actor is not None
         and actor.is_authenticated
@@ -73,14 +78,15 @@ def complaint_record(
         lambda: _complaint_create(
             agency=agency, kind=kind, channel=channel, details=details, recorder=recorder,
             checked=[(upload, check_evidence_file(upload)) for upload in files], received_at=received_at,
-            submitted_from=submitted_from, request=request, submission_key=submission_key,
+            submitted_from=submitted_from, request=request, submission_key=submission_key, admit=admit,
         ),
     )  # fmt: skip
 
 
 def _complaint_create(
-    *, agency, kind, channel, details, recorder, checked, received_at, submitted_from, request, submission_key
-) -> Complaint:
+    *, agency, kind, channel, details, recorder, checked, received_at, submitted_from, request, submission_key,
+    admit,
+) -> Complaint:  # fmt: skip
     now = timezone.now()
     with files_removed_on_failure() as stored, transaction.atomic():
         complaint = Complaint(
@@ -97,6 +103,8 @@ def _complaint_create(
             exclude=["query_code", "state", "submission_key"]
         )  # state: protected, set by the FSM
         complaint.save()
+        if admit is not None:
+            admit()
         for upload, check in checked:
             evidence_store(
                 owner=complaint, upload=upload, check=check, actor=complaint.recorded_by, stored=stored

@@ -406,6 +406,25 @@ def test_two_online_submits_of_one_form_at_once_file_one_complaint(agency):
     assert Complaint.objects.count() == 1
 
 
+@transactional
+@pytest.mark.usefixtures("start_of_an_hour")
+def test_one_form_sent_twice_at_once_on_the_last_place_files_it_and_takes_one_place(agency, settings):
+    """A double click when the address has one place left this hour: both requests get the complaint filed, not
+    one of them "too many submissions", and the form counts once."""
+    from django.test import Client
+
+    from portal.models import SubmissionWindow
+
+    settings.ONLINE_COMPLAINTS_PER_HOUR = 1
+    data = {"agency": agency.pk, **details()}
+    outcomes = run_concurrently(
+        lambda: Client().post(reverse("portal:complaint_new"), data).status_code, times=2
+    )
+    assert outcomes == [302, 302]
+    assert Complaint.objects.count() == 1
+    assert SubmissionWindow.objects.get().count == 1
+
+
 def test_the_notice_names_the_complainant_so_supervisors_cannot_open_it(
     client, client_for, agency, other_agency, colleague, supervisor
 ):
