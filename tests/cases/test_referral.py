@@ -10,6 +10,7 @@ from cases.workflows import referral_receive, referral_send
 from deadlines.clocks import running_for
 from documents.models import Document
 from notifications.models import Notification
+from tests.concurrency import run_concurrently, transactional
 from tests.factories import AgencyFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -261,3 +262,24 @@ def test_a_referral_goes_out_when_the_administrator_switched_its_receivers_rule_
     referral = send(approved, insider, other_agency)
     assert referral.letter.number
     assert not running_for(referral).exists()
+
+
+@transactional
+def test_two_signatures_at_once_number_one_receipt(approved, insider, other_agency, receiver_handler):
+    """Two clicks on 签收 at the same moment, on real connections: one receipt numbered, one event, one message to
+    each of the sender's handlers; the other click is the 409 conflict."""
+    from django_fsm import ConcurrentTransition
+
+    referral = send(approved, insider, other_agency)
+    seen = referral.page_token
+    outcomes = run_concurrently(
+        lambda: referral_receive(actor=receiver_handler, referral=referral, seen_state=seen)
+    )
+    assert sum(isinstance(outcome, Referral) for outcome in outcomes) == 1
+    assert sum(isinstance(outcome, ConcurrentTransition) for outcome in outcomes) == 1
+    assert list(Document.objects.filter(kind=Document.Kind.RECEIPT).values_list("sequence", flat=True)) == [1]
+    assert AuditEvent.objects.filter(action="referral_received", object_id=referral.pk).count() == 1
+    received = Notification.objects.filter(
+        key=f"referral:{referral.pk}:received"
+    )  # to the sender's two handlers
+    assert received.count() == len(set(received.values_list("recipient", flat=True))) == 2

@@ -296,3 +296,14 @@ def test_the_migration_counts_published_records_publication_again_from_their_pub
     assert CreditRecord.objects.get(pk=late.pk).publication_until == D(2027, 1, 31)
     assert CreditRecord.objects.get(pk=on_time.pk).publication_until == D(2027, 1, 31)
     assert CreditRecord.objects.get(pk=expired.pk).publication_until == D(2025, 6, 30)
+
+
+@transactional
+def test_two_expiry_runs_at_once_expire_a_record_once(make_record, entity):
+    """Beat's hourly run overlapping a late one, on real connections: one event on the record's trail."""
+    make_record(entity, decided_on=datetime.date(2026, 6, 1))
+    later = datetime.datetime(2027, 7, 1, 10, tzinfo=datetime.UTC)
+    with time_machine.travel(later, tick=False):
+        assert sorted(run_concurrently(lambda: records_expire(later))) == [0, 1]
+    assert CreditRecord.objects.get().state == CreditRecord.State.EXPIRED
+    assert AuditEvent.objects.filter(action="credit_record_expired").count() == 1

@@ -9,6 +9,7 @@ from audit.models import AuditEvent
 from documents.models import Document
 from documents.pdf import FetchRefused, check_url, issuer_size, render_pdf, static_fetcher
 from documents.services import MAX_ATTEMPTS, document_render, document_retry, render_pending
+from tests.concurrency import run_concurrently, transactional
 
 pytestmark = pytest.mark.django_db
 
@@ -409,3 +410,14 @@ def test_a_letters_double_lines_are_170_mm_long(issue, kind):
         assert closing_thick[1] - closing_thick[0] > closing_thin[1] - closing_thin[0]  # 上细下粗
         assert 297 - 21 <= closing_thick[1] <= 297 - 19  # its foot 20 mm from the bottom edge
     assert red_runs(pdf, x_mm=20) == red_runs(pdf, x_mm=192) == []
+
+
+@transactional
+def test_two_workers_rendering_one_document_at_once_store_one_file(issue):
+    """The task queued on commit and the minute pass, on real connections: one claims it, the other does nothing."""
+    document = issue()
+    assert sorted(run_concurrently(lambda: document_render(document_id=document.pk))) == [False, True]
+    document.refresh_from_db()
+    assert (document.state, document.attempts) == (Document.State.READY, 1)
+    assert document.file.storage.exists(document.file.name)
+    assert AuditEvent.objects.filter(action="document_rendered", object_id=document.pk).count() == 1

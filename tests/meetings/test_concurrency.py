@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
+from deadlines.models import Deadline
 from documents.models import Document
 from meetings import workflows
 from meetings.models import Assignment, Meeting, Progress
@@ -61,3 +62,30 @@ def test_completing_a_share_while_a_notice_on_its_clock_is_half_way_waits_for_th
     with a_notice_half_way_on(clock):
         workflows.assignment_complete(actor=cast["insider"], assignment=assignment, text="已整改")
     assert Deadline.objects.get(pk=clock.pk).state == Deadline.State.MET
+
+
+@transactional
+def test_two_offices_issuing_the_minutes_at_once_give_one_minutes_and_one_clock(
+    body, cast, agency, member_agency
+):
+    from meetings.models import Decision
+
+    from .helpers import held, in_twenty_working_days
+
+    meeting = held(body, cast, [agency, member_agency])
+
+    def issue():
+        return workflows.meeting_record_minutes(
+            actor=cast["office_clerk"],
+            meeting=meeting,
+            summary="纪要",
+            decisions=[{"text": "整改", "agencies": [agency], "due_date": in_twenty_working_days(agency)}],
+            seen_state="held",
+        )
+
+    outcomes = run_concurrently(issue)
+    assert sum(isinstance(outcome, Meeting) for outcome in outcomes) == 1
+    assert sum(isinstance(outcome, ConcurrentTransition) for outcome in outcomes) == 1
+    assert Document.objects.filter(kind=Document.Kind.MINUTES).count() == 1
+    assert Decision.objects.count() == Assignment.objects.count() == 1
+    assert Deadline.objects.filter(rule__code="J1").count() == 1
