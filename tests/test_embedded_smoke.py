@@ -2,7 +2,6 @@
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -10,6 +9,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.smoke
@@ -30,12 +31,6 @@ READ_STATE = (
     "from deadlines.models import Deadline; from agencies.models import Agency; "
     "print(Deadline.objects.get(rule__code='C3', object_id=Agency.objects.get(short_name='县住建局').pk).state)"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def group_alive(pgid: int) -> bool:

@@ -1,35 +1,18 @@
 """The public check's limit in a shared cache: a real Redis server, started for the test, as CACHE_URL gives it in
 the compose stack."""
 
-import shutil
-import subprocess
-import time
-
 import pytest
 from django.core.cache import CacheHandler
 
 from config.env import env_cache
 from credit import limits
+from tests.servers import finishes_within, redis_server
 
 
 @pytest.fixture
-def redis_url(tmp_path):
-    server = shutil.which("redis-server")
-    assert server, "redis-server is missing: make test installs it (Debian's redis-server)"
-    socket = tmp_path / "redis.sock"
-    process = subprocess.Popen(
-        [server, "--port", "0", "--unixsocket", str(socket), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(100):
-            if socket.exists():
-                break
-            time.sleep(0.05)
-        yield f"unix://{socket}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+def redis(tmp_path):
+    with redis_server(tmp_path) as server:
+        yield server
 
 
 def web_process(monkeypatch, url):
@@ -39,8 +22,8 @@ def web_process(monkeypatch, url):
 
 
 @pytest.mark.usefixtures("start_of_an_hour")
-def test_the_limit_is_shared_by_every_web_process(monkeypatch, redis_url):
-    first, second = web_process(monkeypatch, redis_url), web_process(monkeypatch, redis_url)
+def test_the_limit_is_shared_by_every_web_process(monkeypatch, redis):
+    first, second = web_process(monkeypatch, redis.url), web_process(monkeypatch, redis.url)
     monkeypatch.setattr(limits, "cache", first)
     assert all(limits.take_check_place("203.0.113.9") for _ in range(limits.CHECKS_PER_MINUTE))
     monkeypatch.setattr(limits, "cache", second)
@@ -51,6 +34,15 @@ def test_the_limit_is_shared_by_every_web_process(monkeypatch, redis_url):
 def test_a_cache_outage_lets_the_check_through_and_says_so(monkeypatch, tmp_path, caplog):
     monkeypatch.setattr(limits, "cache", web_process(monkeypatch, f"unix://{tmp_path}/nothing-here.sock"))
     assert limits.take_check_place("203.0.113.9")
+    assert "cache is unreachable" in caplog.text
+
+
+def test_a_frozen_cache_lets_the_check_through_in_seconds(monkeypatch, redis, caplog):
+    """A Redis that takes connections and answers nothing (a hung host) fails the count within its socket timeout,
+    instead of holding the visitor's request until gunicorn kills it."""
+    monkeypatch.setattr(limits, "cache", web_process(monkeypatch, redis.url))
+    with redis.frozen():
+        assert finishes_within(60, lambda: limits.take_check_place("203.0.113.9")) is True
     assert "cache is unreachable" in caplog.text
 
 
