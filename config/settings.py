@@ -261,7 +261,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem:")
-    else {"visibility_timeout": 3600}
+    # kombu hands redis-py no socket timeouts (None: wait for ever, where redis-py's own default is 5 s). On a Redis
+    # that takes connections and answers nothing (hung, paused, packets dropped) a request that queues a render
+    # would then hang after its transaction committed, until gunicorn killed it: with these it gives up in seconds
+    # and the minute pass renders the document (documents.services.queue_render).
+    else {"visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 5}
 )
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

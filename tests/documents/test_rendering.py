@@ -254,18 +254,6 @@ def test_the_rendering_environment_is_checked():
     assert pdf_rendering(None) == []  # make test installs fonts-noto-cjk and libharfbuzz-subset0
 
 
-def test_a_broker_outage_does_not_fail_the_issue(issue, monkeypatch, django_capture_on_commit_callbacks):
-    def broker_down(*args, **kwargs):
-        raise ConnectionRefusedError("redis is down")
-
-    monkeypatch.setattr("documents.tasks.render_document_task.delay", broker_down)
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        document = issue()
-    assert len(callbacks) == 1  # the render was asked for, and its failure was swallowed and logged
-    document.refresh_from_db()
-    assert document.state == Document.State.PENDING  # the minute pass will render it
-
-
 @pytest.mark.parametrize("kind", ["letter", "circular", "memo"])
 def test_a_long_issuer_mark_stays_on_one_line(issue, agency, tmp_path, kind):
     """A name of 14 characters or more at 30 pt is wider than the type area: its mark is set smaller, not broken."""
