@@ -60,6 +60,7 @@ def referral_send(
             code="receiver",
         )
     now = timezone.now()
+    catalogue = [Material(**item) for item in materials]
     letter = document_issue(
         actor=actor,
         agency=lead.agency,
@@ -73,6 +74,7 @@ def referral_send(
                 f"依据{legal_basis.strip()}，现将该线索及有关材料移送你单位处理，请按规定办理并回复。",
             ],
             "attachments": ["移送材料清单"],
+            "materials": _catalogue(catalogue),  # the annex: the letter's last page
         },
         target=lead,
     )
@@ -87,7 +89,9 @@ def referral_send(
         sent_by=actor,
         sent_at=now,
     )
-    Material.objects.bulk_create([Material(referral=referral, **item) for item in materials])
+    for item in catalogue:
+        item.referral = referral
+    Material.objects.bulk_create(catalogue)
     lead.refer()
     lead.save()
     meet_clocks(lead, "L2", actor=actor, at=now)
@@ -134,16 +138,7 @@ def referral_receive(*, actor, referral: Referral, request=None, seen_state=None
             "case_name": referral.lead.project.name,
             "sender": referral.sender.name,
             "receiver": referral.receiver.name,
-            "materials": [
-                {
-                    "name": m.name,
-                    "copies": m.copies,
-                    "pages": m.pages,
-                    "original": m.is_original,
-                    "note": m.note,
-                }
-                for m in referral.materials.all()
-            ],
+            "materials": _catalogue(referral.materials.all()),
             "received_by": person_name(actor),
             "received_at_text": f"{local.year}年{local.month}月{local.day}日 {local.hour}时{local.minute:02d}分",
         },
@@ -317,6 +312,10 @@ def referral_forward(*, actor, referral: Referral, competent, request=None, seen
             code="competent",
         )
     now = timezone.now()
+    catalogue = [
+        Material(name=m.name, copies=m.copies, pages=m.pages, is_original=m.is_original, note=m.note)
+        for m in referral.materials.all()
+    ]  # the materials go on with the case
     onward_letter = document_issue(
         actor=actor,
         agency=referral.receiver,
@@ -326,6 +325,8 @@ def referral_forward(*, actor, referral: Referral, competent, request=None, seen
         context={
             "recipient": competent.name,
             "body": [referral.lead.facts, "该线索属贵单位管辖，现予移送，请依法处理。"],
+            "attachments": ["移送材料清单"],
+            "materials": _catalogue(catalogue),
         },
         target=referral.lead,
     )
@@ -340,19 +341,9 @@ def referral_forward(*, actor, referral: Referral, competent, request=None, seen
         sent_by=actor,
         sent_at=now,
     )
-    Material.objects.bulk_create(
-        [
-            Material(
-                referral=onward,
-                name=m.name,
-                copies=m.copies,
-                pages=m.pages,
-                is_original=m.is_original,
-                note=m.note,
-            )
-            for m in referral.materials.all()
-        ]
-    )
+    for item in catalogue:
+        item.referral = onward
+    Material.objects.bulk_create(catalogue)
     deadline_start(actor=actor, rule="L3", target=onward, agency=competent, triggered_at=now)
     notice = _letter_to_sender(
         referral,
@@ -411,3 +402,11 @@ def referral_notify_result(*, actor, referral: Referral, request=None, seen_stat
                  from_state=Referral.State.CONCLUDED, to_state=referral.state, payload={"letter": letter.number},
                  request=request)  # fmt: skip
     return referral
+
+
+def _catalogue(materials) -> list[dict]:
+    """The materials catalogue as the letter's annex and the receipt print it."""
+    return [
+        {"name": m.name, "copies": m.copies, "pages": m.pages, "original": m.is_original, "note": m.note}
+        for m in materials
+    ]

@@ -1,5 +1,7 @@
 """Sending an approved lead and the receiver signing for it (宣恩 二(四)2; Decree 310 Art. 7 receipts)."""
 
+import subprocess
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -9,6 +11,7 @@ from cases.models import Lead, Referral, TradingProject
 from cases.workflows import referral_receive, referral_send
 from deadlines.clocks import running_for
 from documents.models import Document
+from documents.pdf import render_pdf
 from notifications.models import Notification
 from tests.concurrency import run_concurrently, transactional
 from tests.factories import AgencyFactory, MembershipFactory
@@ -48,6 +51,23 @@ def test_sending_numbers_the_letter_meets_l2_and_starts_the_receivers_clock(
     ).exists()
     assert referral.materials.count() == 2
     assert AuditEvent.objects.filter(action="referral_sent", object_id=referral.pk).exists()
+
+
+def test_the_letter_carries_the_materials_catalogue_it_names_as_its_annex(
+    approved, insider, other_agency, tmp_path
+):
+    """The letter ends "附件：移送材料清单": the catalogue follows on a page of its own, as on the receipt."""
+    letter = send(approved, insider, other_agency).letter
+    pdf = tmp_path / "letter.pdf"
+    pdf.write_bytes(render_pdf(letter))
+    pages = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    )
+    body, annex = ("".join(page.split()) for page in pages.stdout.split("\f")[:2])
+    assert "附件：移送材料清单" in body
+    assert "开标记录" not in body
+    assert annex.startswith("附件移送材料清单")  # the label on the first line, then the title
+    assert "1投标文件雷同分析报告115复印件系统导出2开标记录13原件" in annex
 
 
 def test_a_project_name_as_long_as_its_field_still_gives_a_letter(approved, insider, other_agency):
