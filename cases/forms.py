@@ -150,13 +150,26 @@ class ReferralForm(PortalForm):
     jurisdiction, narrowed to the kind the destination names."""
 
     destination = forms.ChoiceField(label=_("destination"), choices=Referral.Destination.choices)
-    receiver = forms.ModelChoiceField(label=_("receiving agency"), queryset=Agency.objects.none())
+    receiver = forms.ModelChoiceField(
+        label=_("receiving agency"),
+        queryset=Agency.objects.none(),
+        error_messages={
+            "invalid_choice": _(
+                "That agency is not of the kind the destination names: choose the destination first, then an "
+                "agency from its list."
+            )
+        },
+    )
     method = forms.ChoiceField(label=_("method of delivery"), choices=Referral.Method.choices)
     legal_basis = forms.CharField(label=_("legal basis"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, lead: Lead, **kwargs):
         super().__init__(*args, **kwargs)
         self.lead = lead
+        if not self.is_bound:
+            # The select shows its first destination when none is proposed: from the first view on, the
+            # receivers offered are of that destination's kind (else every agency, until the user changes it).
+            self.initial.setdefault("destination", Referral.Destination.values[0])
         destination = self.data.get("destination") or self.initial.get("destination")
         self.fields["receiver"].queryset = receivers_for(lead, destination)
         self.fields["receiver"].label_from_instance = lambda agency: receiver_label(agency, lead)

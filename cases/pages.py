@@ -42,6 +42,7 @@ class ReferralPanel:
     actions: set[str]
     forms: dict = field(default_factory=dict)
     documents: list = field(default_factory=list)
+    cannot_forward: bool = False  # a forward the user's role allows, with no competent organ to forward to
 
 
 def lead_page_context(request, lead: Lead, *, failed=None) -> dict:
@@ -100,6 +101,12 @@ def lead_page_context(request, lead: Lead, *, failed=None) -> dict:
             form_class, auto_id = REFERRAL_FORMS[step], f"id_{step}{referral.pk}_%s"
             extra = {"referral": referral} if form_class is ForwardForm else {}
             panel.forms[step] = form_class(auto_id=auto_id, **extra)
+        if "forward" in panel.forms and not panel.forms["forward"].fields["competent"].queryset.exists():
+            # No organ of the receiver's kind above or below it: an empty list to choose from would only end in
+            # "this field is required". The panel says why the step is not offered.
+            panel.actions.discard("forward")
+            del panel.forms["forward"]
+            panel.cannot_forward = True
         panels.append(panel)
     if failed and failed[2] is not None:
         obj, step, form, _errors = failed

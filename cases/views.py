@@ -297,8 +297,11 @@ def lead_refer(request, pk):
     if lead.state != Lead.State.APPROVED:
         return conflict_page(request, lead)
     # A complaint declined to another department is referred there: the form proposes the department named.
-    named = lead.complaints.exclude(competent_agency=None).values_list("competent_agency", flat=True).first()
-    initial = {"receiver": named} if named else {}
+    named = lead.complaints.exclude(competent_agency=None).select_related("competent_agency").first()
+    initial = {}
+    if named is not None:
+        agency = named.competent_agency
+        initial = {"receiver": agency, "destination": destination_for(agency)}
     designated = lead.designated_agency if lead.designated_receiver_id() is not None else None
     if designated is not None:  # the coordinator designated where it goes (指定管辖)
         initial = {"receiver": designated, "destination": destination_for(designated)}

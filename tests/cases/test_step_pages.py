@@ -324,7 +324,18 @@ def test_a_receiver_of_the_wrong_kind_is_refused(client_for, approved, insider, 
     police = AgencyFactory(region=region, name="宣恩县公安局", kind=Agency.Kind.POLICE)
     response = client_for(insider).post(reverse("cases:refer", args=[approved.pk]), refer_data(police))
     assert response.status_code == 400
+    assert "该单位不属于所选移送去向对应的单位类别" in response.text  # not Django's "选择一个有效的选项"
     assert not Referral.objects.exists()
+
+
+def test_the_form_offers_the_first_destinations_agencies_from_the_first_view(
+    client_for, approved, insider, transport_bureau, region
+):
+    police = AgencyFactory(region=region, name="宣恩县公安局", kind=Agency.Kind.POLICE)
+    page = client_for(insider).get(reverse("cases:refer", args=[approved.pk])).text
+    assert '<option value="supervisory" selected>' in page
+    assert f'<option value="{transport_bureau.pk}">' in page
+    assert f'<option value="{police.pk}">' not in page  # until the police are the destination
 
 
 def test_referring_needs_a_material(client_for, approved, insider, transport_bureau):
@@ -438,6 +449,16 @@ def test_forwarding_offers_organs_of_the_same_kind(
     assert response.status_code == 302
     referral.refresh_from_db()
     assert referral.forwarded_to.receiver == competent
+
+
+def test_without_a_competent_organ_to_forward_to_the_page_says_so_instead_of_an_empty_list(
+    client_for, approved, insider, transport_bureau, receiver_handler, receiver_head
+):
+    referral = referral_receive(actor=receiver_handler, referral=send(approved, insider, transport_bureau))
+    page = client_for(receiver_head).get(approved.get_absolute_url()).text
+    assert reverse("cases:referral_step", args=[referral.pk, "forward"]) not in page
+    assert "无法转送：本单位所在地区的上级或下级没有同类机关" in page
+    assert reverse("cases:referral_step", args=[referral.pk, "return"]) in page  # what is left to do
 
 
 # Outsiders -------------------------------------------------------------------------------------------------------
