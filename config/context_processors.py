@@ -1,6 +1,8 @@
 from axes.helpers import get_cool_off
 from django.conf import settings
 
+from .not_allowed import page_above
+
 
 def lockout_rule(request):
     """Give the log-in and locked-out pages the lock-out rule they state: failures allowed, minutes locked.
@@ -14,3 +16,11 @@ def lockout_rule(request):
         # AXES_COOLOFF_TIME is a float of hours (30 / 60): rounded, so that 7 minutes do not read as 7.0000001.
         "lockout_minutes": round(cool_off.total_seconds() / 60) if cool_off else 0,
     }
+
+
+def return_path(request):
+    """Where the header's forms (language, acting agency) bring the user back to: this page; or, on a form sent
+    back with its errors, whose address is its step's (a step cannot be opened as a page), the page above it."""
+    if request.method == "GET":
+        return {"return_path": request.get_full_path()}
+    return {"return_path": page_above(request.path_info)}

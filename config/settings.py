@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "audit.middleware.RequestIdMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "config.not_allowed.StepAddressMiddleware",  # a step's address opened as a page: a page that says so
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Axes must come last so that it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
@@ -108,6 +109,7 @@ TEMPLATES = [
                 "notifications.context_processors.unread_count",
                 "dashboards.context_processors.board_link",
                 "config.context_processors.lockout_rule",
+                "config.context_processors.return_path",
             ],
         },
     },

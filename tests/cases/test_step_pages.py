@@ -175,6 +175,36 @@ def test_verifying_twice_is_refused_with_a_message_and_counts_once(client_for, f
     assert Verification.objects.filter(lead=lead).count() == 1
 
 
+def test_a_step_address_opened_as_a_page_says_so_and_links_to_its_case(
+    client_for, file_lead, insider, client
+):
+    """A bookmark, a reload or a new tab on a step's address: a page of the portal, not the browser's bare
+    "HTTP ERROR 405"; nothing is done. Anonymous visitors get it too, and learn nothing about the case."""
+    lead = file_lead([])
+    url = reverse("cases:lead_step", args=[lead.pk, "verify"])
+    for visitor in (client_for(insider), client):
+        response = visitor.get(url)
+        assert response.status_code == 405
+        assert response["Allow"] == "POST"
+        assert "此地址用于提交办理操作" in response.text
+        assert f'href="{lead.get_absolute_url()}"' in response.text
+        assert lead.project.name not in response.text
+    assert not Verification.objects.exists()
+
+
+def test_on_a_form_sent_back_with_errors_the_language_button_returns_to_the_case(
+    client_for, file_lead, insider
+):
+    """The page answering the step's post has the step's address: the header's buttons bring the user back to
+    the case, which a GET can open."""
+    lead = file_lead([])
+    response = post_step(client_for(insider), lead, "verify", findings="")
+    assert response.status_code == 400
+    assert f'<input type="hidden" name="next" value="{lead.get_absolute_url()}">' in response.text
+    page = client_for(insider).get(lead.get_absolute_url()).text
+    assert f'<input type="hidden" name="next" value="{lead.get_absolute_url()}">' in page
+
+
 def test_the_verify_form_is_gone_once_i_verified(client_for, file_lead, insider):
     lead = file_lead([])
     client = client_for(insider)
