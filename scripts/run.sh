@@ -11,6 +11,8 @@ export DEBUG="${DEBUG:-true}"
 export DEMO_PASSWORD="${DEMO_PASSWORD:-Demo@2026pass}"
 export DATA_DIR="${DATA_DIR:-$ROOT/var}"
 PORT="${PORT:-8000}"
+# The address printed in every PDF's verification line and QR code: the one this portal answers on.
+export PORTAL_BASE_URL="${PORTAL_BASE_URL:-http://127.0.0.1:$PORT}"
 
 mkdir -p "$DATA_DIR/broker/queue" "$DATA_DIR/broker/control" "$DATA_DIR/broker/processed" "$DATA_DIR/media"
 if [ -z "${SECRET_KEY:-}" ]; then
