@@ -3,6 +3,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
@@ -232,7 +233,8 @@ class Deadline(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.rule.code} · {self.agency} · {self.due_at:%Y-%m-%d %H:%M}"
+        # In the time zone the pages show (stored in UTC, it read 15:59 for a limit of 23:59 in China).
+        return f"{self.rule.code} · {self.agency} · {timezone.localtime(self.due_at):%Y-%m-%d %H:%M}"
 
     def get_absolute_url(self):
         return reverse("deadlines:detail", args=[self.pk])
@@ -303,7 +305,7 @@ class DeadlineEvent(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.deadline_id} {self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.deadline_id} {self.get_kind_display()} {timezone.localtime(self.at):%Y-%m-%d %H:%M}"
 
 
 class ClockDay(models.Model):

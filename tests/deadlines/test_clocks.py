@@ -30,6 +30,9 @@ def test_start_computes_the_due_time_and_records_it(agency, insider):
     started = deadline.events.get()
     assert (started.kind, started.actor, started.new_due_at) == ("started", insider, deadline.due_at)
     assert explanation(deadline).endswith("第5个工作日为10月13日，截止10月13日24时")
+    # Named (admin, logs) in the time zone the pages show, not in UTC's 15:59.
+    assert str(deadline) == f"L3 · {agency} · 2026-10-13 23:59"
+    assert str(started) == f"{deadline.pk} {started.get_kind_display()} 2026-09-30 10:00"
 
 
 def test_reminders_are_planned_one_working_day_before_and_on_the_morning(agency):
