@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 ALLOWED_TYPES = {
     "application/pdf": "PDF",
@@ -33,6 +34,14 @@ ALLOWED_TYPES = {
     "audio/wav": "WAV",
 }
 SNIFF_BYTES = 8192
+# What a refused file is, in words a clerk or a citizen knows (the sniffed type, e.g.
+# application/vnd.microsoft.portable-executable, means nothing to them): the first family whose mark is in it.
+REFUSED_KINDS = [
+    (("executable", "dosexec", "elf", "mach-binary", "msdownload"), _lazy("a program")),
+    (("html",), _lazy("a web page")),
+    (("svg",), _lazy("an SVG drawing")),
+    (("zip", "rar", "7z", "tar", "gzip", "bzip"), _lazy("an archive")),
+]
 
 
 @dataclass(frozen=True)
@@ -47,7 +56,7 @@ def check_evidence_file(upload) -> CheckedFile:
     limit = settings.EVIDENCE_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(
-            _("%(name)s is %(size)s; evidence files may be at most %(limit)s. Split it or compress it.")
+            _("%(name)s is %(size)s; a file may be at most %(limit)s. Split it or compress it.")
             % {"name": upload.name, "size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
             code="evidence_too_large",
         )
@@ -58,12 +67,19 @@ def check_evidence_file(upload) -> CheckedFile:
     except puremagic.PureError:
         mime_type = ""
     if mime_type not in ALLOWED_TYPES:
+        found = next(
+            (kind for marks, kind in REFUSED_KINDS if any(mark in mime_type for mark in marks)),
+            _("a format that is not allowed here") if mime_type else _("a format that was not recognised"),
+        )
         raise ValidationError(
-            _("%(name)s is not a kind of file evidence may be (%(found)s). Allowed: %(allowed)s.")
+            _(
+                "%(name)s cannot be uploaded: it is %(found)s. Allowed are %(allowed)s; save it as one of them and "
+                "upload it again."
+            )
             % {
                 "name": upload.name,
-                "found": mime_type or _("not recognised"),
-                "allowed": "、".join(dict.fromkeys(ALLOWED_TYPES.values())),
+                "found": found,
+                "allowed": _(", ").join(dict.fromkeys(ALLOWED_TYPES.values())),
             },
             code="evidence_type",
         )

@@ -40,24 +40,31 @@ def test_allowed_files_pass_with_their_digest(name, content, mime_type):
 
 
 @pytest.mark.parametrize(
-    ("name", "content"),
+    ("name", "content", "what"),
     [
-        ("报告.pdf", b"MZ\x90\x00" + b"\0" * 60),  # a Windows executable named .pdf
-        ("page.pdf", b"<!DOCTYPE html><html><script>alert(1)</script></html>"),
-        ("logo.png", b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script/></svg>'),
-        ("notes.txt", "没有可识别的文件头".encode()),
-        ("empty.pdf", b""),
+        ("报告.pdf", b"MZ\x90\x00" + b"\0" * 60, "可执行程序"),  # a Windows executable named .pdf
+        ("page.pdf", b"<!DOCTYPE html><html><script>alert(1)</script></html>", "网页文件"),
+        (
+            "logo.png",
+            b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script/></svg>',
+            "SVG 矢量图",
+        ),
+        ("notes.txt", "没有可识别的文件头".encode(), "无法识别的格式"),
+        ("empty.pdf", b"", "无法识别的格式"),
     ],
 )
-def test_disallowed_or_unrecognised_files_are_refused_in_chinese(name, content):
+def test_disallowed_or_unrecognised_files_are_refused_in_chinese_words(name, content, what):
+    """What the file is, in words its sender knows (no sniffed MIME type), and what to do."""
     with pytest.raises(ValidationError) as error:
         check_evidence_file(SimpleUploadedFile(name, content))
-    assert "不是证据材料允许的文件类型" in error.value.messages[0]
-    assert name in error.value.messages[0]
+    (message,) = error.value.messages
+    assert message.startswith(f"{name} 不能上传：该文件是{what}。允许上传的文件类型为 PDF、JPEG、PNG")
+    assert message.endswith("请另存为其中一种格式后重新上传。")
+    assert "/" not in message.removeprefix(name)
 
 
 def test_files_over_the_limit_are_refused(settings):
     settings.EVIDENCE_MAX_BYTES = 1024
     with pytest.raises(ValidationError) as error:
         check_evidence_file(SimpleUploadedFile("大文件.pdf", PDF * 10))
-    assert "证据材料最大为 1.0\xa0KB" in error.value.messages[0]
+    assert "上传的文件最大为 1.0\xa0KB" in error.value.messages[0]

@@ -86,7 +86,7 @@ def test_a_disallowed_file_is_refused_and_nothing_is_stored(client_for, insider,
         {**lead_data(), "files": [SimpleUploadedFile("报告.pdf", b"<html><script></script></html>")]},
     )
     assert response.status_code == 400
-    assert "不是证据材料允许的文件类型" in response.text
+    assert "报告.pdf 不能上传：该文件是网页文件。" in response.text
     assert not Lead.objects.exists()
     assert not Evidence.objects.exists()
     assert not [path for path in settings.MEDIA_ROOT.rglob("*") if path.is_file()]
