@@ -143,6 +143,8 @@ def _meeting_page(request, meeting, *, forms=None, errors=(), status=200):
         "forms": forms,
         "errors": errors,
         "may_notify": office and meeting.state == S.PLANNED,
+        # The notice waits for the convener's word on every item: the page says so instead of a button that fails.
+        "undecided_items": sum(item.state == AgendaItem.State.COMPILED for item in items),
         # Every agency the meeting concerns sees its whole trail (the office's steps, each agency's reports).
         "timeline": timeline_for(
             meeting, user, labels=[MeetingAction, Meeting.State], parties=list(workflows.audience(meeting))

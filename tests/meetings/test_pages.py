@@ -29,6 +29,21 @@ def today():
         yield moment
 
 
+def test_the_notice_waits_for_the_conveners_word_and_the_page_says_so(body, cast, agency, client_for):
+    office = cast["office_clerk"]
+    meeting = plan(body, office)
+    item = draft(body, agency, cast["insider"])
+    workflows.item_sign(actor=cast["colleague"], item=item)
+    workflows.item_submit(actor=cast["colleague"], item=item)
+    workflows.item_compile(actor=office, item=item, meeting=meeting)
+    page = client_for(office).get(meeting.get_absolute_url()).content.decode()
+    assert "召集人尚有 1 项议题未审定，全部议题审定后方可印发会议通知。" in page
+    assert 'disabled aria-describedby="notify-waits">印发会议通知' in page
+    workflows.item_approve(actor=cast["convener_head"], item=item)
+    page = client_for(office).get(meeting.get_absolute_url()).content.decode()
+    assert "notify-waits" not in page
+
+
 def test_the_flow_through_the_pages(body, cast, agency, member_agency, client_for, settings, tmp_path, today):
     settings.MEDIA_ROOT = tmp_path
     office = cast["office_clerk"]
