@@ -340,7 +340,7 @@ class DeclineForm(PortalForm):
         super().__init__(*args, **kwargs)
         candidates = competent_candidates(complaint)
         self.fields["competent"].queryset = Agency.objects.filter(pk__in=[a.pk for a in candidates])
-        self.fields["competent"].choices = [("", "---------")] + [
+        self.fields["competent"].choices = [("", self.fields["competent"].empty_label)] + [
             (agency.pk, f"{agency.name}（{agency.region.name}）") for agency in candidates
         ]
 

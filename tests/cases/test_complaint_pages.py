@@ -251,6 +251,7 @@ def test_declining_through_the_page_sends_the_notice_and_readies_the_referral(
     complaint = Complaint.objects.get()
     page = client_for(colleague).get(complaint.get_absolute_url()).text
     assert other_agency.name in page  # proposed as competent
+    assert '<option value="" selected>请选择</option>' in page  # not Django's dashes
     url = reverse("cases:complaint_step", args=[complaint.pk, "decline"])
     response = client_for(colleague).post(
         url, {"seen_state": complaint.page_token, "competent": other_agency.pk, "refer": "on"}
