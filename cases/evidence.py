@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 ALLOWED_TYPES = {
     "application/pdf": "PDF",
@@ -37,10 +37,10 @@ SNIFF_BYTES = 8192
 # What a refused file is, in words a clerk or a citizen knows (the sniffed type, e.g.
 # application/vnd.microsoft.portable-executable, means nothing to them): the first family whose mark is in it.
 REFUSED_KINDS = [
-    (("executable", "dosexec", "elf", "mach-binary", "msdownload"), _lazy("a program")),
-    (("html",), _lazy("a web page")),
-    (("svg",), _lazy("an SVG drawing")),
-    (("zip", "rar", "7z", "tar", "gzip", "bzip"), _lazy("an archive")),
+    (("executable", "dosexec", "elf", "mach-binary", "msdownload"), gettext_lazy("a program")),
+    (("html",), gettext_lazy("a web page")),
+    (("svg",), gettext_lazy("an SVG drawing")),
+    (("zip", "rar", "7z", "tar", "gzip", "bzip"), gettext_lazy("an archive")),
 ]
 
 
