@@ -85,7 +85,13 @@ def complaint_ack(request, code):
 
 
 def complaint_status(request):
-    """The stage and dates of a complaint, by its query code; nothing else."""
+    """The stage and dates of a complaint, by its query code, and, when it is not the receiving agency's, the
+    department to complain to with its public complaint telephone (the L1 notice's content). Nothing of what the
+    complaint says, nor who made it."""
     code = request.GET.get("code", "").strip().upper()
-    complaint = Complaint.objects.select_related("agency").filter(query_code=code).first() if code else None
+    complaint = (
+        Complaint.objects.select_related("agency", "competent_agency").filter(query_code=code).first()
+        if code
+        else None
+    )
     return TemplateResponse(request, "portal/complaint_status.html", {"code": code, "complaint": complaint})

@@ -14,6 +14,7 @@ from audit.models import AuditEvent
 from cases.complaint_views import PAGE
 from cases.models import AssistanceRequest, Complaint, Lead
 from cases.todo import tasks_for
+from cases.workflows import complaint_decline
 from documents.models import Document
 from documents.services import document_issue
 from tests.concurrency import run_concurrently, transactional
@@ -208,6 +209,25 @@ def test_the_public_lookup_shows_the_stage_and_dates_only(client, agency):
     for secret in ("张三", "13800000000", "中标人项目经理", "某建设集团有限公司"):
         assert secret not in page
     assert "没有查到" in client.get(reverse("portal:complaint_status"), {"code": "NOPE"}).text
+
+
+@pytest.mark.parametrize("refer", [True, False])
+def test_a_declined_complaint_tells_the_citizen_where_to_complain(
+    client, agency, other_agency, colleague, refer
+):
+    """The L1 notice's content on the public lookup: the competent department and its public telephone, and
+    whether the matter went there too."""
+    other_agency.complaint_phone = "0718-3712345"
+    other_agency.save()
+    online(client, agency)
+    complaint = Complaint.objects.get()
+    complaint_decline(actor=colleague, complaint=complaint, competent=other_agency, refer=refer)
+    page = client.get(reverse("portal:complaint_status"), {"code": complaint.query_code}).text
+    assert other_agency.name in page
+    assert "0718-3712345" in page
+    assert ("本单位已将该事项一并移送该部门处理。" in page) is refer
+    assert ("该事项属该部门管辖，请直接向该部门投诉。" in page) is not refer
+    assert "作出决定日期" in page
 
 
 # Staff ------------------------------------------------------------------------------------------------------
