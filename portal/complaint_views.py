@@ -2,6 +2,7 @@
 acknowledgement, look up its stage by query code. Nothing else about a complaint is ever shown here."""
 
 from axes.helpers import get_client_ip_address
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -33,6 +34,16 @@ def complaint_online(request):
                 raise _NoPlaceLeft
 
         data = form.cleaned_data
+        if (earlier := _filed_here_already(request, data)) is not None:
+            messages.info(
+                request,
+                _(
+                    "You sent this complaint already (query code %(code)s): it was not filed again. To add "
+                    "materials, telephone the department."
+                )
+                % {"code": earlier.query_code},
+            )
+            return redirect("portal:complaint_ack", code=earlier.query_code)
         try:
             complaint = complaint_record(
                 actor=None,
@@ -72,6 +83,18 @@ def complaint_online(request):
         {"form": form, "files_dropped": bool(request.FILES)},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _filed_here_already(request, data) -> Complaint | None:
+    """The complaint this browser filed with the same department, kind and facts: the form sent again after the
+    browser's Back button, which shows it filled in but with a new submission key (a double click keeps its key,
+    and complaint_record gives it the first complaint)."""
+    filed = request.session.get(FILED)
+    if not filed:
+        return None
+    return Complaint.objects.filter(
+        query_code__in=filed, agency=data["agency"], kind=data["kind"], facts=data["facts"]
+    ).first()
 
 
 def complaint_ack(request, code):

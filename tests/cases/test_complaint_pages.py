@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -109,10 +110,12 @@ def test_an_anonymous_complaint_must_be_a_tip_off(client, agency):
 @pytest.mark.usefixtures("start_of_an_hour")
 def test_the_online_channel_takes_a_limited_number_per_address_and_hour(client, agency, settings):
     settings.ONLINE_COMPLAINTS_PER_HOUR = 2
-    assert [online(client, agency).status_code for _ in range(3)] == [302, 302, 429]
+    assert [online(client, agency, facts=f"事项{n}。").status_code for n in range(3)] == [302, 302, 429]
     assert Complaint.objects.count() == 2
     other = client.post(
-        reverse("portal:complaint_new"), {"agency": agency.pk, **details()}, REMOTE_ADDR="203.0.113.9"
+        reverse("portal:complaint_new"),
+        {"agency": agency.pk, **details(facts="又一事项。")},
+        REMOTE_ADDR="203.0.113.9",
     )
     assert other.status_code == 302
 
@@ -123,14 +126,16 @@ def test_the_online_limit_counts_an_ipv6_network_not_each_of_its_addresses(clien
     statuses = [
         client.post(
             reverse("portal:complaint_new"),
-            {"agency": agency.pk, **details()},
+            {"agency": agency.pk, **details(facts=f"事项{n}。")},
             REMOTE_ADDR=f"2001:db8:1:2::{n}",
         ).status_code
         for n in range(1, 4)
     ]
     assert statuses == [302, 302, 429]
     other = client.post(
-        reverse("portal:complaint_new"), {"agency": agency.pk, **details()}, REMOTE_ADDR="2001:db8:1:3::1"
+        reverse("portal:complaint_new"),
+        {"agency": agency.pk, **details(facts="又一事项。")},
+        REMOTE_ADDR="2001:db8:1:3::1",
     )
     assert other.status_code == 302
 
@@ -140,7 +145,7 @@ def test_behind_a_proxy_that_adds_the_port_the_address_is_kept_without_it(client
     for forwarded in ("203.0.113.9:5678", "not-an-ip"):
         response = client.post(
             reverse("portal:complaint_new"),
-            {"agency": agency.pk, **details()},
+            {"agency": agency.pk, **details(facts=f"自{forwarded}反映的事项。")},
             REMOTE_ADDR="10.0.0.2",
             HTTP_X_FORWARDED_FOR=forwarded,
         )
@@ -151,7 +156,7 @@ def test_behind_a_proxy_that_adds_the_port_the_address_is_kept_without_it(client
 @pytest.mark.usefixtures("start_of_an_hour")
 def test_past_the_limit_the_form_asks_for_the_files_again_and_marks_no_field(client, agency, settings):
     settings.ONLINE_COMPLAINTS_PER_HOUR = 1
-    online(client, agency)
+    online(client, agency, facts="第一件事项。")
     response = client.post(
         reverse("portal:complaint_new"),
         {"agency": agency.pk, **details(), "files": [SimpleUploadedFile("照片.pdf", PDF)]},
@@ -199,6 +204,23 @@ def test_the_trail_keeps_no_address_of_an_online_complainant(client, agency):
     event = AuditEvent.objects.get(action="complaint_received")
     assert event.ip == ""
     assert event.request_id  # still shown in the trail as an anonymous visitor's, not a system job's
+
+
+def test_the_form_sent_again_after_back_files_one_complaint_and_says_so(client, agency):
+    """Back from the acknowledgement shows the form filled in but with a new submission key: sent again, the
+    browser gets its first complaint's acknowledgement, not a second complaint in the department's tasks."""
+    first = online(client, agency)
+    again = online(client, agency)  # the same details, a new key
+    complaint = Complaint.objects.get()
+    assert again.url == first.url == reverse("portal:complaint_ack", args=[complaint.query_code])
+    assert (
+        f"您已提交过内容相同的投诉举报（查询码 {complaint.query_code}），本次未重复登记"
+        in client.get(again.url).text
+    )
+    online(client, agency, facts="另一件事：评标专家与投标人有利害关系。")
+    assert Complaint.objects.count() == 2  # another matter is another complaint
+    online(Client(), agency)
+    assert Complaint.objects.count() == 3  # and another browser's is its own
 
 
 def test_the_public_lookup_shows_the_stage_and_dates_only(client, agency):
