@@ -18,8 +18,7 @@ def home(request):
         + credit_tasks_for(request.user, agency),
         key=lambda task: (task.clock is None, task.clock and task.clock.deadline.due_at),
     )
-    return TemplateResponse(
-        request,
-        "dashboards/home.html",
-        {"tasks": tasks, "clocks": board_for(agency) if agency else []},
-    )
+    # The agency's clocks that no task of the user's shows already (the same clock twice said nothing more).
+    shown = {task.clock.deadline.pk for task in tasks if task.clock}
+    clocks = [clock for clock in board_for(agency) if clock.deadline.pk not in shown] if agency else []
+    return TemplateResponse(request, "dashboards/home.html", {"tasks": tasks, "clocks": clocks})

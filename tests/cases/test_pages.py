@@ -111,6 +111,22 @@ def test_my_tasks_list_the_steps_each_person_may_take(client_for, insider, lead,
     assert f'href="{lead.get_absolute_url()}" class="fw-semibold">提交书面报告</a>' in insider_text
 
 
+def test_a_tasks_clock_is_not_listed_again_below_and_a_case_without_clocks_says_no_more(
+    client_for, insider, lead, agency
+):
+    from deadlines.models import Deadline
+
+    (clock,) = Deadline.objects.filter(agency=agency)  # L2, the task's: submit the written report
+    text = client_for(insider).get("/").text
+    assert text.count(f"L2 {clock.rule.name}") == 1  # with the task, not again among the agency's clocks
+    assert "本单位其他运行中的时限" not in text
+    assert "暂无待办事项" not in text
+    Deadline.objects.all().delete()
+    page = client_for(insider).get(lead.get_absolute_url()).text
+    assert "暂无运行中的时限。" in page
+    assert "暂无待办事项" not in page  # the home page's words, not the case's
+
+
 def test_a_task_without_a_clock_says_so_where_the_others_show_their_countdown(client_for, insider, lead):
     from deadlines.models import Deadline
 
