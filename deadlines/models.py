@@ -155,8 +155,8 @@ class Deadline(ConcurrentTransitionMixin, models.Model):
         OVERDUE = "overdue", _("Overdue")
         CANCELLED = "cancelled", _("Cancelled")
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
-    object_id = models.PositiveBigIntegerField()
+    content_type = models.ForeignKey(ContentType, verbose_name=_("object type"), on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField(_("object id"))
     target = GenericForeignKey("content_type", "object_id")
     rule = models.ForeignKey(
         DeadlineRule, verbose_name=_("rule"), on_delete=models.PROTECT, related_name="deadlines"
@@ -183,11 +183,11 @@ class Deadline(ConcurrentTransitionMixin, models.Model):
     met_at = models.DateTimeField(_("met at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     overdue_at = models.DateTimeField(_("overdue at"), null=True, blank=True)
-    next_reminder_at = models.DateTimeField(null=True, blank=True)
-    reminder_step = models.PositiveSmallIntegerField(default=0)
-    next_escalation_at = models.DateTimeField(null=True, blank=True)
-    escalation_step = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
+    next_reminder_at = models.DateTimeField(_("next reminder at"), null=True, blank=True)
+    reminder_step = models.PositiveSmallIntegerField(_("reminder step"), default=0)
+    next_escalation_at = models.DateTimeField(_("next escalation at"), null=True, blank=True)
+    escalation_step = models.PositiveSmallIntegerField(_("escalation step"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = DeadlineQuerySet.as_manager()
 
@@ -285,7 +285,7 @@ class DeadlineEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT
     )
-    step = models.PositiveSmallIntegerField(default=0)
+    step = models.PositiveSmallIntegerField(_("step"), default=0)
     old_due_at = models.DateTimeField(_("old due time"), null=True, blank=True)
     new_due_at = models.DateTimeField(_("new due time"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)

@@ -7,6 +7,7 @@ from django.urls import reverse
 from deadlines.board import AMBER, GREEN, GREY, RED, board_for
 from deadlines.clocks import deadline_pause, deadline_start
 from deadlines.sweep import sweep
+from tests.admin_pages import labels, untranslated
 from tests.factories import UserFactory
 
 from .conftest import at
@@ -178,6 +179,21 @@ def test_admin_pages_for_rules_and_deadlines_render(client_for, agency):
         reverse("admin:deadlines_workcalendar_changelist"),
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_a_deadlines_admin_pages_label_its_fields_and_history_in_chinese(client_for, agency):
+    deadline = deadline_start(rule="C3", target=agency, agency=agency)  # with its "started" event inline
+    client = client_for(UserFactory(is_staff=True, is_superuser=True))
+    for url in (
+        reverse("admin:deadlines_deadline_changelist"),
+        reverse("admin:deadlines_deadline_change", args=[deadline.pk]),
+    ):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert untranslated(page.text) == [], url
+    shown = labels(page.text)
+    for label in ("对象类型", "对象编号", "下次提醒时间", "提醒轮次", "下次督办时间", "督办轮次", "轮次"):
+        assert any(text.startswith(label) for text in shown), (label, shown)
 
 
 def test_an_hour_rule_shows_hours_left(agency):
