@@ -3,6 +3,7 @@ values are not public, domain.md §5); entities may be corrected here. Records, 
 through credit/workflows.py, so they are read-only."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     CreditRecord,
@@ -27,6 +28,11 @@ class MarketEntityAdmin(admin.ModelAdmin):
     list_filter = ["kind", "roles__role"]
     search_fields = ["name", "uscc"]
     inlines = [EntityRoleInline]
+
+    @admin.display(description=_("code"))
+    def code(self, obj):
+        # The model's property (the credit code, or a person's masked ID number) has no label of its own.
+        return obj.code
 
 
 @admin.register(CreditRule)

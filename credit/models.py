@@ -258,9 +258,14 @@ class CreditRecord(ConcurrentTransitionMixin, models.Model):
     source_reference = models.CharField(_("source reference"), max_length=200)
     # Optional link to the source object (a referral, an inspection finding); cases link to credit, not the reverse.
     source_type = models.ForeignKey(
-        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        ContentType,
+        verbose_name=_("source object type"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    source_id = models.PositiveBigIntegerField(null=True, blank=True)
+    source_id = models.PositiveBigIntegerField(_("source object id"), null=True, blank=True)
     source = GenericForeignKey("source_type", "source_id")
     decided_on = models.DateField(_("decided on"))
     points = models.PositiveIntegerField(_("points"))
@@ -374,7 +379,9 @@ class RepairApplication(ConcurrentTransitionMixin, models.Model):
         REJECTED = "rejected", _("Rejected")
         CLOSED = "closed", _("Closed: the record ended first")
 
-    record = models.ForeignKey(CreditRecord, on_delete=models.PROTECT, related_name="repairs")
+    record = models.ForeignKey(
+        CreditRecord, verbose_name=_("credit record"), on_delete=models.PROTECT, related_name="repairs"
+    )
     applicant = models.CharField(_("applicant"), max_length=100)
     reasons = models.TextField(_("reasons and rectification"))
     received_by = models.ForeignKey(
@@ -449,7 +456,12 @@ class Memo(models.Model):
     )
     issued_at = models.DateTimeField(_("issued at"))
     document = models.OneToOneField(
-        "documents.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "documents.Document",
+        verbose_name=_("document"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     entities = models.ManyToManyField(MarketEntity, verbose_name=_("entities"), related_name="memos")
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
@@ -478,7 +490,9 @@ class MemoExecution(ConcurrentTransitionMixin, models.Model):
         ACKNOWLEDGED = "acknowledged", _("Acknowledged")
         EXECUTED = "executed", _("Executed")
 
-    memo = models.ForeignKey(Memo, on_delete=models.PROTECT, related_name="executions")
+    memo = models.ForeignKey(
+        Memo, verbose_name=_("joint punishment memo"), on_delete=models.PROTECT, related_name="executions"
+    )
     agency = models.ForeignKey(
         "agencies.Agency",
         verbose_name=_("agency"),
@@ -488,16 +502,31 @@ class MemoExecution(ConcurrentTransitionMixin, models.Model):
     measure = models.TextField(_("measure to apply"))
     state = FSMField(_("state"), max_length=12, choices=State.choices, default=State.SENT, protected=True)
     acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acknowledged by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     executed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("executed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     executed_at = models.DateTimeField(_("executed at"), null=True, blank=True)
     execution_note = models.TextField(_("what was done"), blank=True)
     clock = models.OneToOneField(
-        "deadlines.Deadline", null=True, blank=True, on_delete=models.PROTECT, related_name="credit_memo_part"
+        "deadlines.Deadline",
+        verbose_name=_("clock"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="credit_memo_part",
     )
 
     objects = MemoExecutionQuerySet.as_manager()
