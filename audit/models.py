@@ -71,9 +71,15 @@ class AuditEvent(models.Model):
     action = models.CharField(_("action"), max_length=60)
     # Not indexed alone: the object index below starts with it.
     content_type = models.ForeignKey(
-        ContentType, null=True, blank=True, on_delete=models.PROTECT, db_index=False, related_name="+"
+        ContentType,
+        verbose_name=_("object type"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        db_index=False,
+        related_name="+",
     )
-    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    object_id = models.PositiveBigIntegerField(_("object id"), null=True, blank=True)
     target = GenericForeignKey("content_type", "object_id")
     object_repr = models.CharField(_("object"), max_length=200, blank=True)
     from_state = models.CharField(_("from state"), max_length=50, blank=True)

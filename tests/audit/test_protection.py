@@ -8,6 +8,7 @@ from django.utils import translation
 
 from audit.models import AuditEvent
 from audit.protection import protection_gaps
+from tests.admin_pages import labels, untranslated
 from tests.factories import UserFactory
 
 from .conftest import tampering
@@ -86,6 +87,9 @@ def test_the_admin_shows_events_read_only(events, client):
     page = client.get(reverse("admin:audit_auditevent_change", args=[event.pk]))
     assert page.status_code == 200
     assert 'name="_save"' not in page.text
+    # In Chinese, as every page is (the _english fixture above holds for messages, not for requests).
+    assert untranslated(page.text) == []
+    assert {"对象类型:", "对象编号:"} <= set(labels(page.text))
     assert client.get(reverse("admin:audit_auditevent_add")).status_code == 403
     assert (
         client.post(reverse("admin:audit_auditevent_delete", args=[event.pk]), {"post": "yes"}).status_code
