@@ -2,7 +2,9 @@
 each step (who, when, how many verifiers) stay in cases/workflows.py."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -391,8 +393,8 @@ class OnlineComplaintForm(ComplaintDetailsForm):
         )
         self.fields["agency"].label_from_instance = lambda agency: f"{agency.region.name} · {agency.name}"
         self.fields["files"].help_text = _(
-            "Up to %(count)s files: PDF, scans, photos, Word, Excel, OFD, recordings."
-        ) % {"count": self.MAX_FILES}
+            "Up to %(count)s files of at most %(size)s each: PDF, scans, photos, Word, Excel, OFD, recordings."
+        ) % {"count": self.MAX_FILES, "size": filesizeformat(settings.EVIDENCE_MAX_BYTES)}
         self.order_fields(["agency"])
 
     def clean_files(self):

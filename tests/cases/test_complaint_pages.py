@@ -206,6 +206,13 @@ def test_the_trail_keeps_no_address_of_an_online_complainant(client, agency):
     assert event.request_id  # still shown in the trail as an anonymous visitor's, not a system job's
 
 
+def test_the_public_form_marks_every_required_choice_and_states_the_file_limit(client, agency, settings):
+    settings.EVIDENCE_MAX_BYTES = 50 * 1024 * 1024
+    page = client.get(reverse("portal:complaint_new")).text
+    assert '投诉还是举报 <span class="text-danger" aria-hidden="true">*</span></legend>' in page
+    assert "最多 5 个文件，每个不超过 50.0\xa0MB" in page
+
+
 def test_the_form_sent_again_after_back_files_one_complaint_and_says_so(client, agency):
     """Back from the acknowledgement shows the form filled in but with a new submission key: sent again, the
     browser gets its first complaint's acknowledgement, not a second complaint in the department's tasks."""
