@@ -224,6 +224,12 @@ def _assistance_page(request, assistance, failed=None):
         failed=failed,
     )
     context["is_requester"] = assistance.requester_id in roles_of(request.user)
+    # The letter itself is filed on its case (its target, issued before the request existed): first among the
+    # page's documents, as the answers filed on the request follow it.
+    context["documents"] = [
+        assistance.letter,
+        *(d for d in context["documents"] if d.pk != assistance.letter_id),
+    ]
     return "cases/assistance_detail.html", context
 
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from ..querysets import AssistanceQuerySet
@@ -35,7 +36,7 @@ class AssistanceRequest(ConcurrentTransitionMixin, Revisioned):
         "documents.Document", verbose_name=_("assistance letter"), on_delete=models.PROTECT, related_name="+"
     )
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    sent_at = models.DateTimeField(_("sent at"))
+    sent_at = models.DateTimeField(pgettext_lazy("letter", "sent at"))
     answer = models.TextField(_("answer"), blank=True)  # the feedback, or the reasons for returning
     answer_letter = models.ForeignKey(
         "documents.Document",

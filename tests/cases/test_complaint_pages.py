@@ -390,7 +390,11 @@ def test_an_assistance_letter_through_the_pages(client_for, insider, agency, oth
     )
     letter.refresh_from_db()
     assert letter.state == AssistanceRequest.State.ASSISTED
-    assert "已提供。" in client_for(insider).get(letter.get_absolute_url()).text
+    page = client_for(insider).get(letter.get_absolute_url()).text
+    assert "已提供。" in page
+    assert "发出时间" in page  # a letter is sent, not referred (移送)
+    documents = page[page.index('<h2 class="h6">文书</h2>') :]
+    assert documents.index(letter.letter.number) < documents.index(letter.answer_letter.number)  # both listed
 
 
 @pytest.mark.parametrize("role", [Membership.Role.LIAISON, Membership.Role.ADMIN])
