@@ -29,6 +29,10 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_LINES = 5000
 WIDEST = 64  # columns of a workbook read: the import's few, anywhere in the first 64
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+NOT_A_TABLE = gettext_lazy(
+    "%(name)s is not a CSV or XLSX file: save the table from Excel or WPS as CSV or XLSX (or fill in the "
+    "template) and send that."
+)
 
 # Column headers accepted (the template's Chinese ones first).
 COLUMNS = {
@@ -102,10 +106,7 @@ def read_rows(upload) -> list[list[str]]:
     except puremagic.PureError:
         found = ""
     if found or b"\x00" in data[:8192]:
-        raise ValidationError(
-            _("%(name)s is not a CSV or XLSX file (%(found)s).")
-            % {"name": upload.name, "found": found or _("binary data")}
-        )
+        raise ValidationError(NOT_A_TABLE % {"name": upload.name})
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -147,9 +148,7 @@ def _xlsx_rows(data: bytes, name: str) -> list[list[str]]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except damaged:
-        raise ValidationError(
-            _("%(name)s is not a CSV or XLSX file (%(found)s).") % {"name": name, "found": "zip"}
-        ) from None
+        raise ValidationError(NOT_A_TABLE % {"name": name}) from None
     except (AttributeError, TypeError):  # openpyxl on parts it did not expect (a chart sheet without a chart)
         raise ValidationError(_DAMAGED % {"name": name}) from None
     try:

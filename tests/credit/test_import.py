@@ -141,6 +141,17 @@ def test_files_that_are_not_entity_lists_are_refused(insider, agency, content, m
     assert message in " ".join(report.errors)
 
 
+def test_a_file_that_is_no_table_is_refused_as_a_file_not_as_lines(client_for, insider):
+    page = client_for(insider).post(
+        reverse("credit:import"), {"file": SimpleUploadedFile("ok.pdf", b"%PDF-1.7\n" + b"x" * 100)}
+    )
+    text = page.content.decode()
+    assert "未导入任何数据：" in text
+    assert "请更正以下各行" not in text
+    assert "ok.pdf 不是 CSV 或 XLSX 文件。请在 Excel 或 WPS 中将表格另存为" in text
+    assert "application/pdf" not in text
+
+
 def test_the_import_page(client_for, insider, outsider, supervisor):
     client = client_for(insider)
     assert client.get(reverse("credit:import")).status_code == 200
