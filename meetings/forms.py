@@ -113,7 +113,12 @@ class AttendanceForm(PortalForm):
             )
             self.add_field(
                 f"attendee_{agency.pk}",
-                forms.CharField(label=_("attended by"), required=False, max_length=100),
+                forms.CharField(
+                    label=_("attended by"),
+                    required=False,
+                    max_length=100,
+                    widget=forms.TextInput(attrs={"placeholder": _("e.g. 张某 (deputy director)")}),
+                ),
             )
         if early:  # before the meeting's day: held only if the office says it met earlier than noticed
             self.add_field(

@@ -73,6 +73,8 @@ def test_the_flow_through_the_pages(body, cast, agency, member_agency, client_fo
     # The notice is out for 10 December: before that day the meeting is recorded as held only if the office
     # confirms that it met earlier than noticed.
     assert "如会议已提前召开，请勾选下方确认项" in page.content.decode()
+    assert "出席人员（姓名、职务）" in page.content.decode()  # the attendance column says what to type
+    assert 'placeholder="如：张某（副局长）"' in page.content.decode()
     assert 'name="met_early"' in page.content.decode()
     attendance = {f"present_{agency.pk}": "on", f"attendee_{agency.pk}": "赵局长"}
     early = client.post(reverse("meetings:step", args=[meeting.pk, "hold"]), attendance)
