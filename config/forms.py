@@ -2,6 +2,7 @@
 empty option worded, so that a template renders a field with {% include "forms/_field.html" %} and nothing else."""
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 DJANGO_EMPTY_LABEL = "---------"
@@ -40,6 +41,9 @@ def _style(field: forms.Field) -> forms.Field:
     else:
         css = "form-control"
     widget.attrs["class"] = css
+    if isinstance(widget, forms.SelectMultiple):  # a list box: how to take more than one is not obvious
+        hint = _("Hold Ctrl (⌘ on a Mac) and click to choose more than one.")
+        field.help_text = format_lazy("{} {}", field.help_text, hint) if field.help_text else hint
     if isinstance(field, forms.ModelChoiceField) and field.empty_label == DJANGO_EMPTY_LABEL:
         field.empty_label = _("Please choose")  # Django's dashes say nothing to a clerk or a citizen
     return field
