@@ -176,19 +176,23 @@ def test_verifying_twice_is_refused_with_a_message_and_counts_once(client_for, f
 
 
 def test_a_step_address_opened_as_a_page_says_so_and_links_to_its_case(
-    client_for, file_lead, insider, client
+    client_for, file_lead, insider, outsider
 ):
     """A bookmark, a reload or a new tab on a step's address: a page of the portal, not the browser's bare
-    "HTTP ERROR 405"; nothing is done. Anonymous visitors get it too, and learn nothing about the case."""
+    "HTTP ERROR 405"; nothing is done. An outsider gets the same page and learns nothing about the case; an
+    anonymous visitor logs in first."""
+    from django.test import Client
+
     lead = file_lead([])
     url = reverse("cases:lead_step", args=[lead.pk, "verify"])
-    for visitor in (client_for(insider), client):
-        response = visitor.get(url)
+    for user in (insider, outsider):
+        response = client_for(user).get(url)
         assert response.status_code == 405
         assert response["Allow"] == "POST"
         assert "此地址用于提交办理操作" in response.text
         assert f'href="{lead.get_absolute_url()}"' in response.text
         assert lead.project.name not in response.text
+    assert Client().get(url).url == f"{reverse('login')}?next={url}"
     assert not Verification.objects.exists()
 
 
