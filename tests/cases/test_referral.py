@@ -65,6 +65,7 @@ def test_the_letter_carries_the_materials_catalogue_it_names_as_its_annex(
     )
     body, annex = ("".join(page.split()) for page in pages.stdout.split("\f")[:2])
     assert "附件：移送材料清单" in body
+    assert "{#" not in pages.stdout  # no template text on the page
     assert "开标记录" not in body
     assert annex.startswith("附件移送材料清单")  # the label on the first line, then the title
     assert "1投标文件雷同分析报告115复印件系统导出2开标记录13原件" in annex
