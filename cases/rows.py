@@ -1,7 +1,8 @@
 """The case list's table rows, written in Python: fifty rows of a dozen values each cost the template engine more
 than everything else on the page (a variable's lookup, localisation and escaping is some forty calls, Django's
 format_html about twenty a value; here a value is one html.escape). The markup is what
-templates/cases/case_list.html wrote before (ADR 0011)."""
+templates/cases/case_list.html wrote before (ADR 0011), with the source, agency and date cells hidden below Bootstrap's
+md breakpoint as the table's header hides them."""
 
 from html import escape
 
@@ -10,11 +11,11 @@ from django.utils.translation import gettext
 
 ROW = (
     '<tr><td><a href="{url}">{project}</a><div class="small text-secondary">{category}</div></td>'
-    '<td class="small">{source}</td>'
-    "<td>{agency}{receiver}</td>"
+    '<td class="small d-none d-md-table-cell">{source}</td>'
+    '<td class="d-none d-md-table-cell">{agency}{receiver}</td>'
     '<td><span class="badge text-bg-secondary">{state}</span>{referral}{designation}</td>'
     "<td>{clock}</td>"
-    '<td class="text-nowrap small">{found_on}</td></tr>\n'
+    '<td class="text-nowrap small d-none d-md-table-cell">{found_on}</td></tr>\n'
 )
 RECEIVER = '<div class="small text-secondary">→ {}</div>'
 REFERRAL = ' <span class="badge text-bg-info">{}</span>'
