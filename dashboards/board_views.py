@@ -394,7 +394,7 @@ def statistics_page(request):
         "dashboards/statistics.html",
         {
             "statistics": figures,
-            "headers": figures.headers(rule_names=False),
+            "headers": figures.figure_headers(),
             "rows": [(row.agency, row.cells(figures.rules)) for row in figures.rows],
             "total": figures.total.cells(figures.rules),
             "form": form,

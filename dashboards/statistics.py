@@ -64,8 +64,9 @@ class Statistics:
     rules: list[dict]  # id, code, name of the stages that have figures in the period
     total: Row
 
-    def headers(self, *, rule_names=True) -> list[str]:
-        """The column headers; the stages by code alone on screen (the page lists the codes' names below)."""
+    def figure_headers(self) -> list[str]:
+        """The headers of the columns before the stages' (the page heads the stages' columns by code alone, under
+        one "average working days", and lists the codes' names below the table)."""
         names = [
             _("Agency"),
             *(label for _name, label in COUNTS),
@@ -73,11 +74,12 @@ class Statistics:
             _("Late"),
             _("On-time rate (%)"),
         ]
-        return [str(name) for name in names] + [
-            str(
-                _("Average working days: %(stage)s")
-                % {"stage": f"{rule['code']} {rule['name']}" if rule_names else rule["code"]}
-            )
+        return [str(name) for name in names]
+
+    def headers(self) -> list[str]:
+        """The column headers of a download: the stages by code and name."""
+        return self.figure_headers() + [
+            str(_("Average working days: %(stage)s") % {"stage": f"{rule['code']} {rule['name']}"})
             for rule in self.rules
         ]
 
