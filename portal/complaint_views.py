@@ -1,5 +1,6 @@
 """The public online channel for complaints and tip-offs (鄂尔多斯 第九条), without login: file one, print the
-acknowledgement, look up its stage by query code. Nothing else about a complaint is ever shown here."""
+acknowledgement, look up its stage by query code (and, for one that is not the receiving agency's, the department
+to turn to). Nothing of what a complaint says, nor who made it, is ever shown here."""
 
 from axes.helpers import get_client_ip_address
 from django.contrib import messages
